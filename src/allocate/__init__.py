@@ -1,0 +1,34 @@
+"""allocate: who does what, and when.
+
+People with skills and working calendars, tasks with efforts, dependencies and deadlines; `solve()`
+assigns and schedules them with a greedy construction and OR-Tools CP-SAT, checks the result with
+an independent checker, and returns a `Plan` in real datetimes.
+"""
+
+from allocate.scenario import (
+    Calendar,
+    Dependency,
+    Person,
+    Pin,
+    Project,
+    Scenario,
+    Task,
+    TimeOff,
+    TimeRange,
+)
+from allocate.plan import Assignment, Plan, Violation
+
+__all__ = [
+    "Assignment",
+    "Calendar",
+    "Dependency",
+    "Person",
+    "Pin",
+    "Plan",
+    "Project",
+    "Scenario",
+    "Task",
+    "TimeOff",
+    "TimeRange",
+    "Violation",
+]

@@ -1,0 +1,130 @@
+"""The answer in domain terms: who does which task when, how good it is, and whether it holds.
+
+A Plan names tasks and people by id and times as UTC datetimes; `for_person` gives one person's
+assignments in their local time. It is plain data (JSON round-trip) so that apps can store it and
+`allocate.check` can verify a hand-edited one.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+from pydantic import Field
+
+from allocate.scenario import AwareDatetime, Frozen
+
+Status = Literal["optimal", "feasible", "infeasible", "unknown"]
+
+
+class Assignment(Frozen):
+    """`people` work on `task` from `start` until `end`, pausing outside their working time."""
+
+    task: str
+    people: tuple[str, ...] = ()
+    start: AwareDatetime
+    end: AwareDatetime
+
+    @property
+    def duration(self) -> timedelta:
+        return self.end - self.start
+
+    def local(self, timezone: str) -> Assignment:
+        zone = ZoneInfo(timezone)
+        return self.model_copy(update={"start": self.start.astimezone(zone), "end": self.end.astimezone(zone)})
+
+
+class Unplaced(Frozen):
+    task: str
+    reason: str
+
+
+class Violation(Frozen):
+    """One broken rule, in words a planner can act on. `rule` names the checker rule."""
+
+    rule: str
+    message: str
+    tasks: tuple[str, ...] = ()
+    people: tuple[str, ...] = ()
+
+    def __str__(self) -> str:
+        return f"[{self.rule}] {self.message}"
+
+
+class ProjectSummary(Frozen):
+    id: str
+    finish: AwareDatetime | None = None
+    deadline: AwareDatetime | None = None
+    late_hours: float = 0.0
+
+    @property
+    def on_time(self) -> bool:
+        return self.late_hours <= 0
+
+
+class PersonSummary(Frozen):
+    """Booked hours against the hours the person could work between the planning start and the
+    plan's end (so part-timers and people on leave are judged by their own availability)."""
+
+    id: str
+    timezone: str = "UTC"
+    booked_hours: float = 0.0
+    available_hours: float = 0.0
+    tasks: int = 0
+
+    @property
+    def utilisation(self) -> float:
+        return self.booked_hours / self.available_hours if self.available_hours else 0.0
+
+
+class SolveStats(Frozen):
+    strategy: str = ""
+    wall_seconds: float = 0.0
+    build_seconds: float = 0.0
+    first_plan_seconds: float | None = None
+    solutions: int = 0
+    detail: dict[str, float | int | str] = Field(default_factory=dict)
+
+
+class Plan(Frozen):
+    status: Status
+    scenario: str = ""
+    resolution_minutes: int = 60
+    assignments: tuple[Assignment, ...] = ()
+    unplaced: tuple[Unplaced, ...] = ()
+    objective: dict[str, float] = Field(default_factory=dict)
+    """Each objective term's value, in its own unit (hours for lateness and makespan)."""
+    level_bounds: tuple[float, ...] = ()
+    """A proven lower bound on each lexicographic level of the objective, where known."""
+    gap: float | None = None
+    """Relative distance to the bound on the first level that is not proven optimal."""
+    projects: tuple[ProjectSummary, ...] = ()
+    people: tuple[PersonSummary, ...] = ()
+    violations: tuple[Violation, ...] = ()
+    stats: SolveStats = Field(default_factory=SolveStats)
+
+    @property
+    def feasible(self) -> bool:
+        return self.status in ("optimal", "feasible")
+
+    def assignment(self, task_id: str) -> Assignment:
+        for assignment in self.assignments:
+            if assignment.task == task_id:
+                return assignment
+        raise KeyError(task_id)
+
+    def for_person(self, person_id: str) -> list[Assignment]:
+        """The person's assignments in time order, in their local time zone."""
+        zone = next((p.timezone for p in self.people if p.id == person_id), "UTC")
+        mine = [a.local(zone) for a in self.assignments if person_id in a.people]
+        return sorted(mine, key=lambda a: a.start)
+
+    @property
+    def finish(self) -> datetime | None:
+        return max((a.end for a in self.assignments), default=None)
+
+    def __str__(self) -> str:
+        from allocate.report import summary
+
+        return summary(self)

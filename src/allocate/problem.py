@@ -1,0 +1,232 @@
+"""The compiled problem: a Scenario turned into integer ticks and indices, read-only.
+
+Strategies see only this form. Tasks and people are numbered in scenario order; times are ticks on
+the UTC grid of `calendar.py`. Deadlines of tasks and of projects become one list of `Due` entries,
+each "the last of these tasks ends by tick d, else pay weight per hour late".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import numpy as np
+
+from allocate import calendar as cal
+from allocate.scenario import Scenario, ceil_ticks
+
+KINDS = ("FS", "SS", "FF", "SF")
+FS, SS, FF, SF = range(4)
+NONE = -1
+
+
+@dataclass(frozen=True)
+class Due:
+    """The last of `tasks` should end by tick `tick` (may be negative: already late)."""
+
+    tasks: tuple[int, ...]
+    tick: int
+    weight: float
+    label: str
+
+
+@dataclass(frozen=True)
+class Precedence:
+    """`kind` relation from `pred` to `succ` (FS: start(succ) >= end(pred) + lag).
+
+    A working lag counts `lag` working ticks of the organisation calendar after the earlier event.
+    """
+
+    pred: int
+    succ: int
+    kind: int
+    lag: int
+    working_lag: bool
+
+
+@dataclass(frozen=True)
+class Problem:
+    origin: datetime
+    resolution: int
+    horizon: int
+    first_tick: int
+    task_ids: tuple[str, ...]
+    person_ids: tuple[str, ...]
+    effort: np.ndarray
+    """Work per task in ticks; 0 for milestones."""
+    release: np.ndarray
+    """Earliest start tick per task (never before `first_tick`)."""
+    eligible: tuple[np.ndarray, ...]
+    """Per task, the indices of the people qualified for it (empty for milestones)."""
+    working: np.ndarray
+    """(people, horizon) booleans: is tick t working time for person p?"""
+    cum_work: np.ndarray
+    """(people, horizon + 1): working ticks of person p before tick t."""
+    org_cum_work: np.ndarray
+    """(horizon + 1,): working ticks of the organisation calendar before tick t (working lags)."""
+    precedences: tuple[Precedence, ...]
+    dues: tuple[Due, ...]
+    pinned_person: np.ndarray
+    pinned_start: np.ndarray
+    objective: tuple[dict[str, float], ...]
+
+    @property
+    def n_tasks(self) -> int:
+        return len(self.task_ids)
+
+    @property
+    def n_people(self) -> int:
+        return len(self.person_ids)
+
+    @property
+    def hours_per_tick(self) -> float:
+        return self.resolution / 60
+
+    @property
+    def ticks_per_day(self) -> int:
+        return 24 * 60 // self.resolution
+
+    def is_milestone(self, task: int) -> bool:
+        return self.effort[task] == 0
+
+    def end_of(self, task: int, person: int, start: int) -> int:
+        """The tick at which `person` finishes `task` begun at `start`; NONE past the horizon."""
+        cum = self.cum_work[person]
+        target = cum[start] + self.effort[task]
+        end = int(np.searchsorted(cum, target, side="left"))
+        return end if end <= self.horizon else NONE
+
+    def after_working_lag(self, tick: int, lag: int) -> int:
+        """The earliest tick with `lag` organisation working ticks since `tick`."""
+        target = self.org_cum_work[tick] + lag
+        end = int(np.searchsorted(self.org_cum_work, target, side="left"))
+        return end if end <= self.horizon else self.horizon + 1
+
+    def tick_of(self, moment: datetime) -> float:
+        return (moment - self.origin) / timedelta(minutes=self.resolution)
+
+    def time_of(self, tick: int) -> datetime:
+        return self.origin + timedelta(minutes=self.resolution * int(tick))
+
+    def predecessors(self, task: int) -> list[Precedence]:
+        return [p for p in self.precedences if p.succ == task]
+
+    @property
+    def options(self) -> int:
+        """Number of (task, person) pairs a strategy chooses from."""
+        return sum(len(people) for people in self.eligible)
+
+
+def compile_problem(scenario: Scenario, horizon_end: datetime | None = None) -> Problem:
+    """Compile `scenario` onto its grid, expanding calendars up to `horizon_end`."""
+    resolution = cal.choose_resolution(scenario)
+    origin = cal.grid_origin(scenario.start, resolution)
+    step = timedelta(minutes=resolution)
+    end = horizon_end or scenario.horizon_end or default_horizon_end(scenario)
+    horizon = max(1, int((end.astimezone(UTC) - origin) // step))
+    first = _ceil((scenario.start - origin) / step)
+
+    task_index = {task.id: i for i, task in enumerate(scenario.tasks)}
+    person_index = {person.id: p for p, person in enumerate(scenario.people)}
+
+    working = np.stack(
+        [cal.working_ticks(p.calendar, origin, horizon, resolution) for p in scenario.people]
+    ) if scenario.people else np.zeros((0, horizon), dtype=bool)
+    org = cal.working_ticks(scenario.calendar, origin, horizon, resolution)
+
+    def tick(moment: datetime, up: bool) -> int:
+        value = (moment - origin) / step
+        return _ceil(value) if up else int(np.floor(value))
+
+    effort = np.array([ceil_ticks(t.effort_hours, resolution) for t in scenario.tasks], dtype=np.int64)
+    release = np.array(
+        [max(first, tick(t.release, up=True)) if t.release else first for t in scenario.tasks],
+        dtype=np.int64,
+    )
+    eligible = tuple(
+        np.array(
+            [] if task.milestone else [p for p, person in enumerate(scenario.people) if person.qualifies_for(task)],
+            dtype=np.int64,
+        )
+        for task in scenario.tasks
+    )
+    precedences = tuple(
+        Precedence(
+            pred=task_index[dep.task],
+            succ=i,
+            kind=KINDS.index(dep.type),
+            lag=_signed_ticks(dep.lag_hours, resolution),
+            working_lag=dep.lag_in == "working" and dep.lag_hours > 0,
+        )
+        for i, task in enumerate(scenario.tasks)
+        for dep in task.after
+    )
+    dues = tuple(_dues(scenario, task_index, lambda m: tick(m, up=False)))
+    pinned_person = np.full(len(scenario.tasks), NONE, dtype=np.int64)
+    pinned_start = np.full(len(scenario.tasks), NONE, dtype=np.int64)
+    for pin in scenario.pins:
+        if pin.person is not None:
+            pinned_person[task_index[pin.task]] = person_index[pin.person]
+        if pin.start is not None:
+            pinned_start[task_index[pin.task]] = tick(pin.start, up=True)
+
+    problem = Problem(
+        origin=origin,
+        resolution=resolution,
+        horizon=horizon,
+        first_tick=first,
+        task_ids=tuple(task_index),
+        person_ids=tuple(person_index),
+        effort=effort,
+        release=release,
+        eligible=eligible,
+        working=working,
+        cum_work=_cumulative(working),
+        org_cum_work=_cumulative(org[None, :])[0],
+        precedences=precedences,
+        dues=dues,
+        pinned_person=pinned_person,
+        pinned_start=pinned_start,
+        objective=scenario.objective,
+    )
+    for array in (effort, release, working, problem.cum_work, problem.org_cum_work, pinned_person, pinned_start, *eligible):
+        array.setflags(write=False)
+    return problem
+
+
+def _dues(scenario: Scenario, task_index: dict[str, int], to_tick) -> list[Due]:
+    dues = [
+        Due((task_index[t.id],), to_tick(t.deadline), float(t.priority), f"task '{t.id}'")
+        for t in scenario.tasks
+        if t.deadline is not None
+    ]
+    for project in scenario.projects:
+        members = tuple(task_index[t.id] for t in scenario.tasks if t.project == project.id)
+        if project.deadline is not None and members:
+            dues.append(Due(members, to_tick(project.deadline), float(project.priority), f"project '{project.id}'"))
+    return dues
+
+
+def default_horizon_end(scenario: Scenario) -> datetime:
+    """How far calendars are expanded when the scenario sets no horizon: a year past the latest
+    date the scenario mentions, which leaves room for any realistic plan."""
+    dates = [scenario.start]
+    for task in scenario.tasks:
+        dates += [t for t in (task.release, task.deadline) if t]
+    dates += [p.deadline for p in scenario.projects if p.deadline]
+    dates += [pin.start for pin in scenario.pins if pin.start]
+    return max(dates) + timedelta(days=365)
+
+
+def _cumulative(working: np.ndarray) -> np.ndarray:
+    cum = np.zeros((working.shape[0], working.shape[1] + 1), dtype=np.int32)
+    np.cumsum(working, axis=1, out=cum[:, 1:])
+    return cum
+
+
+def _ceil(value: float) -> int:
+    return int(np.ceil(round(value, 9)))
+
+
+def _signed_ticks(hours: float, resolution: int) -> int:
+    return ceil_ticks(hours, resolution) if hours >= 0 else -ceil_ticks(-hours, resolution)

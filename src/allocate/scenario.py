@@ -1,0 +1,348 @@
+"""The user model: people, calendars, projects and tasks, as frozen pydantic models.
+
+Everything here is plain validated data. Field-level checks (types, ranges, time zones, holiday
+countries) are pydantic's; the cross-references between models (unknown ids, cycles, skills nobody
+has) are collected by `validation.py` and raised together, so one error lists every problem.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import date, datetime, time, timedelta
+from functools import cached_property
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_serializer,
+    model_validator,
+)
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+DependencyType = Literal["FS", "SS", "FF", "SF"]
+
+MAX_HOURS = 100_000.0
+"""Efforts and lags above this (about 50 working years) are treated as input mistakes."""
+
+
+class Frozen(BaseModel):
+    """Base of every model: immutable, strict about unknown fields, NaN-free."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+
+    def to_json(self, indent: int | None = 2) -> str:
+        return self.model_dump_json(indent=indent, exclude_defaults=True)
+
+    @classmethod
+    def from_json(cls, text: str | bytes):
+        return cls.model_validate_json(text)
+
+
+def _aware(value: datetime) -> datetime:
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError("needs a time zone (e.g. 2026-03-02T09:00:00+01:00)")
+    if not 1970 <= value.year <= 2200:
+        raise ValueError(f"year {value.year} is outside 1970-2200")
+    return value
+
+
+AwareDatetime = Annotated[datetime, AfterValidator(_aware)]
+Id = Annotated[str, Field(min_length=1, max_length=200)]
+Hours = Annotated[float, Field(ge=0, le=MAX_HOURS)]
+Level = Annotated[int, Field(ge=0, le=100)]
+Priority = Annotated[int, Field(ge=1, le=1000)]
+
+
+class TimeRange(Frozen):
+    """Working time within one day, local wall-clock time: `09:00-17:00`. `24:00` ends a day."""
+
+    start: time
+    end: time | None = Field(description="end of the range; None or 24:00 means midnight")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _parse(cls, value):
+        if isinstance(value, str):
+            match = re.fullmatch(r"\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*", value)
+            if not match:
+                raise ValueError(f"'{value}' is not a time range like '09:00-17:00'")
+            h1, m1, h2, m2 = map(int, match.groups())
+            if h1 > 23 or m1 > 59 or h2 > 24 or m2 > 59 or (h2 == 24 and m2):
+                raise ValueError(f"'{value}' is not a valid time range")
+            return {"start": time(h1, m1), "end": None if h2 == 24 else time(h2, m2)}
+        return value
+
+    @model_validator(mode="after")
+    def _ordered(self):
+        if self.end is not None and self.end <= self.start:
+            raise ValueError(f"range {self} ends before it starts (overnight shifts: split them)")
+        return self
+
+    @property
+    def minutes(self) -> tuple[int, int]:
+        """(start, end) in minutes after local midnight."""
+        end = 24 * 60 if self.end is None else self.end.hour * 60 + self.end.minute
+        return self.start.hour * 60 + self.start.minute, end
+
+    def __str__(self) -> str:
+        s, e = self.minutes
+        return f"{s // 60:02d}:{s % 60:02d}-{e // 60:02d}:{e % 60:02d}"
+
+    @model_serializer
+    def _compact(self) -> str:
+        return str(self)
+
+
+def _office_hours() -> dict[str, tuple[TimeRange, ...]]:
+    nine_to_five = (TimeRange.model_validate("09:00-17:00"),)
+    return {day: nine_to_five for day in WEEKDAYS[:5]}
+
+
+class TimeOff(Frozen):
+    """Personal absence. Dates are whole local days, both ends included; datetimes are
+    `[start, end)` instants (naive datetimes are read in the calendar's time zone)."""
+
+    start: date | datetime
+    end: date | datetime
+    reason: str = ""
+
+    @model_validator(mode="after")
+    def _ordered(self):
+        if isinstance(self.start, datetime) != isinstance(self.end, datetime):
+            raise ValueError("start and end must both be dates or both be datetimes")
+        if self.end < self.start:
+            raise ValueError(f"time off ends ({self.end}) before it starts ({self.start})")
+        return self
+
+
+class Calendar(Frozen):
+    """When a person works: weekly hours in their time zone, minus public holidays and time off.
+
+    Given only a time zone, a calendar means Monday-Friday, 09:00-17:00 local time. Several ranges a
+    day describe split days; leaving a weekday out describes part-time.
+    """
+
+    timezone: str = "UTC"
+    weekly_hours: dict[Weekday, tuple[TimeRange, ...]] = Field(default_factory=_office_hours)
+    holidays: str | None = Field(
+        default=None, description="public holidays: ISO country code, optionally '-SUBDIVISION' (DE-BY)"
+    )
+    time_off: tuple[TimeOff, ...] = ()
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone '{value}' (use an IANA name such as 'Europe/Berlin')")
+        return value
+
+    @field_validator("holidays")
+    @classmethod
+    def _known_country(cls, value: str | None) -> str | None:
+        if value is not None:
+            holiday_calendar(value, [2026])
+        return value
+
+    @field_validator("weekly_hours")
+    @classmethod
+    def _has_working_time(cls, value: dict) -> dict:
+        if not any(value.values()):
+            raise ValueError("the calendar has no working time in any weekday")
+        for day, ranges in value.items():
+            spans = sorted(r.minutes for r in ranges)
+            for (_, end), (start, _) in zip(spans, spans[1:]):
+                if start < end:
+                    raise ValueError(f"working ranges on {day} overlap")
+        return value
+
+    @cached_property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+def holiday_calendar(code: str, years):
+    """The `holidays` calendar for 'DE' or 'DE-BY'; ValueError naming the code if unknown."""
+    import holidays
+
+    country, _, subdivision = code.partition("-")
+    try:
+        return holidays.country_holidays(country, subdiv=subdivision or None, years=years)
+    except NotImplementedError:
+        raise ValueError(f"unknown holiday country '{country}'") from None
+    except Exception as error:  # holidays raises bare Exception subclasses for subdivisions
+        raise ValueError(f"unknown holiday region '{code}': {error}") from None
+
+
+class Person(Frozen):
+    id: Id
+    name: str = ""
+    skills: dict[str, Level] = Field(default_factory=dict)
+    calendar: Calendar = Field(default_factory=Calendar)
+    hourly_rate: Annotated[float, Field(ge=0, le=1e6)] | None = None
+
+    def level(self, skill: str) -> int:
+        return self.skills.get(skill, 0)
+
+    def qualifies_for(self, task: Task) -> bool:
+        return all(self.level(skill) >= level for skill, level in task.skills.items())
+
+
+class Project(Frozen):
+    id: Id
+    name: str = ""
+    customer: str = ""
+    deadline: AwareDatetime | None = None
+    priority: Priority = 1
+
+
+class Dependency(Frozen):
+    """`task` must come before the task that lists this dependency.
+
+    `FS` (finish-to-start): this task starts after `task` finishes; `SS` start-to-start,
+    `FF` finish-to-finish, `SF` start-to-finish. `lag_hours` is added to the earlier event;
+    measured in elapsed time, or in working hours of the scenario's calendar when
+    `lag_in="working"`. A negative elapsed lag is a lead.
+    """
+
+    task: Id
+    type: DependencyType = "FS"
+    lag_hours: Annotated[float, Field(ge=-MAX_HOURS, le=MAX_HOURS)] = 0.0
+    lag_in: Literal["elapsed", "working"] = "elapsed"
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_id(cls, value):
+        return {"task": value} if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _working_lag_not_negative(self):
+        if self.lag_in == "working" and self.lag_hours < 0:
+            raise ValueError("a lag in working hours cannot be negative (use lag_in='elapsed')")
+        return self
+
+
+class Task(Frozen):
+    """Work of `effort_hours` done by one qualified person, pausing outside their working time.
+
+    A milestone marks a deliverable: zero effort, no person, it happens when its dependencies allow.
+    `priority` weighs this task's lateness against others'.
+    """
+
+    id: Id
+    name: str = ""
+    project: Id | None = None
+    effort_hours: Hours = 0.0
+    skills: dict[str, Level] = Field(default_factory=dict)
+    after: tuple[Dependency, ...] = ()
+    release: AwareDatetime | None = None
+    deadline: AwareDatetime | None = None
+    priority: Priority = 1
+    milestone: bool = False
+
+    @model_validator(mode="after")
+    def _effort_fits_kind(self):
+        if self.milestone and self.effort_hours:
+            raise ValueError(f"milestone '{self.id}' must have zero effort")
+        if not self.milestone and self.effort_hours <= 0:
+            raise ValueError(f"task '{self.id}' needs a positive effort_hours (or milestone=True)")
+        if self.release and self.deadline and self.deadline < self.release:
+            raise ValueError(f"task '{self.id}' has its deadline before its release")
+        return self
+
+
+class Pin(Frozen):
+    """A promise already made: `task` goes to `person`, and/or starts at `start`."""
+
+    task: Id
+    person: Id | None = None
+    start: AwareDatetime | None = None
+
+    @model_validator(mode="after")
+    def _pins_something(self):
+        if self.person is None and self.start is None:
+            raise ValueError(f"pin of task '{self.task}' names neither a person nor a start")
+        return self
+
+
+ObjectiveLevel = dict[str, Annotated[float, Field(gt=0, le=1e6)]]
+
+DEFAULT_OBJECTIVE: tuple[ObjectiveLevel, ...] = ({"lateness": 1.0}, {"makespan": 1.0})
+
+
+class Scenario(Frozen):
+    """Everything a plan is made from.
+
+    `resolution_minutes` is the time grid (60, 30 or 15). By default it is the coarsest grid on
+    which every working range, time-zone offset, effort and lag falls exactly; one hour for most
+    teams. `objective` lists the named terms by priority: each entry is one lexicographic level,
+    a term name or a `{term: weight}` mapping (see `allocate.objective`).
+    """
+
+    name: str = ""
+    start: AwareDatetime
+    people: tuple[Person, ...] = ()
+    projects: tuple[Project, ...] = ()
+    tasks: tuple[Task, ...] = ()
+    pins: tuple[Pin, ...] = ()
+    calendar: Calendar = Field(
+        default_factory=Calendar, description="the organisation's calendar, used for working lags"
+    )
+    resolution_minutes: Literal[15, 30, 60] | None = None
+    horizon_end: AwareDatetime | None = None
+    objective: tuple[ObjectiveLevel, ...] = DEFAULT_OBJECTIVE
+
+    @field_validator("objective", mode="before")
+    @classmethod
+    def _levels(cls, value):
+        if isinstance(value, str | dict):
+            value = [value]
+        return tuple({item: 1.0} if isinstance(item, str) else item for item in value)
+
+    @model_validator(mode="after")
+    def _consistent(self):
+        from allocate.validation import raise_problems
+
+        raise_problems(self)
+        return self
+
+    def task(self, task_id: str) -> Task:
+        return self._tasks_by_id[task_id]
+
+    def person(self, person_id: str) -> Person:
+        return self._people_by_id[person_id]
+
+    def project(self, project_id: str) -> Project:
+        return self._projects_by_id[project_id]
+
+    @cached_property
+    def _tasks_by_id(self) -> dict[str, Task]:
+        return {task.id: task for task in self.tasks}
+
+    @cached_property
+    def _people_by_id(self) -> dict[str, Person]:
+        return {person.id: person for person in self.people}
+
+    @cached_property
+    def _projects_by_id(self) -> dict[str, Project]:
+        return {project.id: project for project in self.projects}
+
+    def qualified_people(self, task: Task) -> list[Person]:
+        return [person for person in self.people if person.qualifies_for(task)]
+
+
+def ceil_ticks(hours: float, resolution_minutes: int) -> int:
+    """Hours rounded up to whole ticks (tolerating float noise such as 0.1 + 0.2)."""
+    return math.ceil(round(hours * 60 / resolution_minutes, 6))
+
+
+def hours(delta: timedelta) -> float:
+    return delta.total_seconds() / 3600

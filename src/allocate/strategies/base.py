@@ -1,0 +1,95 @@
+"""The contract between `solve()` and a scheduling strategy, in the compiled problem's terms."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Literal, Protocol
+
+import numpy as np
+
+from allocate.problem import FF, FS, NONE, SF, SS, Problem
+
+Status = Literal["optimal", "feasible", "infeasible", "unknown"]
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """Per task: start and end tick and the person index (NONE for milestones and unplaced tasks).
+
+    A task with `start == NONE` is unplaced; `reasons` says why, by task index.
+    """
+
+    start: np.ndarray
+    end: np.ndarray
+    person: np.ndarray
+    reasons: dict[int, str] = field(default_factory=dict)
+
+    @classmethod
+    def empty(cls, n_tasks: int) -> Schedule:
+        return cls(*(np.full(n_tasks, NONE, dtype=np.int64) for _ in range(3)))
+
+    @property
+    def complete(self) -> bool:
+        return bool((self.start != NONE).all())
+
+
+@dataclass(frozen=True)
+class Progress:
+    """A snapshot during a solve, for progress displays and callbacks."""
+
+    elapsed: float
+    objective: tuple[float, ...]
+    bound: tuple[float, ...]
+    solutions: int
+
+
+ProgressCallback = Callable[[Progress], None]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    schedule: Schedule
+    status: Status
+    level_values: tuple[float, ...] = ()
+    """The strategy's own value of each objective level (hours), for cross-checking."""
+    level_bounds: tuple[float, ...] = ()
+    stats: dict[str, float | int | str] = field(default_factory=dict)
+
+
+class Strategy(Protocol):
+    name: str
+
+    def solve(
+        self,
+        problem: Problem,
+        *,
+        time_limit: float,
+        seed: int = 0,
+        hint: Schedule | None = None,
+        progress: ProgressCallback | None = None,
+    ) -> Outcome: ...
+
+
+def earliest_times(problem: Problem, schedule: Schedule, task: int) -> tuple[int, int]:
+    """(earliest start, earliest end) that `task`'s placed predecessors and release allow."""
+    start, end = int(problem.release[task]), 0
+    for prec in problem.predecessors(task):
+        source = schedule.start[prec.pred] if prec.kind in (SS, SF) else schedule.end[prec.pred]
+        if source == NONE:
+            continue
+        bound = _shift(problem, int(source), prec.lag, prec.working_lag)
+        if prec.kind in (FS, SS):
+            start = max(start, bound)
+        else:  # FF, SF bound the end
+            end = max(end, bound)
+    return start, end
+
+
+def _shift(problem: Problem, tick: int, lag: int, working: bool) -> int:
+    if working:
+        return problem.after_working_lag(tick, lag)
+    return tick + lag
+
+
+__all__ = ["Schedule", "Outcome", "Strategy", "Progress", "earliest_times", "FS", "SS", "FF", "SF"]

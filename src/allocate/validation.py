@@ -1,0 +1,172 @@
+"""Cross-reference checks of a Scenario, all collected and raised as one ValidationError.
+
+Pydantic checks each field on its own; what needs the whole scenario (ids that must exist, cycles,
+skills nobody has) lives here, one small function per rule, each yielding `(location, message)`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from pydantic import ValidationError
+from pydantic_core import InitErrorDetails, PydanticCustomError
+
+if TYPE_CHECKING:
+    from allocate.scenario import Scenario
+
+Problem = tuple[tuple, str]
+
+
+def raise_problems(scenario: Scenario) -> None:
+    problems = list(find_problems(scenario))
+    if problems:
+        raise ValidationError.from_exception_data(
+            "Scenario",
+            [
+                InitErrorDetails(
+                    type=PydanticCustomError("scenario", "{message}", {"message": message}),
+                    loc=loc,
+                    input=loc[-1] if loc else None,
+                )
+                for loc, message in problems
+            ],
+        )
+
+
+def find_problems(scenario: Scenario) -> Iterator[Problem]:
+    for rule in (
+        duplicate_ids,
+        unknown_references,
+        dependency_cycles,
+        unqualified_tasks,
+        bad_pins,
+        bad_horizon,
+        unknown_objective_terms,
+    ):
+        yield from rule(scenario)
+
+
+def duplicate_ids(scenario: Scenario) -> Iterator[Problem]:
+    for field, kind in (("people", "person"), ("tasks", "task"), ("projects", "project")):
+        counts = Counter(item.id for item in getattr(scenario, field))
+        for item_id, count in counts.items():
+            if count > 1:
+                yield (field, item_id), f"{kind} id '{item_id}' is used {count} times"
+
+
+def unknown_references(scenario: Scenario) -> Iterator[Problem]:
+    task_ids = {task.id for task in scenario.tasks}
+    project_ids = {project.id for project in scenario.projects}
+    for task in scenario.tasks:
+        if task.project is not None and task.project not in project_ids:
+            yield ("tasks", task.id, "project"), (
+                f"task '{task.id}' belongs to unknown project '{task.project}'"
+            )
+        seen = set()
+        for dependency in task.after:
+            if dependency.task == task.id:
+                yield ("tasks", task.id, "after"), f"task '{task.id}' depends on itself"
+            elif dependency.task not in task_ids:
+                yield ("tasks", task.id, "after"), (
+                    f"task '{task.id}' depends on unknown task '{dependency.task}'"
+                )
+            elif dependency.task in seen:
+                yield ("tasks", task.id, "after"), (
+                    f"task '{task.id}' lists its dependency on '{dependency.task}' twice"
+                )
+            seen.add(dependency.task)
+
+
+def dependency_cycles(scenario: Scenario) -> Iterator[Problem]:
+    """Every cycle's members, found by an iterative depth-first search."""
+    task_ids = {task.id for task in scenario.tasks}
+    successors: dict[str, list[str]] = {task_id: [] for task_id in task_ids}
+    for task in scenario.tasks:
+        for dependency in task.after:
+            if dependency.task in task_ids and dependency.task != task.id:
+                successors[dependency.task].append(task.id)
+    state: dict[str, int] = {}  # 1 on the stack, 2 done
+    reported: set[frozenset[str]] = set()
+    for root in sorted(task_ids):
+        if root in state:
+            continue
+        path: list[str] = [root]
+        iterators = [iter(successors[root])]
+        state[root] = 1
+        while iterators:
+            nxt = next(iterators[-1], None)
+            if nxt is None:
+                state[path.pop()] = 2
+                iterators.pop()
+            elif state.get(nxt) == 1:
+                cycle = path[path.index(nxt) :]
+                if frozenset(cycle) not in reported:
+                    reported.add(frozenset(cycle))
+                    members = " -> ".join(f"'{t}'" for t in [*cycle, nxt])
+                    yield ("tasks", nxt, "after"), f"dependency cycle: {members}"
+            elif nxt not in state:
+                state[nxt] = 1
+                path.append(nxt)
+                iterators.append(iter(successors[nxt]))
+
+
+def unqualified_tasks(scenario: Scenario) -> Iterator[Problem]:
+    for task in scenario.tasks:
+        if task.milestone or scenario.qualified_people(task):
+            continue
+        wanted = ", ".join(f"{skill} {level}" for skill, level in sorted(task.skills.items()))
+        closest = _closest_person(scenario, task)
+        hint = f" (closest: '{closest.id}')" if closest else ""
+        yield ("tasks", task.id, "skills"), (
+            f"task '{task.id}' needs {wanted or 'a person'}; nobody has that{hint}"
+        )
+
+
+def _closest_person(scenario: Scenario, task):
+    def shortfall(person):
+        return sum(max(0, level - person.level(skill)) for skill, level in task.skills.items())
+
+    return min(scenario.people, key=shortfall, default=None)
+
+
+def bad_pins(scenario: Scenario) -> Iterator[Problem]:
+    tasks = {task.id: task for task in scenario.tasks}
+    people = {person.id: person for person in scenario.people}
+    pinned = Counter(pin.task for pin in scenario.pins)
+    for pin in scenario.pins:
+        loc = ("pins", pin.task)
+        task = tasks.get(pin.task)
+        if task is None:
+            yield loc, f"pin refers to unknown task '{pin.task}'"
+            continue
+        if pinned[pin.task] > 1:
+            yield loc, f"task '{pin.task}' is pinned {pinned[pin.task]} times"
+        if pin.start is not None and pin.start < scenario.start:
+            yield loc, f"task '{pin.task}' is pinned to start before the planning start"
+        if pin.person is None:
+            continue
+        person = people.get(pin.person)
+        if person is None:
+            yield loc, f"task '{pin.task}' is pinned to unknown person '{pin.person}'"
+        elif task.milestone:
+            yield loc, f"milestone '{pin.task}' cannot be pinned to a person"
+        elif not person.qualifies_for(task):
+            yield loc, f"task '{pin.task}' is pinned to '{pin.person}', who lacks its skills"
+
+
+def bad_horizon(scenario: Scenario) -> Iterator[Problem]:
+    if scenario.horizon_end is not None and scenario.horizon_end <= scenario.start:
+        yield ("horizon_end",), "horizon_end must be after the planning start"
+
+
+def unknown_objective_terms(scenario: Scenario) -> Iterator[Problem]:
+    from allocate.objective import TERMS
+
+    for level in scenario.objective:
+        for name in level:
+            if name not in TERMS:
+                yield ("objective", name), (
+                    f"unknown objective term '{name}' (choose from {', '.join(sorted(TERMS))})"
+                )
