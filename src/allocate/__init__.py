@@ -5,6 +5,7 @@ assigns and schedules them with a greedy construction and OR-Tools CP-SAT, check
 an independent checker, and returns a `Plan` in real datetimes.
 """
 
+from allocate.plan import Assignment, Plan, Violation
 from allocate.scenario import (
     Calendar,
     Dependency,
@@ -16,7 +17,6 @@ from allocate.scenario import (
     TimeOff,
     TimeRange,
 )
-from allocate.plan import Assignment, Plan, Violation
 
 __all__ = [
     "Assignment",

@@ -65,4 +65,6 @@ def evaluate(scenario: Scenario, timing: Timing) -> dict[str, float]:
 
 def level_values(scenario: Scenario, terms: Mapping[str, float]) -> list[float]:
     """The weighted sum of each lexicographic level (what is compared, level by level)."""
-    return [sum(weight * terms[name] for name, weight in level.items()) for level in scenario.objective]
+    return [
+        sum(weight * terms[name] for name, weight in level.items()) for level in scenario.objective
+    ]

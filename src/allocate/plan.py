@@ -32,7 +32,9 @@ class Assignment(Frozen):
 
     def local(self, timezone: str) -> Assignment:
         zone = ZoneInfo(timezone)
-        return self.model_copy(update={"start": self.start.astimezone(zone), "end": self.end.astimezone(zone)})
+        return self.model_copy(
+            update={"start": self.start.astimezone(zone), "end": self.end.astimezone(zone)}
+        )
 
 
 class Unplaced(Frozen):

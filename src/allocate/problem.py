@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import cached_property
 
 import numpy as np
 
@@ -50,6 +51,9 @@ class Problem:
     resolution: int
     horizon: int
     first_tick: int
+    """The first tick at or after the planning start (nothing starts before it)."""
+    start_offset: float
+    """The planning start in ticks after the origin (fractional when it lies off the grid)."""
     task_ids: tuple[str, ...]
     person_ids: tuple[str, ...]
     effort: np.ndarray
@@ -109,7 +113,30 @@ class Problem:
         return self.origin + timedelta(minutes=self.resolution * int(tick))
 
     def predecessors(self, task: int) -> list[Precedence]:
-        return [p for p in self.precedences if p.succ == task]
+        return self._incoming[task]
+
+    @cached_property
+    def _incoming(self) -> list[list[Precedence]]:
+        incoming: list[list[Precedence]] = [[] for _ in self.task_ids]
+        for prec in self.precedences:
+            incoming[prec.succ].append(prec)
+        return incoming
+
+    def level_values(self, end: np.ndarray) -> tuple[float, ...]:
+        """Each objective level's value, in hours, for tasks ending at `end` (ticks)."""
+        terms = {"lateness": self.lateness_hours(end), "makespan": self.makespan_hours(end)}
+        return tuple(sum(w * terms[name] for name, w in level.items()) for level in self.objective)
+
+    def lateness_hours(self, end: np.ndarray) -> float:
+        late = sum(
+            due.weight * max(0, int(end[list(due.tasks)].max()) - due.tick) for due in self.dues
+        )
+        return late * self.hours_per_tick
+
+    def makespan_hours(self, end: np.ndarray) -> float:
+        if len(end) == 0:
+            return 0.0
+        return max(0.0, int(end.max()) - self.start_offset) * self.hours_per_tick
 
     @property
     def options(self) -> int:
@@ -129,23 +156,31 @@ def compile_problem(scenario: Scenario, horizon_end: datetime | None = None) -> 
     task_index = {task.id: i for i, task in enumerate(scenario.tasks)}
     person_index = {person.id: p for p, person in enumerate(scenario.people)}
 
-    working = np.stack(
-        [cal.working_ticks(p.calendar, origin, horizon, resolution) for p in scenario.people]
-    ) if scenario.people else np.zeros((0, horizon), dtype=bool)
+    working = (
+        np.stack(
+            [cal.working_ticks(p.calendar, origin, horizon, resolution) for p in scenario.people]
+        )
+        if scenario.people
+        else np.zeros((0, horizon), dtype=bool)
+    )
     org = cal.working_ticks(scenario.calendar, origin, horizon, resolution)
 
     def tick(moment: datetime, up: bool) -> int:
         value = (moment - origin) / step
         return _ceil(value) if up else int(np.floor(value))
 
-    effort = np.array([ceil_ticks(t.effort_hours, resolution) for t in scenario.tasks], dtype=np.int64)
+    effort = np.array(
+        [ceil_ticks(t.effort_hours, resolution) for t in scenario.tasks], dtype=np.int64
+    )
     release = np.array(
         [max(first, tick(t.release, up=True)) if t.release else first for t in scenario.tasks],
         dtype=np.int64,
     )
     eligible = tuple(
         np.array(
-            [] if task.milestone else [p for p, person in enumerate(scenario.people) if person.qualifies_for(task)],
+            []
+            if task.milestone
+            else [p for p, person in enumerate(scenario.people) if person.qualifies_for(task)],
             dtype=np.int64,
         )
         for task in scenario.tasks
@@ -175,6 +210,7 @@ def compile_problem(scenario: Scenario, horizon_end: datetime | None = None) -> 
         resolution=resolution,
         horizon=horizon,
         first_tick=first,
+        start_offset=(scenario.start - origin) / step,
         task_ids=tuple(task_index),
         person_ids=tuple(person_index),
         effort=effort,
@@ -189,7 +225,16 @@ def compile_problem(scenario: Scenario, horizon_end: datetime | None = None) -> 
         pinned_start=pinned_start,
         objective=scenario.objective,
     )
-    for array in (effort, release, working, problem.cum_work, problem.org_cum_work, pinned_person, pinned_start, *eligible):
+    for array in (
+        effort,
+        release,
+        working,
+        problem.cum_work,
+        problem.org_cum_work,
+        pinned_person,
+        pinned_start,
+        *eligible,
+    ):
         array.setflags(write=False)
     return problem
 
@@ -203,7 +248,14 @@ def _dues(scenario: Scenario, task_index: dict[str, int], to_tick) -> list[Due]:
     for project in scenario.projects:
         members = tuple(task_index[t.id] for t in scenario.tasks if t.project == project.id)
         if project.deadline is not None and members:
-            dues.append(Due(members, to_tick(project.deadline), float(project.priority), f"project '{project.id}'"))
+            dues.append(
+                Due(
+                    members,
+                    to_tick(project.deadline),
+                    float(project.priority),
+                    f"project '{project.id}'",
+                )
+            )
     return dues
 
 

@@ -19,10 +19,12 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    ValidationError,
     field_validator,
     model_serializer,
     model_validator,
 )
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
@@ -37,12 +39,39 @@ class Frozen(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
+    @model_validator(mode="wrap")
+    @classmethod
+    def _name_errors(cls, data, handler):
+        """Prefix field errors with the id of the object they belong to ("task 'api': ..."):
+        inside a scenario, pydantic's own locations are list indices, which planners never see."""
+        try:
+            return handler(data)
+        except ValidationError as error:
+            ident = data.get("id") if isinstance(data, dict) else None
+            if not isinstance(ident, str):
+                raise
+            prefix = f"{cls.__name__.lower()} '{ident}': "
+            raise ValidationError.from_exception_data(
+                error.title, [_prefixed(e, prefix) for e in error.errors()]
+            ) from None
+
     def to_json(self, indent: int | None = 2) -> str:
         return self.model_dump_json(indent=indent, exclude_defaults=True)
 
     @classmethod
     def from_json(cls, text: str | bytes):
         return cls.model_validate_json(text)
+
+
+def _prefixed(error: dict, prefix: str) -> InitErrorDetails:
+    message = error["msg"].removeprefix("Value error, ")
+    if not message.startswith(prefix):
+        message = prefix + message
+    return InitErrorDetails(
+        type=PydanticCustomError(error["type"], "{message}", {"message": message}),
+        loc=error["loc"],
+        input=error.get("input"),
+    )
 
 
 def _aware(value: datetime) -> datetime:
@@ -132,7 +161,8 @@ class Calendar(Frozen):
     timezone: str = "UTC"
     weekly_hours: dict[Weekday, tuple[TimeRange, ...]] = Field(default_factory=_office_hours)
     holidays: str | None = Field(
-        default=None, description="public holidays: ISO country code, optionally '-SUBDIVISION' (DE-BY)"
+        default=None,
+        description="public holidays: ISO country code, optionally '-SUBDIVISION' (DE-BY)",
     )
     time_off: tuple[TimeOff, ...] = ()
 
@@ -142,7 +172,8 @@ class Calendar(Frozen):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown time zone '{value}' (use an IANA name such as 'Europe/Berlin')")
+            message = f"unknown time zone '{value}' (use an IANA name such as 'Europe/Berlin')"
+            raise ValueError(message) from None
         return value
 
     @field_validator("holidays")
@@ -159,7 +190,7 @@ class Calendar(Frozen):
             raise ValueError("the calendar has no working time in any weekday")
         for day, ranges in value.items():
             spans = sorted(r.minutes for r in ranges)
-            for (_, end), (start, _) in zip(spans, spans[1:]):
+            for (_, end), (start, _) in zip(spans, spans[1:], strict=False):
                 if start < end:
                     raise ValueError(f"working ranges on {day} overlap")
         return value

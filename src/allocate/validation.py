@@ -61,20 +61,23 @@ def unknown_references(scenario: Scenario) -> Iterator[Problem]:
     project_ids = {project.id for project in scenario.projects}
     for task in scenario.tasks:
         if task.project is not None and task.project not in project_ids:
-            yield ("tasks", task.id, "project"), (
-                f"task '{task.id}' belongs to unknown project '{task.project}'"
+            yield (
+                ("tasks", task.id, "project"),
+                (f"task '{task.id}' belongs to unknown project '{task.project}'"),
             )
         seen = set()
         for dependency in task.after:
             if dependency.task == task.id:
                 yield ("tasks", task.id, "after"), f"task '{task.id}' depends on itself"
             elif dependency.task not in task_ids:
-                yield ("tasks", task.id, "after"), (
-                    f"task '{task.id}' depends on unknown task '{dependency.task}'"
+                yield (
+                    ("tasks", task.id, "after"),
+                    (f"task '{task.id}' depends on unknown task '{dependency.task}'"),
                 )
             elif dependency.task in seen:
-                yield ("tasks", task.id, "after"), (
-                    f"task '{task.id}' lists its dependency on '{dependency.task}' twice"
+                yield (
+                    ("tasks", task.id, "after"),
+                    (f"task '{task.id}' lists its dependency on '{dependency.task}' twice"),
                 )
             seen.add(dependency.task)
 
@@ -119,8 +122,9 @@ def unqualified_tasks(scenario: Scenario) -> Iterator[Problem]:
         wanted = ", ".join(f"{skill} {level}" for skill, level in sorted(task.skills.items()))
         closest = _closest_person(scenario, task)
         hint = f" (closest: '{closest.id}')" if closest else ""
-        yield ("tasks", task.id, "skills"), (
-            f"task '{task.id}' needs {wanted or 'a person'}; nobody has that{hint}"
+        yield (
+            ("tasks", task.id, "skills"),
+            (f"task '{task.id}' needs {wanted or 'a person'}; nobody has that{hint}"),
         )
 
 
@@ -167,6 +171,7 @@ def unknown_objective_terms(scenario: Scenario) -> Iterator[Problem]:
     for level in scenario.objective:
         for name in level:
             if name not in TERMS:
-                yield ("objective", name), (
-                    f"unknown objective term '{name}' (choose from {', '.join(sorted(TERMS))})"
+                yield (
+                    ("objective", name),
+                    (f"unknown objective term '{name}' (choose from {', '.join(sorted(TERMS))})"),
                 )

@@ -1,0 +1,3 @@
+from allocate.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,48 @@
+"""A cheap, calendar-exact lower bound on the objective.
+
+Ignore who is busy: every task starts as soon as its predecessors' earliest times allow, on its
+fastest qualified person's own calendar. No feasible plan can end any task earlier (all rules are
+monotone in the predecessors' times), so the objective of these earliest ends bounds every plan's.
+On realistic scenarios it is far tighter than CP-SAT's own bound, which barely moves when calendars
+make durations depend on the start.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from allocate.problem import NONE, Problem
+from allocate.strategies.base import Schedule, earliest_times
+from allocate.strategies.greedy import next_working_tick, topological_order
+
+
+def earliest_schedule(problem: Problem) -> Schedule:
+    """Each task's earliest possible start and end, with nobody ever busy."""
+    schedule = Schedule.empty(problem.n_tasks)
+    for task in topological_order(problem):
+        start, end_at_least = earliest_times(problem, schedule, task)
+        if problem.pinned_start[task] != NONE:
+            start = max(start, int(problem.pinned_start[task]))
+        if problem.is_milestone(task):
+            schedule.start[task] = schedule.end[task] = max(start, end_at_least)
+            continue
+        ends = [
+            problem.end_of(
+                task, int(p), min(next_working_tick(problem.cum_work[p], start), problem.horizon)
+            )
+            for p in _people(problem, task)
+        ]
+        ends = [e for e in ends if e != NONE]
+        end = max(min(ends), end_at_least) if ends else problem.horizon
+        schedule.start[task], schedule.end[task] = start, end
+    return schedule
+
+
+def _people(problem: Problem, task: int) -> np.ndarray:
+    pinned = int(problem.pinned_person[task])
+    return np.array([pinned]) if pinned != NONE else problem.eligible[task]
+
+
+def level_bounds(problem: Problem) -> tuple[float, ...]:
+    """A lower bound on every objective level, in hours."""
+    return problem.level_values(earliest_schedule(problem).end)

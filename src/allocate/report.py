@@ -1,0 +1,100 @@
+"""Readable summaries of a Plan: a terminal text and a Markdown report, from the same rows."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from allocate.plan import Plan
+
+
+def summary(plan: Plan) -> str:
+    """The plan at a glance, for a terminal."""
+    return _render(plan, markdown=False)
+
+
+def markdown(plan: Plan) -> str:
+    """The same content as a Markdown document (the CLI's report file)."""
+    return _render(plan, markdown=True)
+
+
+def _render(plan: Plan, markdown: bool) -> str:
+    heading = "## " if markdown else ""
+    lines = [("# " if markdown else "") + _headline(plan), "", _objective_line(plan), ""]
+    lines += [f"{heading}Projects", *_table(_project_rows(plan), markdown), ""]
+    lines += [f"{heading}People", *_table(_people_rows(plan), markdown), ""]
+    if plan.unplaced:
+        lines += [f"{heading}Not placed", *(f"- {u.task}: {u.reason}" for u in plan.unplaced), ""]
+    if plan.violations:
+        lines += [f"{heading}Violations", *(f"- {v}" for v in plan.violations), ""]
+    else:
+        lines += ["Checked independently: no violations."]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _headline(plan: Plan) -> str:
+    name = f"Plan '{plan.scenario}'" if plan.scenario else "Plan"
+    gap = f", gap {plan.gap:.1%}" if plan.gap is not None else ""
+    stats = plan.stats
+    return (
+        f"{name}: {plan.status}{gap}. {len(plan.assignments)} tasks placed, "
+        f"{len(plan.unplaced)} not placed; {stats.strategy} in {stats.wall_seconds:.1f} s"
+    )
+
+
+def _objective_line(plan: Plan) -> str:
+    terms = ", ".join(f"{name} {value:,.1f} h" for name, value in plan.objective.items())
+    bounds = " / ".join(f"{b:,.1f}" for b in plan.level_bounds)
+    return f"Objective: {terms or '-'} (lower bound per level: {bounds or '-'})"
+
+
+def _project_rows(plan: Plan) -> list[tuple[str, ...]]:
+    rows = [("project", "finish (UTC)", "deadline (UTC)", "status")]
+    for project in plan.projects:
+        if project.deadline is None:
+            status = "no deadline"
+        elif project.on_time:
+            slack = (
+                (project.deadline - project.finish).total_seconds() / 86400 if project.finish else 0
+            )
+            status = f"on time ({slack:.1f} days spare)"
+        else:
+            status = f"LATE by {project.late_hours:,.0f} h"
+        rows.append((project.id, _when(project.finish), _when(project.deadline), status))
+    return rows
+
+
+def _people_rows(plan: Plan) -> list[tuple[str, ...]]:
+    rows = [("person", "time zone", "tasks", "booked h", "available h", "utilisation")]
+    for person in plan.people:
+        rows.append(
+            (
+                person.id,
+                person.timezone,
+                str(person.tasks),
+                f"{person.booked_hours:,.1f}",
+                f"{person.available_hours:,.1f}",
+                f"{person.utilisation:.0%}",
+            )
+        )
+    return rows
+
+
+def _when(moment: datetime | None) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M") if moment else "-"
+
+
+def _table(rows: list[tuple[str, ...]], markdown: bool) -> list[str]:
+    if len(rows) == 1:
+        return ["(none)"]
+    if markdown:
+        header, *body = rows
+        return [_md_row(header), _md_row(tuple("---" for _ in header)), *map(_md_row, body)]
+    widths = [max(len(row[c]) for row in rows) for c in range(len(rows[0]))]
+    return [
+        "  " + "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
+        for row in rows
+    ]
+
+
+def _md_row(row: tuple[str, ...]) -> str:
+    return "| " + " | ".join(row) + " |"

@@ -1,0 +1,206 @@
+"""The one orchestration: compile -> greedy -> (CP-SAT) -> Plan -> independent check.
+
+The greedy plan comes first, always: it is the plan of last resort and the hint CP-SAT starts
+from. CP-SAT runs when the scenario is small enough for the exact model to pay (see
+`docs/design.md` for the measurements behind `EXACT_OPTIONS_LIMIT`). Whatever the strategy returns
+is turned into a Plan and verified by `allocate.check`, which shares no code with the strategies.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+from collections.abc import Callable
+
+from allocate.bounds import level_bounds
+from allocate.check import check
+from allocate.objective import Timing, evaluate, level_values, project_finishes
+from allocate.plan import Assignment, PersonSummary, Plan, ProjectSummary, SolveStats, Unplaced
+from allocate.problem import NONE, Problem, compile_problem
+from allocate.scenario import Scenario, hours
+from allocate.strategies import get_strategy
+from allocate.strategies.base import Outcome, Progress, Schedule, Strategy
+from allocate.strategies.greedy import Greedy
+
+log = logging.getLogger("allocate")
+
+EXACT_OPTIONS_LIMIT = 5_000
+"""Above this many (task, person) options the monolithic CP-SAT model no longer improves the
+greedy plan within a minute on two cores; `auto` then returns the greedy plan."""
+
+
+def solve(
+    scenario: Scenario,
+    *,
+    time_limit: float = 10.0,
+    strategy: str | Strategy = "auto",
+    seed: int = 0,
+    progress: bool | Callable[[Progress], None] = False,
+) -> Plan:
+    """Assign and schedule every task of `scenario`; return a checked Plan.
+
+    `strategy` is "auto" (CP-SAT from the greedy plan when the scenario is small enough, else the
+    greedy plan), a registered name ("greedy", "cpsat") or a Strategy instance. `time_limit` is in
+    wall-clock seconds, model building included. `progress=True` prints each improvement to
+    stderr; a callable receives them instead.
+    """
+    began = time.perf_counter()
+    problem = compile_problem(scenario)
+    build_seconds = time.perf_counter() - began
+    report = _progress_callback(progress, began)
+    greedy = Greedy().solve(problem)
+    first_plan = time.perf_counter() - began
+    if report and greedy.level_values:
+        report(Progress(first_plan, greedy.level_values, (), 1))
+    chosen = _choose(strategy, problem)
+    outcome = greedy
+    if chosen is not None and greedy.schedule.complete:
+        remaining = max(0.1, time_limit - (time.perf_counter() - began))
+        exact = chosen.solve(
+            problem, time_limit=remaining, seed=seed, hint=greedy.schedule, progress=report
+        )
+        outcome = _better(greedy, exact)
+    stats = SolveStats(
+        strategy=getattr(chosen, "name", "greedy"),
+        wall_seconds=time.perf_counter() - began,
+        build_seconds=build_seconds,
+        first_plan_seconds=first_plan,
+        solutions=int(outcome.stats.get("solutions", 1)),
+        detail={
+            "options": problem.options,
+            "resolution_minutes": problem.resolution,
+            **outcome.stats,
+        },
+    )
+    return verified_plan(scenario, problem, outcome, stats)
+
+
+def _choose(strategy: str | Strategy, problem: Problem) -> Strategy | None:
+    if strategy == "auto":
+        return get_strategy("cpsat") if 0 < problem.options <= EXACT_OPTIONS_LIMIT else None
+    if isinstance(strategy, str):
+        strategy = get_strategy(strategy)
+    return None if isinstance(strategy, Greedy) else strategy
+
+
+def _better(incumbent: Outcome, challenger: Outcome) -> Outcome:
+    """The challenger unless it placed fewer tasks or is lexicographically worse."""
+    if not challenger.schedule.complete or not challenger.level_values:
+        return incumbent
+    if tuple(challenger.level_values) > tuple(incumbent.level_values) + (1e-9,):
+        return incumbent
+    return challenger
+
+
+def verified_plan(
+    scenario: Scenario, problem: Problem, outcome: Outcome, stats: SolveStats
+) -> Plan:
+    """The outcome as a Plan with bounds, summaries and the independent checker's verdict."""
+    schedule = outcome.schedule
+    assignments = tuple(_assignments(problem, schedule))
+    timing = Timing({a.task: a.start for a in assignments}, {a.task: a.end for a in assignments})
+    terms = evaluate(scenario, timing)
+    values = level_values(scenario, terms)
+    if outcome.level_values and not _close(values, outcome.level_values):
+        log.error(
+            "strategy objective %s differs from the recomputed %s", outcome.level_values, values
+        )
+    bounds = _best_bounds(problem, outcome)
+    status = outcome.status
+    if schedule.complete and _close(values, bounds):
+        status = "optimal"
+    plan = Plan(
+        status=status if schedule.complete else "infeasible",
+        scenario=scenario.name,
+        resolution_minutes=problem.resolution,
+        assignments=assignments,
+        unplaced=tuple(
+            Unplaced(task=problem.task_ids[i], reason=reason)
+            for i, reason in sorted(schedule.reasons.items())
+        ),
+        objective=terms,
+        level_bounds=bounds,
+        gap=_gap(values, bounds) if schedule.complete else None,
+        projects=tuple(_project_summaries(scenario, timing)),
+        people=tuple(_person_summaries(scenario, problem, schedule)),
+        stats=stats,
+    )
+    violations = tuple(check(scenario, plan))
+    if violations and plan.feasible:
+        log.error("the checker rejects the %s plan: %s", stats.strategy, violations[0])
+        return plan.model_copy(update={"status": "unknown", "violations": violations})
+    return plan.model_copy(update={"violations": violations})
+
+
+def _assignments(problem: Problem, schedule: Schedule):
+    for i, task_id in enumerate(problem.task_ids):
+        if schedule.start[i] == NONE:
+            continue
+        person = int(schedule.person[i])
+        yield Assignment(
+            task=task_id,
+            people=() if person == NONE else (problem.person_ids[person],),
+            start=problem.time_of(int(schedule.start[i])),
+            end=problem.time_of(int(schedule.end[i])),
+        )
+
+
+def _best_bounds(problem: Problem, outcome: Outcome) -> tuple[float, ...]:
+    """Per level, the larger of the strategy's bound and the resource-free one. A later level's
+    strategy bound only counts when every earlier level is proven tight."""
+    ours = level_bounds(problem)
+    theirs = outcome.level_bounds or (0.0,) * len(ours)
+    return tuple(max(a, b) for a, b in zip(ours, theirs, strict=False))
+
+
+def _gap(values, bounds) -> float:
+    for value, bound in zip(values, bounds, strict=False):
+        if value > bound + 1e-9:
+            return (value - bound) / value
+    return 0.0
+
+
+def _close(a, b) -> bool:
+    return len(a) == len(b) and all(
+        abs(x - y) <= 1e-6 * max(1.0, abs(x)) for x, y in zip(a, b, strict=True)
+    )
+
+
+def _project_summaries(scenario: Scenario, timing: Timing):
+    finishes = project_finishes(scenario, timing)
+    for project in scenario.projects:
+        finish = finishes.get(project.id)
+        late = hours(finish - project.deadline) if finish and project.deadline else 0.0
+        yield ProjectSummary(
+            id=project.id, finish=finish, deadline=project.deadline, late_hours=max(0.0, late)
+        )
+
+
+def _person_summaries(scenario: Scenario, problem: Problem, schedule: Schedule):
+    placed_end = schedule.end[schedule.start != NONE]
+    last = int(placed_end.max()) if placed_end.size else problem.first_tick
+    for p, person in enumerate(scenario.people):
+        mine = schedule.person == p
+        available = int(problem.cum_work[p, last] - problem.cum_work[p, problem.first_tick])
+        yield PersonSummary(
+            id=person.id,
+            timezone=person.calendar.timezone,
+            booked_hours=float(problem.effort[mine].sum()) * problem.hours_per_tick,
+            available_hours=available * problem.hours_per_tick,
+            tasks=int(mine.sum()),
+        )
+
+
+def _progress_callback(progress, began: float) -> Callable[[Progress], None] | None:
+    if callable(progress):
+        return progress
+    if not progress:
+        return None
+
+    def show(update: Progress) -> None:
+        objective = " / ".join(f"{v:,.1f}" for v in update.objective)
+        bound = " / ".join(f"{v:,.1f}" for v in update.bound) or "-"
+        print(f"  {update.elapsed:6.1f} s  objective {objective}  bound {bound}", file=sys.stderr)
+
+    return show

@@ -1,0 +1,224 @@
+"""Serial schedule generation: place tasks one by one, each where it finishes earliest.
+
+Tasks become ready when all their predecessors are placed; the most urgent ready task (earliest
+latest-finish propagated back from deadlines, then the longest chain of work behind it) goes to the
+qualified person who would finish it first, in the first gap of that person's bookings where it
+fits under their own calendar. It is fast, respects every hard rule, and is both the plan of last
+resort and the hint that CP-SAT starts from.
+"""
+
+from __future__ import annotations
+
+import heapq
+import time
+from bisect import bisect_right
+from dataclasses import dataclass
+
+import numpy as np
+
+from allocate.problem import NONE, Problem
+from allocate.strategies.base import Outcome, ProgressCallback, Schedule, earliest_times
+
+
+@dataclass(frozen=True)
+class Greedy:
+    """Serial SGS with an urgency rule: `rule="deadline"` (latest finish first, then longest tail)
+    or `rule="tail"` (longest remaining chain first)."""
+
+    rule: str = "deadline"
+    name: str = "greedy"
+
+    def __post_init__(self):
+        if self.rule not in ("deadline", "tail"):
+            raise ValueError(f"unknown greedy rule '{self.rule}' (choose 'deadline' or 'tail')")
+
+    def solve(
+        self,
+        problem: Problem,
+        *,
+        time_limit: float = 0.0,
+        seed: int = 0,
+        hint: Schedule | None = None,
+        progress: ProgressCallback | None = None,
+    ) -> Outcome:
+        began = time.perf_counter()
+        schedule = build_schedule(problem, self.priorities(problem))
+        status = "feasible" if schedule.complete else "infeasible"
+        values = problem.level_values(schedule.end) if schedule.complete else ()
+        return Outcome(
+            schedule=schedule,
+            status=status,
+            level_values=values,
+            stats={
+                "solve_seconds": time.perf_counter() - began,
+                "solutions": int(schedule.complete),
+            },
+        )
+
+    def priorities(self, problem: Problem) -> list[tuple]:
+        tail = chain_after(problem)
+        if self.rule == "tail":
+            return [(-tail[i], i) for i in range(problem.n_tasks)]
+        latest = latest_finish(problem)
+        return [(latest[i], -tail[i], i) for i in range(problem.n_tasks)]
+
+
+def build_schedule(problem: Problem, priority: list[tuple]) -> Schedule:
+    """Place every task in dependency order, most urgent ready task first."""
+    n = problem.n_tasks
+    schedule = Schedule.empty(n)
+    waiting = np.zeros(n, dtype=np.int64)
+    successors: list[list[int]] = [[] for _ in range(n)]
+    for prec in problem.precedences:
+        waiting[prec.succ] += 1
+        successors[prec.pred].append(prec.succ)
+    ready = [priority[i] for i in range(n) if waiting[i] == 0]
+    heapq.heapify(ready)
+    bookings = [Bookings() for _ in range(problem.n_people)]
+    while ready:
+        task = heapq.heappop(ready)[-1]
+        place(problem, schedule, bookings, task)
+        for succ in successors[task]:
+            waiting[succ] -= 1
+            if waiting[succ] == 0:
+                heapq.heappush(ready, priority[succ])
+    return schedule
+
+
+def place(problem: Problem, schedule: Schedule, bookings: list[Bookings], task: int) -> None:
+    blocked = [p.pred for p in problem.predecessors(task) if schedule.start[p.pred] == NONE]
+    if blocked:
+        blocker = problem.task_ids[blocked[0]]
+        schedule.reasons[task] = f"depends on '{blocker}', which could not be placed"
+        return
+    earliest_start, earliest_end = earliest_times(problem, schedule, task)
+    pinned_start = int(problem.pinned_start[task])
+    if problem.is_milestone(task):
+        moment = max(earliest_start, earliest_end)
+        if pinned_start != NONE:
+            if pinned_start < moment:
+                schedule.reasons[task] = "its pinned time is before its dependencies allow"
+                return
+            moment = pinned_start
+        schedule.start[task] = schedule.end[task] = moment
+        return
+    best: tuple[int, int, int] | None = None
+    for person in candidates(problem, task):
+        found = earliest_slot(
+            problem, bookings[person], task, int(person), earliest_start, earliest_end
+        )
+        if found is not None and (best is None or found[1] < best[1]):
+            best = (found[0], found[1], int(person))
+    if best is None:
+        schedule.reasons[task] = no_slot_reason(problem, task)
+        return
+    start, end, person = best
+    schedule.start[task], schedule.end[task], schedule.person[task] = start, end, person
+    bookings[person].add(start, end)
+
+
+def candidates(problem: Problem, task: int) -> np.ndarray:
+    pinned = int(problem.pinned_person[task])
+    return np.array([pinned]) if pinned != NONE else problem.eligible[task]
+
+
+def earliest_slot(
+    problem: Problem, booked: Bookings, task: int, person: int, not_before: int, end_not_before: int
+) -> tuple[int, int] | None:
+    """The first (start, end) for `person`: a working start tick, no overlap, end late enough."""
+    cum = problem.cum_work[person]
+    effort = int(problem.effort[task])
+    pinned_start = int(problem.pinned_start[task])
+    start = max(not_before, pinned_start)
+    if end_not_before > 0:  # the start whose end reaches end_not_before
+        needed = int(cum[min(end_not_before, problem.horizon) - 1]) - effort + 1
+        start = max(start, int(np.searchsorted(cum, needed, side="left")))
+    while start < problem.horizon:
+        start = next_working_tick(cum, start)
+        if start >= problem.horizon:
+            return None
+        end = problem.end_of(task, person, start)
+        if end == NONE:
+            return None
+        clash = booked.first_clash(start, end)
+        if clash is None:
+            if pinned_start != NONE and start != pinned_start:
+                return None
+            return start, end
+        start = clash
+    return None
+
+
+def next_working_tick(cum: np.ndarray, tick: int) -> int:
+    """The first working tick at or after `tick` (len(cum) - 1 if none)."""
+    return int(np.searchsorted(cum, cum[tick] + 1, side="left")) - 1
+
+
+def no_slot_reason(problem: Problem, task: int) -> str:
+    pinned = int(problem.pinned_person[task])
+    who = f"'{problem.person_ids[pinned]}'" if pinned != NONE else "any qualified person"
+    if problem.pinned_start[task] != NONE:
+        when = problem.time_of(int(problem.pinned_start[task])).strftime("%Y-%m-%d %H:%M UTC")
+        return f"{who} cannot start it at its pinned time {when} (not working, busy, or too early)"
+    return f"no free working time for {who} before the planning horizon ends"
+
+
+class Bookings:
+    """One person's booked [start, end) intervals, sorted and disjoint."""
+
+    __slots__ = ("starts", "ends")
+
+    def __init__(self):
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+
+    def first_clash(self, start: int, end: int) -> int | None:
+        """The end of the first booking overlapping [start, end), if any."""
+        index = bisect_right(self.ends, start)
+        if index < len(self.starts) and self.starts[index] < end:
+            return self.ends[index]
+        return None
+
+    def add(self, start: int, end: int) -> None:
+        index = bisect_right(self.starts, start)
+        self.starts.insert(index, start)
+        self.ends.insert(index, end)
+
+
+def chain_after(problem: Problem) -> np.ndarray:
+    """Per task, its effort plus the longest chain of effort after it (ticks)."""
+    tail = problem.effort.astype(np.int64).copy()
+    for task in reversed(topological_order(problem)):
+        for prec in problem.predecessors(task):
+            tail[prec.pred] = max(tail[prec.pred], problem.effort[prec.pred] + tail[task])
+    return tail
+
+
+def latest_finish(problem: Problem) -> np.ndarray:
+    """Per task, the latest end that keeps every deadline after it, stretching work by the
+    team's share of working time (a rough elapsed estimate)."""
+    share = max(float(problem.working.mean()), 1e-3) if problem.n_people else 1.0
+    latest = np.full(problem.n_tasks, problem.horizon * 4, dtype=np.float64)
+    for due in problem.dues:
+        for task in due.tasks:
+            latest[task] = min(latest[task], due.tick)
+    for task in reversed(topological_order(problem)):
+        for prec in problem.predecessors(task):
+            gap = problem.effort[task] / share + prec.lag
+            latest[prec.pred] = min(latest[prec.pred], latest[task] - gap)
+    return latest
+
+
+def topological_order(problem: Problem) -> list[int]:
+    waiting = [0] * problem.n_tasks
+    successors: list[list[int]] = [[] for _ in range(problem.n_tasks)]
+    for prec in problem.precedences:
+        waiting[prec.succ] += 1
+        successors[prec.pred].append(prec.succ)
+    order = [i for i in range(problem.n_tasks) if waiting[i] == 0]
+    for task in order:
+        for succ in successors[task]:
+            waiting[succ] -= 1
+            if waiting[succ] == 0:
+                order.append(succ)
+    return order
