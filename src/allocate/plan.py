@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import Field
 
-from allocate.scenario import AwareDatetime, Frozen
+from allocate.scenario import AwareDatetime, Frozen, GridMinutes
 
 Status = Literal["optimal", "feasible", "infeasible", "unknown"]
 
@@ -92,7 +92,7 @@ class SolveStats(Frozen):
 class Plan(Frozen):
     status: Status
     scenario: str = ""
-    resolution_minutes: int = 60
+    resolution_minutes: GridMinutes = 60
     assignments: tuple[Assignment, ...] = ()
     unplaced: tuple[Unplaced, ...] = ()
     objective: dict[str, float] = Field(default_factory=dict)

@@ -89,6 +89,15 @@ Level = Annotated[int, Field(ge=0, le=100)]
 Priority = Annotated[int, Field(ge=1, le=1000)]
 
 
+def _divides_an_hour(minutes: int) -> int:
+    if minutes < 1 or 60 % minutes:
+        raise ValueError(f"{minutes} minutes does not divide an hour (use 60, 30, 15, 10, 5 or 1)")
+    return minutes
+
+
+GridMinutes = Annotated[int, AfterValidator(_divides_an_hour)]
+
+
 class TimeRange(Frozen):
     """Working time within one day, local wall-clock time: `09:00-17:00`. `24:00` ends a day."""
 
@@ -312,7 +321,7 @@ DEFAULT_OBJECTIVE: tuple[ObjectiveLevel, ...] = ({"lateness": 1.0}, {"makespan":
 class Scenario(Frozen):
     """Everything a plan is made from.
 
-    `resolution_minutes` is the time grid (60, 30 or 15). By default it is the coarsest grid on
+    `resolution_minutes` is the time grid (a divisor of 60). By default it is the coarsest grid on
     which every working range, time-zone offset, effort and lag falls exactly; one hour for most
     teams. `objective` lists the named terms by priority: each entry is one lexicographic level,
     a term name or a `{term: weight}` mapping (see `allocate.objective`).
@@ -327,7 +336,7 @@ class Scenario(Frozen):
     calendar: Calendar = Field(
         default_factory=Calendar, description="the organisation's calendar, used for working lags"
     )
-    resolution_minutes: Literal[15, 30, 60] | None = None
+    resolution_minutes: GridMinutes | None = None
     horizon_end: AwareDatetime | None = None
     objective: tuple[ObjectiveLevel, ...] = DEFAULT_OBJECTIVE
 

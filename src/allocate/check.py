@@ -1,0 +1,468 @@
+"""The independent checker: does a Plan keep every rule of its Scenario?
+
+Working time is re-derived here straight from the calendar rules (local wall-clock ranges through
+zoneinfo, public holidays, time off), without `calendar.py`, `problem.py` or any solver, so that a
+bug in how the solver compiles calendars shows up as a violation instead of being agreed with.
+Each rule is one small function yielding findings; `check` names them after the rule.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from functools import cached_property, lru_cache
+from itertools import accumulate
+from typing import NamedTuple
+from zoneinfo import ZoneInfo
+
+from allocate.objective import TERMS, Timing, evaluate
+from allocate.plan import Assignment, Plan, Violation
+from allocate.scenario import (
+    WEEKDAYS,
+    Calendar,
+    Dependency,
+    Person,
+    Scenario,
+    Task,
+    TimeOff,
+    ceil_ticks,
+    holiday_calendar,
+    hours,
+)
+
+Span = tuple[datetime, datetime]
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+DAY = timedelta(days=1)
+MARGIN = timedelta(days=7)
+GIVE_UP = timedelta(days=3660)
+"""How far past a start the checker looks for enough working time before calling it unreachable."""
+TOLERANCE = 1e-6
+EVENTS = {
+    "FS": ("end", "start"),
+    "SS": ("start", "start"),
+    "FF": ("end", "end"),
+    "SF": ("start", "end"),
+}
+"""Per dependency type: (event of the predecessor, event of the successor)."""
+
+
+class Finding(NamedTuple):
+    message: str
+    tasks: tuple[str, ...] = ()
+    people: tuple[str, ...] = ()
+
+
+# --- working time, from the calendar rules ---------------------------------------------------
+
+
+def working_spans(calendar: Calendar, lo: datetime, hi: datetime, step: timedelta) -> list[Span]:
+    """Working time around `[lo, hi]` as sorted disjoint UTC spans, trimmed inward to whole grid
+    steps (work happens in whole steps of the plan's UTC grid; a no-op on a fitting grid)."""
+    zone = calendar.zone
+    first, last = lo.astimezone(zone).date() - DAY, hi.astimezone(zone).date() + DAY
+    days_off = _days_off(calendar, first, last)
+    spans = []
+    day = first
+    while day <= last:
+        if day not in days_off:
+            midnight = datetime.combine(day, time())
+            for time_range in calendar.weekly_hours.get(WEEKDAYS[day.weekday()], ()):
+                start, end = (midnight + timedelta(minutes=m) for m in time_range.minutes)
+                spans.append((_utc(start, zone), _utc(end, zone)))
+        day += DAY
+    absences = [_absence(off, zone) for off in calendar.time_off if isinstance(off.end, datetime)]
+    spans = _minus(_merged(spans), _merged(absences))
+    snapped = ((_round(start, step, up=True), _round(end, step, up=False)) for start, end in spans)
+    return [(start, end) for start, end in snapped if start < end]
+
+
+def _utc(local: datetime, zone: ZoneInfo) -> datetime:
+    """Local wall-clock time as UTC; a time in a DST gap reads with the offset before the gap."""
+    return local.replace(tzinfo=zone).astimezone(UTC)
+
+
+def _round(moment: datetime, step: timedelta, up: bool) -> datetime:
+    """`moment` rounded onto the UTC grid of `step` (whole steps since the epoch)."""
+    rest = (moment - EPOCH) % step
+    return moment + (step - rest) if up and rest else moment - rest
+
+
+def _days_off(calendar: Calendar, first: date, last: date) -> set[date]:
+    """Whole local days without work: public holidays and time off given as dates."""
+    days = set(_holidays(calendar.holidays, first.year, last.year)) if calendar.holidays else set()
+    for off in calendar.time_off:
+        if not isinstance(off.start, datetime):
+            day = max(off.start, first)
+            while day <= min(off.end, last):
+                days.add(day)
+                day += DAY
+    return days
+
+
+@lru_cache(maxsize=64)
+def _holidays(code: str, first_year: int, last_year: int) -> frozenset[date]:
+    return frozenset(holiday_calendar(code, range(first_year, last_year + 1)))
+
+
+def _absence(off: TimeOff, zone: ZoneInfo) -> Span:
+    """A `[start, end)` absence in UTC; naive datetimes are read in the calendar's zone."""
+    start, end = (t if t.tzinfo else t.replace(tzinfo=zone) for t in (off.start, off.end))
+    return start.astimezone(UTC), end.astimezone(UTC)
+
+
+def _merged(spans: list[Span]) -> list[Span]:
+    merged: list[Span] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        elif start < end:
+            merged.append((start, end))
+    return merged
+
+
+def _minus(spans: list[Span], holes: list[Span]) -> list[Span]:
+    """`spans` without `holes` (both sorted and disjoint)."""
+    result = []
+    for start, end in spans:
+        for hole_start, hole_end in holes:  # a person has few absences
+            if hole_start < end and hole_end > start:
+                if hole_start > start:
+                    result.append((start, hole_start))
+                start = hole_end
+        if start < end:
+            result.append((start, end))
+    return result
+
+
+class WorkingTime:
+    """One calendar's working time over a window (grown on demand), walked with bisect."""
+
+    def __init__(self, calendar: Calendar, step: timedelta, lo: datetime, hi: datetime):
+        self.calendar, self.step = calendar, step
+        self._expand(lo, hi)
+
+    def _expand(self, lo: datetime, hi: datetime) -> None:
+        self.lo, self.hi = lo, hi
+        spans = working_spans(self.calendar, lo, hi, self.step)
+        self.starts = [start for start, _ in spans]
+        self.ends = [end for _, end in spans]
+        self.done = list(accumulate((end - start for start, end in spans), initial=timedelta()))
+        """done[i]: working time in the spans before span i."""
+
+    def _cover(self, lo: datetime, hi: datetime) -> None:
+        if lo < self.lo or hi > self.hi:
+            self._expand(min(lo, self.lo) - MARGIN, max(hi, self.hi) + MARGIN)
+
+    def _worked_before(self, moment: datetime) -> timedelta:
+        i = bisect_right(self.starts, moment) - 1
+        if i < 0:
+            return timedelta()
+        return self.done[i] + (min(moment, self.ends[i]) - self.starts[i])
+
+    def is_working(self, moment: datetime) -> bool:
+        moment = moment.astimezone(UTC)
+        self._cover(moment, moment)
+        i = bisect_right(self.starts, moment) - 1
+        return i >= 0 and moment < self.ends[i]
+
+    def finish(self, start: datetime, work: timedelta) -> datetime | None:
+        """The instant at which `work` of working time has passed since `start`; None if that is
+        more than GIVE_UP away."""
+        start = start.astimezone(UTC)  # arithmetic on zoned datetimes would be wall-clock
+        if work <= timedelta():
+            return start
+        self._cover(start, start)
+        while True:
+            target = self._worked_before(start) + work
+            k = bisect_left(self.done, target, lo=1)  # span k-1 is where the work reaches target
+            if k < len(self.done):
+                return self.ends[k - 1] - (self.done[k] - target)
+            if self.hi - start > GIVE_UP:
+                return None
+            self._expand(self.lo, self.hi + max(self.hi - self.lo, MARGIN))
+
+
+# --- what the rules share ---------------------------------------------------------------------
+
+
+@dataclass
+class _Context:
+    scenario: Scenario
+    plan: Plan
+    _calendars: dict[str | None, WorkingTime] = field(default_factory=dict)
+
+    @cached_property
+    def placed(self) -> dict[str, Assignment]:
+        """The first assignment of each scenario task (duplicates are the `placed` rule's)."""
+        known = {task.id for task in self.scenario.tasks}
+        placed: dict[str, Assignment] = {}
+        for assignment in self.plan.assignments:
+            if assignment.task in known:
+                placed.setdefault(assignment.task, assignment)
+        return placed
+
+    @cached_property
+    def step(self) -> timedelta:
+        return timedelta(minutes=self.plan.resolution_minutes)
+
+    def work(self, hours_: float) -> timedelta:
+        """Hours rounded up to whole steps of the plan's grid."""
+        return ceil_ticks(hours_, self.plan.resolution_minutes) * self.step
+
+    @cached_property
+    def _windows(self) -> dict[str | None, Span]:
+        """Per person the span their tasks cover; under None, the whole plan's."""
+        windows: dict[str | None, Span] = {}
+        for a in self.placed.values():
+            for key in (*a.people, None):
+                lo, hi = windows.get(key, (a.start, a.end))
+                windows[key] = min(lo, a.start), max(hi, a.end)
+        return windows
+
+    def working_time(self, person: Person | None) -> WorkingTime:
+        """The person's working time, or the organisation's for None; expanded once each, over
+        the span the plan uses (grown on demand)."""
+        key = person.id if person else None
+        if key not in self._calendars:
+            calendar = person.calendar if person else self.scenario.calendar
+            lo, hi = (t.astimezone(UTC) for t in self._windows.get(key, (self.scenario.start,) * 2))
+            self._calendars[key] = WorkingTime(calendar, self.step, lo - MARGIN, hi + MARGIN)
+        return self._calendars[key]
+
+    def tasks(self) -> Iterator[tuple[Task, Assignment]]:
+        for task in self.scenario.tasks:
+            if task.id in self.placed:
+                yield task, self.placed[task.id]
+
+    def workers(self) -> Iterator[tuple[Task, Assignment, Person]]:
+        """Placed work tasks with exactly one known person (the others are the `people` rule's)."""
+        people = {person.id: person for person in self.scenario.people}
+        for task, assignment in self.tasks():
+            only = assignment.people[0] if len(assignment.people) == 1 else None
+            if not task.milestone and only in people:
+                yield task, assignment, people[only]
+
+
+def _at(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _local(moment: datetime, calendar: Calendar) -> str:
+    return moment.astimezone(calendar.zone).strftime(f"%a %H:%M {calendar.timezone}")
+
+
+def _h(delta: timedelta) -> str:
+    return f"{round(hours(delta), 2)} h"
+
+
+# --- the rules --------------------------------------------------------------------------------
+
+
+def placed(ctx: _Context) -> Iterator[Finding]:
+    """Every scenario task has exactly one assignment, and nothing else has one."""
+    known = {task.id for task in ctx.scenario.tasks}
+    unplaced = {entry.task: entry.reason for entry in ctx.plan.unplaced}
+    counts = Counter(assignment.task for assignment in ctx.plan.assignments)
+    for task_id, count in counts.items():
+        if task_id not in known:
+            yield Finding(f"the plan assigns unknown task '{task_id}'", (task_id,))
+        elif count > 1:
+            yield Finding(f"task '{task_id}' is assigned {count} times", (task_id,))
+    for task in ctx.scenario.tasks:
+        if task.id in unplaced:
+            yield Finding(f"task '{task.id}' is unplaced: {unplaced[task.id]}", (task.id,))
+        elif task.id not in counts:
+            yield Finding(f"task '{task.id}' has no assignment", (task.id,))
+    for task_id in sorted(unplaced.keys() - known):
+        yield Finding(f"the plan lists unknown task '{task_id}' as unplaced", (task_id,))
+
+
+def people(ctx: _Context) -> Iterator[Finding]:
+    """A task has exactly one known person; a milestone has none and is an instant."""
+    known = {person.id for person in ctx.scenario.people}
+    for task, a in ctx.tasks():
+        ids, names = (task.id,), ", ".join(a.people) or "none"
+        if task.milestone:
+            if a.people:
+                yield Finding(
+                    f"milestone '{task.id}' needs no person but has {names}", ids, a.people
+                )
+            if a.start != a.end:
+                yield Finding(
+                    f"milestone '{task.id}' starts {_at(a.start)}, ends {_at(a.end)}", ids
+                )
+        elif len(a.people) != 1:
+            yield Finding(f"task '{task.id}' needs one person but has {names}", ids, a.people)
+        elif a.people[0] not in known:
+            yield Finding(f"task '{task.id}' goes to unknown person '{names}'", ids, a.people)
+
+
+def qualified(ctx: _Context) -> Iterator[Finding]:
+    """The person has every skill of the task at the required level or above."""
+    for task, _, person in ctx.workers():
+        for skill, level in task.skills.items():
+            if (has := person.level(skill)) < level:
+                message = f"task '{task.id}' needs {skill} {level} but {person.id} has {has}"
+                yield Finding(message, (task.id,), (person.id,))
+
+
+def working_time(ctx: _Context) -> Iterator[Finding]:
+    """Work starts in working time and ends once the effort is worked, pausing outside it."""
+    for task, a, person in ctx.workers():
+        calendar, who = ctx.working_time(person), f"task '{task.id}' ({person.id})"
+        if not calendar.is_working(a.start):
+            local = _local(a.start, person.calendar)
+            message = f"{who} starts {_at(a.start)} ({local}), outside {person.id}'s working time"
+            yield Finding(message, (task.id,), (person.id,))
+        work = ctx.work(task.effort_hours)
+        end = calendar.finish(a.start, work)
+        if end != a.end:
+            then = f"end at {_at(end)}" if end else f"do not end within {GIVE_UP.days} days"
+            message = f"{who} ends {_at(a.end)} but {_h(work)} of {person.id}'s working time"
+            yield Finding(f"{message} from its start {then}", (task.id,), (person.id,))
+
+
+def one_at_a_time(ctx: _Context) -> Iterator[Finding]:
+    """A person's tasks do not overlap (each task's `[start, end)` hull)."""
+    by_person: dict[str, list[tuple[str, Assignment]]] = {}
+    for task, a in ctx.tasks():
+        for person in () if task.milestone else a.people:
+            by_person.setdefault(person, []).append((task.id, a))
+    for person, tasks in by_person.items():
+        tasks.sort(key=lambda pair: pair[1].start)
+        last, last_end = tasks[0][0], tasks[0][1].end
+        for task_id, a in tasks[1:]:
+            if a.start < last_end:
+                message = f"{person} works on '{last}' until {_at(last_end)}"
+                yield Finding(
+                    f"{message} but starts '{task_id}' at {_at(a.start)}",
+                    (last, task_id),
+                    (person,),
+                )
+            if a.end > last_end:
+                last, last_end = task_id, a.end
+
+
+def dependency(ctx: _Context) -> Iterator[Finding]:
+    """Each dependency's later event comes no earlier than its earlier event plus the lag."""
+    for task, a in ctx.tasks():
+        for dep in task.after:
+            if (before := ctx.placed.get(dep.task)) is None:
+                continue
+            first, then = EVENTS[dep.type]
+            earlier, later = getattr(before, first), getattr(a, then)
+            earliest = _earliest(ctx, dep, earlier)
+            if earliest is None or later < earliest:
+                allowed = f"no earlier than {_at(earliest)}" if earliest else "no time at all"
+                message = f"task '{task.id}' {then}s {_at(later)} but its {dep.type} dependency"
+                pred = f"'{dep.task}' ({first} {_at(earlier)}, {_lag(ctx, dep)})"
+                yield Finding(f"{message} on {pred} allows {allowed}", (dep.task, task.id))
+
+
+def _earliest(ctx: _Context, dep: Dependency, earlier: datetime) -> datetime | None:
+    """Earliest instant for the later event: a working lag counts organisation working time."""
+    lag, earlier = ctx.work(abs(dep.lag_hours)), earlier.astimezone(UTC)
+    if dep.lag_in == "working":
+        return ctx.working_time(None).finish(earlier, lag)
+    return earlier + lag if dep.lag_hours >= 0 else earlier - lag
+
+
+def _lag(ctx: _Context, dep: Dependency) -> str:
+    lag = _h(ctx.work(abs(dep.lag_hours)))
+    if dep.lag_in == "working":
+        return f"lag {lag} of organisation working time"
+    return f"lag {'-' if dep.lag_hours < 0 else ''}{lag}"
+
+
+def release(ctx: _Context) -> Iterator[Finding]:
+    """No task starts before its release."""
+    for task, a in ctx.tasks():
+        if task.release is not None and a.start < task.release:
+            message = f"task '{task.id}' starts {_at(a.start)}"
+            yield Finding(f"{message}, before its release {_at(task.release)}", (task.id,))
+
+
+def planning_start(ctx: _Context) -> Iterator[Finding]:
+    """No task starts before the scenario's planning start: the past cannot be planned."""
+    for task, a in ctx.tasks():
+        if a.start < ctx.scenario.start:
+            message = f"task '{task.id}' starts {_at(a.start)}"
+            yield Finding(
+                f"{message}, before the planning start {_at(ctx.scenario.start)}", (task.id,)
+            )
+
+
+def pinned(ctx: _Context) -> Iterator[Finding]:
+    """Each pin's person and start are kept."""
+    for pin in ctx.scenario.pins:
+        if (a := ctx.placed.get(pin.task)) is None:
+            continue
+        if pin.person is not None and a.people != (pin.person,):
+            message = f"task '{pin.task}' is pinned to {pin.person}"
+            goes_to = ", ".join(a.people) or "nobody"
+            yield Finding(f"{message} but goes to {goes_to}", (pin.task,), (pin.person, *a.people))
+        if pin.start is not None and a.start != pin.start:
+            message = f"task '{pin.task}' is pinned to start {_at(pin.start)}"
+            yield Finding(f"{message} but starts {_at(a.start)}", (pin.task,))
+
+
+def horizon(ctx: _Context) -> Iterator[Finding]:
+    """No task ends after the scenario's horizon end."""
+    end = ctx.scenario.horizon_end
+    for task, a in ctx.tasks():
+        if end is not None and a.end > end:
+            message = f"task '{task.id}' ends {_at(a.end)}"
+            yield Finding(f"{message}, after the horizon end {_at(end)}", (task.id,))
+
+
+def objective(ctx: _Context) -> Iterator[Finding]:
+    """Each objective term the plan reports equals the term recomputed from its times."""
+    timing = _timing(ctx)
+    for name, claimed in ctx.plan.objective.items():
+        value = TERMS[name](ctx.scenario, timing) if name in TERMS else None
+        if value is None:
+            yield Finding(f"the plan reports unknown objective term '{name}' = {claimed}")
+        elif abs(claimed - value) > TOLERANCE * max(1.0, abs(value)):
+            yield Finding(f"the plan reports {name} = {claimed} but its times give {value}")
+
+
+def _timing(ctx: _Context) -> Timing:
+    starts = {task: a.start for task, a in ctx.placed.items()}
+    return Timing(start=starts, end={task: a.end for task, a in ctx.placed.items()})
+
+
+RULES: dict[str, Callable[[_Context], Iterator[Finding]]] = {
+    rule.__name__: rule
+    for rule in (
+        placed,
+        people,
+        qualified,
+        working_time,
+        one_at_a_time,
+        dependency,
+        release,
+        planning_start,
+        pinned,
+        horizon,
+        objective,
+    )
+}
+"""Each rule by the name its violations carry."""
+
+
+def check(scenario: Scenario, plan: Plan) -> list[Violation]:
+    """Every broken rule of `plan` against `scenario`, all at once; empty when the plan holds."""
+    ctx = _Context(scenario, plan)
+    return [
+        Violation(rule=name, message=found.message, tasks=found.tasks, people=found.people)
+        for name, rule in RULES.items()
+        for found in rule(ctx)
+    ]
+
+
+def recompute_objective(scenario: Scenario, plan: Plan) -> dict[str, float]:
+    """The scenario's objective terms, recomputed from the plan's start and end times."""
+    return evaluate(scenario, _timing(_Context(scenario, plan)))
