@@ -37,6 +37,9 @@ def _parser() -> argparse.ArgumentParser:
     example = commands.add_parser("example", help="print the bundled example scenario as JSON")
     example.set_defaults(run=_example)
 
+    schema = commands.add_parser("schema", help="print the JSON Schema of a scenario file")
+    schema.set_defaults(run=_schema)
+
     check = commands.add_parser("check", help="verify a plan JSON against its scenario")
     check.add_argument("scenario")
     check.add_argument("plan")
@@ -83,6 +86,15 @@ def _solve(args) -> int:
 
 def _example(args) -> int:
     print(_load_scenario(None).to_json())
+    return 0
+
+
+def _schema(args) -> int:
+    import json
+
+    from allocate.scenario import Scenario
+
+    print(json.dumps(Scenario.model_json_schema(), indent=2))
     return 0
 
 
