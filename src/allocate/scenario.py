@@ -270,11 +270,23 @@ class Dependency(Frozen):
         return self
 
 
+class Progress(Frozen):
+    """What has happened to a task before the planning start.
+
+    A `done` task is history: it is not planned again and its dependants may start at once. An
+    `in_progress` task has `hours_spent` of its effort behind it; only the rest is planned.
+    """
+
+    status: Literal["not_started", "in_progress", "done"] = "not_started"
+    hours_spent: Hours = 0.0
+    finished: AwareDatetime | None = Field(default=None, description="when a done task finished")
+
+
 class Task(Frozen):
     """Work of `effort_hours` done by one qualified person, pausing outside their working time.
 
     A milestone marks a deliverable: zero effort, no person, it happens when its dependencies allow.
-    `priority` weighs this task's lateness against others'.
+    `priority` weighs this task's lateness against others'. `progress` records work already done.
     """
 
     id: Id
@@ -287,6 +299,18 @@ class Task(Frozen):
     deadline: AwareDatetime | None = None
     priority: Priority = 1
     milestone: bool = False
+    progress: Progress = Field(default_factory=Progress)
+
+    @property
+    def done(self) -> bool:
+        return self.progress.status == "done"
+
+    @property
+    def remaining_hours(self) -> float:
+        """Effort still to plan: all of it, the rest of an in-progress task, or none when done."""
+        if self.done:
+            return 0.0
+        return max(0.0, self.effort_hours - self.progress.hours_spent)
 
     @model_validator(mode="after")
     def _effort_fits_kind(self):
@@ -296,6 +320,11 @@ class Task(Frozen):
             raise ValueError(f"task '{self.id}' needs a positive effort_hours (or milestone=True)")
         if self.release and self.deadline and self.deadline < self.release:
             raise ValueError(f"task '{self.id}' has its deadline before its release")
+        if self.progress.status == "in_progress" and self.progress.hours_spent >= self.effort_hours:
+            raise ValueError(
+                f"task '{self.id}' is in progress with {self.progress.hours_spent:g} of "
+                f"{self.effort_hours:g} h spent: mark it done or raise its effort"
+            )
         return self
 
 
