@@ -107,7 +107,7 @@ def _input_minutes(scenario: Scenario) -> Iterator[int]:
     for calendar in (scenario.calendar, *(p.calendar for p in scenario.people)):
         yield from _calendar_minutes(calendar, years)
     for task in scenario.tasks:
-        yield _whole_minutes(task.effort_hours)
+        yield _whole_minutes(task.remaining_hours)
         for dependency in task.after:
             yield _whole_minutes(abs(dependency.lag_hours))
         yield from (_minute_of_hour(t) for t in (task.release, task.deadline) if t)

@@ -262,7 +262,7 @@ def _h(delta: timedelta) -> str:
 
 
 def placed(ctx: _Context) -> Iterator[Finding]:
-    """Every scenario task has exactly one assignment, and nothing else has one."""
+    """Every task not yet done has exactly one assignment, and nothing else has one."""
     known = {task.id for task in ctx.scenario.tasks}
     unplaced = {entry.task: entry.reason for entry in ctx.plan.unplaced}
     counts = Counter(assignment.task for assignment in ctx.plan.assignments)
@@ -272,7 +272,10 @@ def placed(ctx: _Context) -> Iterator[Finding]:
         elif count > 1:
             yield Finding(f"task '{task_id}' is assigned {count} times", (task_id,))
     for task in ctx.scenario.tasks:
-        if task.id in unplaced:
+        if task.done:
+            if task.id in counts:
+                yield Finding(f"task '{task.id}' is done but planned again", (task.id,))
+        elif task.id in unplaced:
             yield Finding(f"task '{task.id}' is unplaced: {unplaced[task.id]}", (task.id,))
         elif task.id not in counts:
             yield Finding(f"task '{task.id}' has no assignment", (task.id,))
@@ -317,7 +320,7 @@ def working_time(ctx: _Context) -> Iterator[Finding]:
             local = _local(a.start, person.calendar)
             message = f"{who} starts {_at(a.start)} ({local}), outside {person.id}'s working time"
             yield Finding(message, (task.id,), (person.id,))
-        work = ctx.work(task.effort_hours)
+        work = ctx.work(task.remaining_hours)
         end = calendar.finish(a.start, work)
         if end != a.end:
             then = f"end at {_at(end)}" if end else f"do not end within {GIVE_UP.days} days"

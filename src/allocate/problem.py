@@ -14,7 +14,7 @@ from functools import cached_property
 import numpy as np
 
 from allocate import calendar as cal
-from allocate.scenario import Scenario, ceil_ticks
+from allocate.scenario import Scenario, Task, ceil_ticks
 
 KINDS = ("FS", "SS", "FF", "SF")
 FS, SS, FF, SF = range(4)
@@ -153,7 +153,8 @@ def compile_problem(scenario: Scenario, horizon_end: datetime | None = None) -> 
     horizon = max(1, int((end.astimezone(UTC) - origin) // step))
     first = _ceil((scenario.start - origin) / step)
 
-    task_index = {task.id: i for i, task in enumerate(scenario.tasks)}
+    tasks = [task for task in scenario.tasks if not task.done]
+    task_index = {task.id: i for i, task in enumerate(tasks)}
     person_index = {person.id: p for p, person in enumerate(scenario.people)}
 
     working = (
@@ -169,11 +170,9 @@ def compile_problem(scenario: Scenario, horizon_end: datetime | None = None) -> 
         value = (moment - origin) / step
         return _ceil(value) if up else int(np.floor(value))
 
-    effort = np.array(
-        [ceil_ticks(t.effort_hours, resolution) for t in scenario.tasks], dtype=np.int64
-    )
+    effort = np.array([ceil_ticks(t.remaining_hours, resolution) for t in tasks], dtype=np.int64)
     release = np.array(
-        [max(first, tick(t.release, up=True)) if t.release else first for t in scenario.tasks],
+        [max(first, tick(t.release, up=True)) if t.release else first for t in tasks],
         dtype=np.int64,
     )
     eligible = tuple(
@@ -183,7 +182,7 @@ def compile_problem(scenario: Scenario, horizon_end: datetime | None = None) -> 
             else [p for p, person in enumerate(scenario.people) if person.qualifies_for(task)],
             dtype=np.int64,
         )
-        for task in scenario.tasks
+        for task in tasks
     )
     precedences = tuple(
         Precedence(
@@ -193,13 +192,14 @@ def compile_problem(scenario: Scenario, horizon_end: datetime | None = None) -> 
             lag=_signed_ticks(dep.lag_hours, resolution),
             working_lag=dep.lag_in == "working" and dep.lag_hours > 0,
         )
-        for i, task in enumerate(scenario.tasks)
+        for i, task in enumerate(tasks)
         for dep in task.after
+        if dep.task in task_index  # dependencies on done tasks are met
     )
-    dues = tuple(_dues(scenario, task_index, lambda m: tick(m, up=False)))
-    pinned_person = np.full(len(scenario.tasks), NONE, dtype=np.int64)
-    pinned_start = np.full(len(scenario.tasks), NONE, dtype=np.int64)
-    for pin in scenario.pins:
+    dues = tuple(_dues(scenario, tasks, task_index, lambda m: tick(m, up=False)))
+    pinned_person = np.full(len(tasks), NONE, dtype=np.int64)
+    pinned_start = np.full(len(tasks), NONE, dtype=np.int64)
+    for pin in (pin for pin in scenario.pins if pin.task in task_index):
         if pin.person is not None:
             pinned_person[task_index[pin.task]] = person_index[pin.person]
         if pin.start is not None:
@@ -239,14 +239,14 @@ def compile_problem(scenario: Scenario, horizon_end: datetime | None = None) -> 
     return problem
 
 
-def _dues(scenario: Scenario, task_index: dict[str, int], to_tick) -> list[Due]:
+def _dues(scenario: Scenario, tasks: list[Task], task_index: dict[str, int], to_tick) -> list[Due]:
     dues = [
         Due((task_index[t.id],), to_tick(t.deadline), float(t.priority), f"task '{t.id}'")
-        for t in scenario.tasks
+        for t in tasks
         if t.deadline is not None
     ]
     for project in scenario.projects:
-        members = tuple(task_index[t.id] for t in scenario.tasks if t.project == project.id)
+        members = tuple(task_index[t.id] for t in tasks if t.project == project.id)
         if project.deadline is not None and members:
             dues.append(
                 Due(

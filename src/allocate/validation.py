@@ -145,6 +145,8 @@ def bad_pins(scenario: Scenario) -> Iterator[Problem]:
         if task is None:
             yield loc, f"pin refers to unknown task '{pin.task}'"
             continue
+        if task.done:
+            yield loc, f"task '{pin.task}' is done; it cannot be pinned"
         if pinned[pin.task] > 1:
             yield loc, f"task '{pin.task}' is pinned {pinned[pin.task]} times"
         if pin.start is not None and pin.start < scenario.start:
