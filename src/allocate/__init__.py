@@ -5,6 +5,7 @@ assigns and schedules them with a greedy construction and OR-Tools CP-SAT, check
 an independent checker, and returns a `Plan` in real datetimes.
 """
 
+from allocate.check import check
 from allocate.plan import Assignment, Plan, Violation
 from allocate.scenario import (
     Calendar,
@@ -17,10 +18,13 @@ from allocate.scenario import (
     TimeOff,
     TimeRange,
 )
+from allocate.solve import solve
 
 __all__ = [
     "Assignment",
     "Calendar",
+    "check",
+    "solve",
     "Dependency",
     "Person",
     "Pin",
