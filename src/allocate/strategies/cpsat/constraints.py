@@ -1,0 +1,83 @@
+"""The rules of a plan as CP-SAT constraints, named like the checker's rules.
+
+* assignment: exactly one eligible person per task; the chosen option takes exactly one class
+  of starts, whose span is the interval size and whose start set bounds the task start.
+* calendar (day-hour): `S + shift = ticks_per_day * Y + R`; class => `Y in days`, `h1 <= R <= h2`.
+* calendar (start-partition): class => `S in starts`.
+* one task at a time: NoOverlap of each person's optional intervals (a task's calendar interval
+  includes its pauses, so disjoint intervals are exactly "one task at a time").
+* precedence: FS `S_s >= E_p + lag`, SS `S_s >= S_p + lag`, FF `E_s >= E_p + lag`,
+  SF `E_s >= S_p + lag`; a working lag `W(target) >= W(source) + lag` with W the organisation's
+  cumulative working ticks, stated as `target >= after[source]` with one element table.
+* pins and releases live in the domains (`feasible_starts` keeps only the pinned start, the
+  model keeps only the pinned person's option).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from ortools.sat.python import cp_model
+from ortools.util.python.sorted_interval_list import Domain
+
+from allocate.problem import FS, SF, SS, Problem
+from allocate.strategies.cpsat.variables import LagVars, TaskVars, Variables
+
+
+def add_assignment(model: cp_model.CpModel, task: TaskVars, ticks_per_day: int) -> None:
+    model.add_exactly_one(option.present for option in task.options)
+    if task.day is not None:
+        model.add(task.start + task.shift == ticks_per_day * task.day + task.hour)
+    for option in task.options:
+        model.add_exactly_one([*option.classes, ~option.present])
+        partition = option.partition
+        spans = cp_model.LinearExpr.weighted_sum(option.classes, partition.spans.tolist())
+        model.add(option.size == spans)
+        if task.day is None:
+            for literal, starts in zip(option.classes, partition.sets, strict=True):
+                model.add_linear_expression_in_domain(
+                    task.start, Domain.from_flat_intervals(starts)
+                ).only_enforce_if(literal)
+            continue
+        first, last = task.days
+        for literal, days, (low, high) in zip(
+            option.classes, partition.sets, partition.hours, strict=True
+        ):
+            if len(days) != last - first + 1:  # days are unique and inside the range
+                model.add_linear_expression_in_domain(
+                    task.day, Domain.from_values(days)
+                ).only_enforce_if(literal)
+            if low > 0 or high < ticks_per_day - 1:
+                model.add_linear_constraint(task.hour, low, high).only_enforce_if(literal)
+
+
+def add_no_overlap(model: cp_model.CpModel, variables: Variables, n_people: int) -> None:
+    intervals: list[list[cp_model.IntervalVar]] = [[] for _ in range(n_people)]
+    for option in variables.options:
+        intervals[option.person].append(option.interval)
+    for person_intervals in intervals:
+        if len(person_intervals) > 1:
+            model.add_no_overlap(person_intervals)
+
+
+def add_precedences(model: cp_model.CpModel, problem: Problem, variables: Variables) -> None:
+    horizon = variables.horizon
+    for precedence in problem.precedences:
+        pred, succ = variables.tasks[precedence.pred], variables.tasks[precedence.succ]
+        source = pred.start if precedence.kind in (SS, SF) else pred.end
+        target = succ.start if precedence.kind in (FS, SS) else succ.end
+        if not precedence.working_lag:
+            model.add(target >= source + precedence.lag)
+            continue
+        after = working_lag_table(problem, precedence.lag, horizon)
+        shifted = model.new_int_var(int(after.min()), int(after.max()), "")
+        model.add_element(source, after.tolist(), shifted)
+        model.add(target >= shifted)
+        variables.lags.append(LagVars(precedence, source, shifted, after))
+
+
+def working_lag_table(problem: Problem, lag: int, horizon: int) -> np.ndarray:
+    """`after[t]`: the earliest tick with `lag` organisation working ticks since tick t, for t in
+    0..horizon; `horizon + 1` where there is no such tick inside the model."""
+    cumulative = problem.org_cum_work[: horizon + 1]
+    after = np.searchsorted(cumulative, cumulative + lag, side="left")
+    return np.minimum(after, horizon + 1).astype(np.int64)

@@ -1,0 +1,120 @@
+"""A given schedule as a complete CP-SAT hint, and the model horizon it allows.
+
+CP-SAT uses a hint as its first solution right after presolve only if the hint assigns every
+variable consistently ("complete"); a partial hint merely guides the search. So the hint is first
+checked against the problem (`hint_problem`), and then every model variable gets its value.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from ortools.sat.python import cp_model
+
+from allocate.problem import NONE, SF, SS, Problem
+from allocate.strategies.base import Schedule, earliest_times
+from allocate.strategies.cpsat.objective import term_ticks
+from allocate.strategies.cpsat.variables import Variables
+
+SLACK_FRACTION = 0.5
+SLACK_DAYS = 14
+
+
+def model_horizon(problem: Problem, hint: Schedule | None) -> tuple[int, str]:
+    """The last tick the model plans in, and whether optimality in it is global.
+
+    Without a hint: `problem.horizon` ("full"). With a valid hint ending at tick `h`:
+    `min(problem.horizon, h + 50 % of (h - first_tick) + 14 days)`, which shrinks the model (fewer
+    days per task, fewer start classes) and still contains the hint. When the first objective level
+    weighs the makespan, the horizon is widened to where a later end alone would make level 1
+    worse than the hint's; then no plan outside is better ("makespan-bounded"). Otherwise a plan
+    ending later than this slack could in theory be better ("hint-slack"): an "optimal" answer is
+    then optimal among plans ending inside the model horizon.
+    """
+    if hint is None:
+        return problem.horizon, "full"
+    last = int(hint.end.max())
+    slack = int(SLACK_FRACTION * (last - problem.first_tick)) + SLACK_DAYS * problem.ticks_per_day
+    horizon = last + slack
+    weight = problem.objective[0].get("makespan", 0.0) if problem.objective else 0.0
+    if weight > 0:
+        hint_hours = problem.level_values(hint.end)[0]
+        beyond = problem.start_offset + hint_hours / (weight * problem.hours_per_tick)
+        horizon = max(horizon, math.ceil(beyond) + 1)
+    if horizon >= problem.horizon:
+        return problem.horizon, "full"
+    return horizon, "makespan-bounded" if weight > 0 else "hint-slack"
+
+
+def hint_problem(problem: Problem, hint: Schedule) -> str | None:
+    """Why `hint` is not a complete, feasible schedule of `problem`; None if it is."""
+    if not hint.complete or len(hint.start) != problem.n_tasks:
+        return "the hint does not place every task"
+    busy: dict[int, list[tuple[int, int]]] = {}
+    for task in range(problem.n_tasks):
+        start, end, person = int(hint.start[task]), int(hint.end[task]), int(hint.person[task])
+        name = problem.task_ids[task]
+        earliest_start, earliest_end = earliest_times(problem, hint, task)
+        if start < earliest_start or end < earliest_end:
+            return f"task '{name}' starts before its release or breaks a dependency"
+        if problem.pinned_start[task] not in (NONE, start):
+            return f"task '{name}' does not start at its pinned start"
+        if problem.is_milestone(task):
+            if person != NONE or end != start:
+                return f"milestone '{name}' has a person or takes time"
+            continue
+        if person not in problem.eligible[task] or problem.pinned_person[task] not in (
+            NONE,
+            person,
+        ):
+            return f"task '{name}' is not given to an eligible (pinned) person"
+        if not (0 <= start < problem.horizon and problem.working[person, start]):
+            return f"task '{name}' does not start at a working tick of its person"
+        if end != problem.end_of(task, person, start):
+            return f"task '{name}' does not end when its effort is done"
+        busy.setdefault(person, []).append((start, end))
+    for person, spans in busy.items():
+        spans.sort()
+        if any(
+            next_start < end for (_, end), (next_start, _) in zip(spans, spans[1:], strict=False)
+        ):
+            return f"'{problem.person_ids[person]}' has overlapping tasks in the hint"
+    return None
+
+
+def add_hint(
+    model: cp_model.CpModel, problem: Problem, variables: Variables, hint: Schedule
+) -> None:
+    """Hint every variable of the model with the values of the valid schedule `hint`."""
+    model.clear_hints()
+    pairs: list[tuple[cp_model.IntVar, int]] = []
+    tpd = variables.ticks_per_day
+    for index, task in enumerate(variables.tasks):
+        start, end = int(hint.start[index]), int(hint.end[index])
+        pairs.append((task.start, start))
+        if task.milestone:
+            continue
+        pairs.append((task.end, end))
+        if task.day is not None:
+            day, hour = divmod(start + task.shift, tpd)
+            pairs += [(task.day, day), (task.hour, hour)]
+        for option in task.options:
+            chosen = option.person == hint.person[index]
+            pairs += [(option.present, int(chosen)), (option.size, end - start if chosen else 0)]
+            klass = -1
+            if chosen:
+                position = int(np.searchsorted(option.starts.ticks, start))
+                klass = int(option.partition.of_start[position])
+            pairs += [(literal, int(k == klass)) for k, literal in enumerate(option.classes)]
+    for lag in variables.lags:
+        source = hint.start if lag.precedence.kind in (SS, SF) else hint.end
+        pairs.append((lag.shifted, int(lag.after[int(source[lag.precedence.pred])])))
+    end = np.asarray(hint.end)
+    if variables.makespan is not None:
+        pairs.append((variables.makespan, int(end.max())))
+    for due, late in variables.lateness.items():
+        pairs.append((late, term_ticks(problem, end, due)))
+    solution_hint = model.proto.solution_hint  # one bulk write: add_hint per variable is slow
+    solution_hint.vars.extend([var.index for var, _ in pairs])
+    solution_hint.values.extend([value for _, value in pairs])

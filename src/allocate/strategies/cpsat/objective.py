@@ -1,0 +1,204 @@
+"""The scenario's lexicographic objective as one (or a few) integer CP-SAT objectives.
+
+Terms, in ticks of the compiled problem (converted to hours for reporting):
+
+* lateness: `sum_d w_d * T_d`, `T_d = max(0, max_{i in d} E_i - tick_d)` per due (task or project
+  deadline), by `AddMaxEquality`. Dues that cannot be late within the model horizon are omitted.
+* makespan: `M - first_tick`, `M = max_i E_i`: ticks from the first tick of the plan (a constant
+  away from the hours after the true scenario start, `Problem.start_offset`, that are reported).
+
+Within a level, term weights (level weight x due priority) are scaled to integers: exactly when
+each has at most 6 decimals (then divided by their gcd), else to 1e-4 relative precision. Levels
+are combined as mixed-radix digits, `sum_l v_l * m_l` with `m_l = prod_{j > l} (upper_j + 1)`,
+which makes the order exact; consecutive levels share one objective ("stage") while the product
+of their ranges stays below 2**53 (so that bounds, reported as doubles, decompose exactly). A later
+stage is solved only once the earlier one is proven optimal, with the earlier optimum fixed.
+
+Presolve may relax `T_d = max(...)` to `T_d >= ...`, so level values are recomputed from the
+solution's end ticks (`Problem.level_values`), never read off the solver's objective.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from fractions import Fraction
+
+import numpy as np
+from ortools.sat.python import cp_model
+
+from allocate.problem import Problem
+from allocate.strategies.cpsat.variables import Variables
+
+MAKESPAN = -1
+"""The `due` index of the makespan term."""
+STAGE_RANGE = 2**53
+LEVEL_RANGE = 2**62
+TERMS = ("lateness", "makespan")
+
+
+@dataclass(frozen=True)
+class Level:
+    dues: tuple[int, ...]
+    """Due index of each term (`MAKESPAN` for the makespan)."""
+    weights: tuple[float, ...]
+    """Weight of each term per hour (level weight x due priority)."""
+    coefficients: tuple[int, ...]
+    """Integer coefficient per tick of each term, `~= scale * weight`."""
+    scale: float
+    exact: bool
+    """Whether every coefficient is exactly `scale * weight`."""
+    upper: int
+    """The largest integer value the level can take inside the model horizon."""
+
+
+@dataclass(frozen=True)
+class Stage:
+    levels: tuple[int, ...]
+    multipliers: tuple[int, ...]
+
+
+def term_ticks(problem: Problem, end: np.ndarray, due: int) -> int:
+    """Ticks late of due `due` (or the makespan in ticks) for a schedule's end ticks."""
+    if due == MAKESPAN:
+        return max(0, int(end.max()) - problem.first_tick) if len(end) else 0
+    target = problem.dues[due]
+    return max(0, int(end[list(target.tasks)].max()) - target.tick)
+
+
+def build_levels(problem: Problem, horizon: int) -> list[Level]:
+    unknown = {name for level in problem.objective for name in level} - set(TERMS)
+    if unknown:
+        raise ValueError(f"CP-SAT cannot optimise objective terms {sorted(unknown)}; knows {TERMS}")
+    levels = []
+    for level in problem.objective:
+        dues, weights, uppers = [], [], []
+        for name, weight in level.items():
+            if name == "makespan":
+                dues.append(MAKESPAN)
+                weights.append(weight)
+                uppers.append(max(0, horizon - problem.first_tick))
+            else:
+                for d, due in enumerate(problem.dues):
+                    if due.tick < horizon:
+                        dues.append(d)
+                        weights.append(weight * due.weight)
+                        uppers.append(horizon - due.tick)
+        scale, exact = _integer_scale(weights)
+        coefficients = [max(1, round(w * scale)) for w in weights]
+        upper = sum(c * u for c, u in zip(coefficients, uppers, strict=True))
+        if upper > LEVEL_RANGE:  # extreme weights: trade precision for range
+            shrink = upper / LEVEL_RANGE * 2
+            scale, exact = scale / shrink, False
+            coefficients = [max(1, round(c / shrink)) for c in coefficients]
+            upper = sum(c * u for c, u in zip(coefficients, uppers, strict=True))
+        levels.append(Level(tuple(dues), tuple(weights), tuple(coefficients), scale, exact, upper))
+    return levels
+
+
+def stages(levels: list[Level]) -> list[Stage]:
+    """Consecutive levels grouped while their combined range fits in `STAGE_RANGE`."""
+    groups: list[list[int]] = []
+    size = 0
+    for index, level in enumerate(levels):
+        if groups and size * (level.upper + 1) <= STAGE_RANGE:
+            groups[-1].append(index)
+            size *= level.upper + 1
+        else:
+            groups.append([index])
+            size = level.upper + 1
+    result = []
+    for group in groups:
+        multipliers = [1]
+        for index in reversed(group[1:]):
+            multipliers.insert(0, multipliers[0] * (levels[index].upper + 1))
+        result.append(Stage(tuple(group), tuple(multipliers)))
+    return result
+
+
+def add_term_vars(
+    model: cp_model.CpModel, problem: Problem, variables: Variables, levels: list[Level]
+) -> None:
+    """The makespan `M` and the lateness `T_d` of every due some level uses."""
+    used = {due for level in levels for due in level.dues}
+    ends = [task.end for task in variables.tasks]
+    if MAKESPAN in used:
+        variables.makespan = model.new_int_var(problem.first_tick, variables.horizon, "M")
+        model.add_max_equality(variables.makespan, ends)
+    for d in sorted(used - {MAKESPAN}):
+        due = problem.dues[d]
+        late = model.new_int_var(0, variables.horizon - due.tick, f"T{d}")
+        model.add_max_equality(late, [0, *(ends[i] - due.tick for i in due.tasks)])
+        variables.lateness[d] = late
+
+
+def stage_expression(
+    stage: Stage, levels: list[Level], variables: Variables, problem: Problem
+) -> cp_model.LinearExpr:
+    terms, coefficients, offset = [], [], 0
+    for index, multiplier in zip(stage.levels, stage.multipliers, strict=True):
+        level = levels[index]
+        for due, coefficient in zip(level.dues, level.coefficients, strict=True):
+            if due == MAKESPAN:
+                terms.append(variables.makespan)
+                offset -= multiplier * coefficient * problem.first_tick
+            else:
+                terms.append(variables.lateness[due])
+            coefficients.append(multiplier * coefficient)
+    return cp_model.LinearExpr.weighted_sum(terms, coefficients) + offset
+
+
+def integer_value(level: Level, problem: Problem, end: np.ndarray) -> int:
+    return sum(
+        c * term_ticks(problem, end, d) for d, c in zip(level.dues, level.coefficients, strict=True)
+    )
+
+
+def decompose(
+    bound: float, stage: Stage, levels: list[Level], values: list[int] | None
+) -> dict[int, int]:
+    """Integer lower bounds per level of `stage` from a bound on its combined objective.
+
+    The first level's bound is `floor(bound / m_1)`; a later level's is derived only while every
+    earlier level's bound meets its found value (`values`), i.e. it is proven optimal.
+    """
+    result: dict[int, int] = {}
+    if not math.isfinite(bound):
+        return result
+    remaining = math.floor(bound + 1e-6)
+    for position, (index, multiplier) in enumerate(
+        zip(stage.levels, stage.multipliers, strict=True)
+    ):
+        lower = max(0, remaining // multiplier)
+        if values is not None:
+            lower = min(lower, values[position])
+        result[index] = lower
+        if values is None or lower < values[position]:
+            break
+        remaining -= values[position] * multiplier
+    return result
+
+
+def hours(level: Level, lower: int, problem: Problem) -> float:
+    """A lower bound in hours (as `Problem.level_values` counts them) from an integer one."""
+    value = lower / level.scale
+    if not level.exact:
+        value *= 1 - 1e-4  # coefficients were rounded to 5e-5 relative precision
+    offset = problem.first_tick - problem.start_offset  # makespan counts from the true start
+    value += sum(
+        w * offset for d, w in zip(level.dues, level.weights, strict=True) if d == MAKESPAN
+    )
+    return max(0.0, value * problem.hours_per_tick)
+
+
+def _integer_scale(weights: list[float]) -> tuple[float, bool]:
+    """Integer units per weight unit: exact for weights with at most 6 decimals, else 1e4 units
+    for the smallest weight (every coefficient then within 5e-5 of its weight, relatively)."""
+    if not weights:
+        return 1.0, True
+    for digits in range(7):
+        scaled = [w * 10**digits for w in weights]
+        if all(abs(s - round(s)) <= 1e-9 * max(1.0, abs(s)) for s in scaled):
+            divisor = math.gcd(*(round(s) for s in scaled)) or 1
+            return float(Fraction(10**digits, divisor)), True
+    return 1e4 / min(weights), False

@@ -1,0 +1,91 @@
+"""Hypothesis strategies for small, valid scenarios with the features that make calendars hard:
+time zones 9 hours apart, half-hour zones, part-time and split days, holidays, time off, every
+dependency type with lags, releases, deadlines, milestones and pins."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+from hypothesis import strategies as st
+
+from allocate import Calendar, Dependency, Person, Pin, Project, Scenario, Task, TimeOff
+
+ZONES = ["Europe/Berlin", "America/Los_Angeles", "Asia/Kolkata", "UTC"]
+HOLIDAYS = {"Europe/Berlin": "DE", "America/Los_Angeles": "US-CA", "Asia/Kolkata": None, "UTC": None}
+DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+SKILLS = ["design", "backend"]
+START = datetime(2026, 3, 2, 8, tzinfo=UTC)  # a Monday, four weeks before Europe's DST change
+
+
+@st.composite
+def calendars(draw) -> Calendar:
+    zone = draw(st.sampled_from(ZONES))
+    days = draw(st.lists(st.sampled_from(DAYS[:6]), min_size=1, max_size=5, unique=True))
+    split = draw(st.booleans())
+    first = draw(st.integers(7, 10))
+    ranges = [f"{first:02d}:00-12:00", "13:00-17:30"] if split else [f"{first:02d}:00-{first + 8:02d}:00"]
+    time_off = []
+    if draw(st.booleans()):
+        begin = date(2026, 3, 2) + timedelta(days=draw(st.integers(0, 20)))
+        time_off.append(TimeOff(start=begin, end=begin + timedelta(days=draw(st.integers(0, 6)))))
+    return Calendar(
+        timezone=zone,
+        weekly_hours={day: ranges for day in days},
+        holidays=HOLIDAYS[zone] if draw(st.booleans()) else None,
+        time_off=time_off,
+    )
+
+
+@st.composite
+def scenarios(draw, max_people: int = 3, max_tasks: int = 6) -> Scenario:
+    people = [
+        Person(
+            id=f"p{i}",
+            skills={s: draw(st.integers(0, 3)) for s in SKILLS},
+            calendar=draw(calendars()),
+        )
+        for i in range(draw(st.integers(1, max_people)))
+    ]
+    start = START + timedelta(days=draw(st.integers(0, 30)), hours=draw(st.integers(0, 23)))
+    tasks = [draw(_task(i, people, start)) for i in range(draw(st.integers(1, max_tasks)))]
+    projects = [Project(id="acme", deadline=start + timedelta(days=draw(st.integers(1, 20))), priority=2)]
+    pins = []
+    for task in tasks:
+        if not task.milestone and draw(st.integers(0, 4)) == 0:
+            qualified = [p.id for p in people if p.qualifies_for(task)]
+            pins.append(Pin(task=task.id, person=draw(st.sampled_from(qualified))))
+    return Scenario(start=start, people=people, projects=projects, tasks=tasks, pins=pins)
+
+
+@st.composite
+def _task(draw, index: int, people: list[Person], start: datetime) -> Task:
+    milestone = draw(st.integers(0, 5)) == 0
+    skills = {}
+    if not milestone:
+        model = draw(st.sampled_from(people))  # requirements someone meets
+        skills = {s: draw(st.integers(0, model.level(s))) for s in SKILLS if model.level(s)}
+    after = []
+    for earlier in range(index):
+        if draw(st.integers(0, 2)) == 0:
+            after.append(
+                Dependency(
+                    task=f"t{earlier}",
+                    type=draw(st.sampled_from(["FS", "FS", "SS", "FF", "SF"])),
+                    lag_hours=draw(st.sampled_from([0, 0, 1, 4, 16, -2])),
+                )
+            )
+    release = start + timedelta(hours=draw(st.integers(0, 72))) if draw(st.booleans()) else None
+    deadline = start + timedelta(hours=draw(st.integers(24, 400))) if draw(st.booleans()) else None
+    if release and deadline and deadline < release:
+        deadline = release
+    return Task(
+        id=f"t{index}",
+        project="acme" if draw(st.booleans()) else None,
+        effort_hours=0 if milestone else draw(st.sampled_from([0.5, 1, 3, 8, 12.5, 24, 40])),
+        milestone=milestone,
+        skills=skills,
+        after=after,
+        release=release,
+        deadline=deadline,
+        priority=draw(st.integers(1, 5)),
+    )
