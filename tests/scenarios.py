@@ -11,7 +11,12 @@ from hypothesis import strategies as st
 from allocate import Calendar, Dependency, Person, Pin, Project, Scenario, Task, TimeOff
 
 ZONES = ["Europe/Berlin", "America/Los_Angeles", "Asia/Kolkata", "UTC"]
-HOLIDAYS = {"Europe/Berlin": "DE", "America/Los_Angeles": "US-CA", "Asia/Kolkata": None, "UTC": None}
+HOLIDAYS = {
+    "Europe/Berlin": "DE",
+    "America/Los_Angeles": "US-CA",
+    "Asia/Kolkata": None,
+    "UTC": None,
+}
 DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 SKILLS = ["design", "backend"]
 START = datetime(2026, 3, 2, 8, tzinfo=UTC)  # a Monday, four weeks before Europe's DST change
@@ -23,7 +28,11 @@ def calendars(draw) -> Calendar:
     days = draw(st.lists(st.sampled_from(DAYS[:6]), min_size=1, max_size=5, unique=True))
     split = draw(st.booleans())
     first = draw(st.integers(7, 10))
-    ranges = [f"{first:02d}:00-12:00", "13:00-17:30"] if split else [f"{first:02d}:00-{first + 8:02d}:00"]
+    ranges = (
+        [f"{first:02d}:00-12:00", "13:00-17:30"]
+        if split
+        else [f"{first:02d}:00-{first + 8:02d}:00"]
+    )
     time_off = []
     if draw(st.booleans()):
         begin = date(2026, 3, 2) + timedelta(days=draw(st.integers(0, 20)))
@@ -48,7 +57,9 @@ def scenarios(draw, max_people: int = 3, max_tasks: int = 6) -> Scenario:
     ]
     start = START + timedelta(days=draw(st.integers(0, 30)), hours=draw(st.integers(0, 23)))
     tasks = [draw(_task(i, people, start)) for i in range(draw(st.integers(1, max_tasks)))]
-    projects = [Project(id="acme", deadline=start + timedelta(days=draw(st.integers(1, 20))), priority=2)]
+    projects = [
+        Project(id="acme", deadline=start + timedelta(days=draw(st.integers(1, 20))), priority=2)
+    ]
     pins = []
     for task in tasks:
         if not task.milestone and draw(st.integers(0, 4)) == 0:

@@ -11,7 +11,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-import allocate
 from allocate.check import RULES, WorkingTime, check, recompute_objective
 from allocate.plan import Assignment, Plan, Unplaced
 from allocate.scenario import Calendar, Dependency, Person, Pin, Project, Scenario, Task, TimeOff
