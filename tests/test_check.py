@@ -434,6 +434,7 @@ def test_every_rule_is_named_as_documented():
         "qualified",
         "working_time",
         "one_at_a_time",
+        "capacity",
         "dependency",
         "release",
         "planning_start",

@@ -27,9 +27,7 @@ def earliest_schedule(problem: Problem) -> Schedule:
             schedule.start[task] = schedule.end[task] = max(start, end_at_least)
             continue
         ends = [
-            problem.end_of(
-                task, int(p), min(next_working_tick(problem.cum_work[p], start), problem.horizon)
-            )
+            problem.end_of(task, int(p), next_working_tick(problem.calendar_of(int(p)), start))
             for p in _people(problem, task)
         ]
         ends = [e for e in ends if e != NONE]
@@ -39,6 +37,8 @@ def earliest_schedule(problem: Problem) -> Schedule:
 
 
 def _people(problem: Problem, task: int) -> np.ndarray:
+    if not problem.staffed[task]:
+        return np.array([NONE])
     pinned = int(problem.pinned_person[task])
     return np.array([pinned]) if pinned != NONE else problem.eligible[task]
 

@@ -242,7 +242,7 @@ class _Context:
         people = {person.id: person for person in self.scenario.people}
         for task, assignment in self.tasks():
             only = assignment.people[0] if len(assignment.people) == 1 else None
-            if not task.milestone and only in people:
+            if task.staffed and only in people:
                 yield task, assignment, people[only]
 
 
@@ -284,7 +284,8 @@ def placed(ctx: _Context) -> Iterator[Finding]:
 
 
 def people(ctx: _Context) -> Iterator[Finding]:
-    """A task has exactly one known person; a milestone has none and is an instant."""
+    """A task has exactly one known person; a milestone has none and is an instant; a task that
+    needs nobody (`people=0`) has none."""
     known = {person.id for person in ctx.scenario.people}
     for task, a in ctx.tasks():
         ids, names = (task.id,), ", ".join(a.people) or "none"
@@ -297,6 +298,9 @@ def people(ctx: _Context) -> Iterator[Finding]:
                 yield Finding(
                     f"milestone '{task.id}' starts {_at(a.start)}, ends {_at(a.end)}", ids
                 )
+        elif not task.staffed:
+            if a.people:
+                yield Finding(f"task '{task.id}' needs nobody but has {names}", ids, a.people)
         elif len(a.people) != 1:
             yield Finding(f"task '{task.id}' needs one person but has {names}", ids, a.people)
         elif a.people[0] not in known:
@@ -313,19 +317,30 @@ def qualified(ctx: _Context) -> Iterator[Finding]:
 
 
 def working_time(ctx: _Context) -> Iterator[Finding]:
-    """Work starts in working time and ends once the effort is worked, pausing outside it."""
+    """Work starts in working time and ends once the effort is worked, pausing outside it: the
+    assignee's working time, or the organisation's for a task that needs nobody."""
     for task, a, person in ctx.workers():
-        calendar, who = ctx.working_time(person), f"task '{task.id}' ({person.id})"
-        if not calendar.is_working(a.start):
-            local = _local(a.start, person.calendar)
-            message = f"{who} starts {_at(a.start)} ({local}), outside {person.id}'s working time"
-            yield Finding(message, (task.id,), (person.id,))
-        work = ctx.work(task.remaining_hours)
-        end = calendar.finish(a.start, work)
-        if end != a.end:
-            then = f"end at {_at(end)}" if end else f"do not end within {GIVE_UP.days} days"
-            message = f"{who} ends {_at(a.end)} but {_h(work)} of {person.id}'s working time"
-            yield Finding(f"{message} from its start {then}", (task.id,), (person.id,))
+        yield from _worked(ctx, task, a, person)
+    for task, a in ctx.tasks():
+        if not task.staffed and not task.milestone:
+            yield from _worked(ctx, task, a, None)
+
+
+def _worked(ctx: _Context, task: Task, a: Assignment, person: Person | None) -> Iterator[Finding]:
+    calendar = ctx.working_time(person)
+    owner = person.calendar if person else ctx.scenario.calendar
+    name, people_ = (person.id, (person.id,)) if person else ("the organisation", ())
+    who = f"task '{task.id}' ({name})"
+    if not calendar.is_working(a.start):
+        local = _local(a.start, owner)
+        message = f"{who} starts {_at(a.start)} ({local}), outside {name}'s working time"
+        yield Finding(message, (task.id,), people_)
+    work = ctx.work(task.remaining_hours)
+    end = calendar.finish(a.start, work)
+    if end != a.end:
+        then = f"end at {_at(end)}" if end else f"do not end within {GIVE_UP.days} days"
+        message = f"{who} ends {_at(a.end)} but {_h(work)} of {name}'s working time"
+        yield Finding(f"{message} from its start {then}", (task.id,), people_)
 
 
 def one_at_a_time(ctx: _Context) -> Iterator[Finding]:
@@ -347,6 +362,31 @@ def one_at_a_time(ctx: _Context) -> Iterator[Finding]:
                 )
             if a.end > last_end:
                 last, last_end = task_id, a.end
+
+
+def capacity(ctx: _Context) -> Iterator[Finding]:
+    """At no instant do the tasks running then hold more units of a resource than it has."""
+    for resource in ctx.scenario.resources:
+        events: dict[datetime, list[tuple[int, str]]] = {
+            c.start.astimezone(UTC): [] for c in resource.changes
+        }
+        for task, a in ctx.tasks():
+            units = task.resources.get(resource.id, 0)
+            if units and a.end > a.start:
+                events.setdefault(a.start.astimezone(UTC), []).append((units, task.id))
+                events.setdefault(a.end.astimezone(UTC), []).append((-units, task.id))
+        running: dict[str, int] = {}
+        for moment in sorted(events):
+            for units, task_id in events[moment]:
+                if units > 0:
+                    running[task_id] = units
+                else:
+                    running.pop(task_id, None)
+            held, limit = sum(running.values()), resource.capacity_at(moment)
+            if held > limit:
+                ids = tuple(sorted(running))
+                message = f"resource '{resource.id}' has {limit} units at {_at(moment)}"
+                yield Finding(f"{message} but {', '.join(ids)} hold {held}", ids)
 
 
 def dependency(ctx: _Context) -> Iterator[Finding]:
@@ -445,6 +485,7 @@ RULES: dict[str, Callable[[_Context], Iterator[Finding]]] = {
         qualified,
         working_time,
         one_at_a_time,
+        capacity,
         dependency,
         release,
         planning_start,

@@ -7,14 +7,14 @@ each "the last of these tasks ends by tick d, else pay weight per hour late".
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import cached_property
 
 import numpy as np
 
 from allocate import calendar as cal
-from allocate.scenario import Scenario, Task, ceil_ticks
+from allocate.scenario import Resource, Scenario, Task, ceil_ticks
 
 KINDS = ("FS", "SS", "FF", "SF")
 FS, SS, FF, SF = range(4)
@@ -60,8 +60,11 @@ class Problem:
     """Work per task in ticks; 0 for milestones."""
     release: np.ndarray
     """Earliest start tick per task (never before `first_tick`)."""
+    staffed: np.ndarray
+    """Per task: does it need a person? (False for milestones and person-less tasks, which run
+    on the organisation calendar.)"""
     eligible: tuple[np.ndarray, ...]
-    """Per task, the indices of the people qualified for it (empty for milestones)."""
+    """Per task, the indices of the people qualified for it (empty when not staffed)."""
     working: np.ndarray
     """(people, horizon) booleans: is tick t working time for person p?"""
     cum_work: np.ndarray
@@ -73,6 +76,11 @@ class Problem:
     pinned_person: np.ndarray
     pinned_start: np.ndarray
     objective: tuple[dict[str, float], ...]
+    resource_ids: tuple[str, ...] = ()
+    capacity: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.int64))
+    """(resources, horizon): units of each resource available in each tick."""
+    demand: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.int64))
+    """(tasks, resources): units each task holds from its start to its end."""
 
     @property
     def n_tasks(self) -> int:
@@ -93,9 +101,15 @@ class Problem:
     def is_milestone(self, task: int) -> bool:
         return self.effort[task] == 0
 
+    def calendar_of(self, person: int) -> np.ndarray:
+        """Cumulative working ticks of `person`, or of the organisation for NONE (tasks without
+        a person run on its calendar)."""
+        return self.org_cum_work if person == NONE else self.cum_work[person]
+
     def end_of(self, task: int, person: int, start: int) -> int:
-        """The tick at which `person` finishes `task` begun at `start`; NONE past the horizon."""
-        cum = self.cum_work[person]
+        """The tick at which `person` (NONE: the organisation calendar) finishes `task` begun at
+        `start`; NONE past the horizon."""
+        cum = self.calendar_of(person)
         target = cum[start] + self.effort[task]
         end = int(np.searchsorted(cum, target, side="left"))
         return end if end <= self.horizon else NONE
@@ -175,11 +189,12 @@ def compile_problem(scenario: Scenario, horizon_end: datetime | None = None) -> 
         [max(first, tick(t.release, up=True)) if t.release else first for t in tasks],
         dtype=np.int64,
     )
+    staffed = np.array([task.staffed for task in tasks], dtype=bool)
     eligible = tuple(
         np.array(
-            []
-            if task.milestone
-            else [p for p, person in enumerate(scenario.people) if person.qualifies_for(task)],
+            [p for p, person in enumerate(scenario.people) if person.qualifies_for(task)]
+            if task.staffed
+            else [],
             dtype=np.int64,
         )
         for task in tasks
@@ -205,6 +220,16 @@ def compile_problem(scenario: Scenario, horizon_end: datetime | None = None) -> 
         if pin.start is not None:
             pinned_start[task_index[pin.task]] = tick(pin.start, up=True)
 
+    resource_ids = tuple(resource.id for resource in scenario.resources)
+    capacity = (
+        np.stack([_capacity_profile(r, origin, step, horizon) for r in scenario.resources])
+        if resource_ids
+        else np.zeros((0, horizon), dtype=np.int64)
+    )
+    demand = np.array(
+        [[task.resources.get(r, 0) for r in resource_ids] for task in tasks], dtype=np.int64
+    ).reshape(len(tasks), len(resource_ids))
+
     problem = Problem(
         origin=origin,
         resolution=resolution,
@@ -224,6 +249,10 @@ def compile_problem(scenario: Scenario, horizon_end: datetime | None = None) -> 
         pinned_person=pinned_person,
         pinned_start=pinned_start,
         objective=scenario.objective,
+        staffed=staffed,
+        resource_ids=resource_ids,
+        capacity=capacity,
+        demand=demand,
     )
     for array in (
         effort,
@@ -233,10 +262,28 @@ def compile_problem(scenario: Scenario, horizon_end: datetime | None = None) -> 
         problem.org_cum_work,
         pinned_person,
         pinned_start,
+        staffed,
+        capacity,
+        demand,
         *eligible,
     ):
         array.setflags(write=False)
     return problem
+
+
+def _capacity_profile(resource: Resource, origin: datetime, step: timedelta, horizon: int):
+    """Units per tick; a change takes effect from the tick that contains it, rounding down the
+    capacity of that tick (the smaller of the two values) so that nothing overbooks it."""
+    profile = np.full(horizon, resource.capacity, dtype=np.int64)
+    for change in sorted(resource.changes, key=lambda c: c.start):
+        at = (change.start - origin) / step
+        first = max(0, int(np.floor(at)))
+        if first < horizon:
+            before = profile[first]
+            profile[first:] = change.capacity
+            if at != first:
+                profile[first] = min(before, change.capacity)
+    return profile
 
 
 def _dues(scenario: Scenario, tasks: list[Task], task_index: dict[str, int], to_tick) -> list[Due]:

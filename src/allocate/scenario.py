@@ -270,6 +270,37 @@ class Dependency(Frozen):
         return self
 
 
+class CapacityChange(Frozen):
+    """From `start` on, the resource has `capacity` units (until the next change)."""
+
+    start: AwareDatetime
+    capacity: Annotated[int, Field(ge=0, le=1_000_000)]
+
+
+class Resource(Frozen):
+    """Something tasks share with limited capacity: a test lab, licences, a contractor pool.
+
+    A task holds its units from its start to its end, pauses included. `changes` make the capacity
+    vary over time (a second lab from April, licences expiring).
+    """
+
+    id: Id
+    name: str = ""
+    capacity: Annotated[int, Field(ge=0, le=1_000_000)] = 1
+    changes: tuple[CapacityChange, ...] = ()
+
+    def capacity_at(self, moment: datetime) -> int:
+        current = self.capacity
+        for change in sorted(self.changes, key=lambda c: c.start):
+            if change.start <= moment:
+                current = change.capacity
+        return current
+
+    @property
+    def max_capacity(self) -> int:
+        return max([self.capacity, *(c.capacity for c in self.changes)])
+
+
 class Progress(Frozen):
     """What has happened to a task before the planning start.
 
@@ -286,7 +317,10 @@ class Task(Frozen):
     """Work of `effort_hours` done by one qualified person, pausing outside their working time.
 
     A milestone marks a deliverable: zero effort, no person, it happens when its dependencies allow.
-    `priority` weighs this task's lateness against others'. `progress` records work already done.
+    `people=0` makes a task that needs nobody (a machine run, a review period): it takes
+    `effort_hours` of the scenario's calendar. `resources` are units of shared resources held while
+    the task runs. `priority` weighs this task's lateness against others'. `progress` records work
+    already done.
     """
 
     id: Id
@@ -299,7 +333,14 @@ class Task(Frozen):
     deadline: AwareDatetime | None = None
     priority: Priority = 1
     milestone: bool = False
+    people: Annotated[int, Field(ge=0, le=1)] = 1
+    resources: dict[str, Annotated[int, Field(ge=1, le=1_000_000)]] = Field(default_factory=dict)
     progress: Progress = Field(default_factory=Progress)
+
+    @property
+    def staffed(self) -> bool:
+        """Does this task need a person (not a milestone, not a person-less task)?"""
+        return not self.milestone and self.people > 0
 
     @property
     def done(self) -> bool:
@@ -361,6 +402,7 @@ class Scenario(Frozen):
     people: tuple[Person, ...] = ()
     projects: tuple[Project, ...] = ()
     tasks: tuple[Task, ...] = ()
+    resources: tuple[Resource, ...] = ()
     pins: tuple[Pin, ...] = ()
     calendar: Calendar = Field(
         default_factory=Calendar, description="the organisation's calendar, used for working lags"
@@ -404,7 +446,12 @@ class Scenario(Frozen):
     def _projects_by_id(self) -> dict[str, Project]:
         return {project.id: project for project in self.projects}
 
+    def resource(self, resource_id: str) -> Resource:
+        return {resource.id: resource for resource in self.resources}[resource_id]
+
     def qualified_people(self, task: Task) -> list[Person]:
+        if not task.staffed:
+            return []
         return [person for person in self.people if person.qualifies_for(task)]
 
 

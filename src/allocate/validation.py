@@ -49,7 +49,12 @@ def find_problems(scenario: Scenario) -> Iterator[Problem]:
 
 
 def duplicate_ids(scenario: Scenario) -> Iterator[Problem]:
-    for field, kind in (("people", "person"), ("tasks", "task"), ("projects", "project")):
+    for field, kind in (
+        ("people", "person"),
+        ("tasks", "task"),
+        ("projects", "project"),
+        ("resources", "resource"),
+    ):
         counts = Counter(item.id for item in getattr(scenario, field))
         for item_id, count in counts.items():
             if count > 1:
@@ -59,12 +64,28 @@ def duplicate_ids(scenario: Scenario) -> Iterator[Problem]:
 def unknown_references(scenario: Scenario) -> Iterator[Problem]:
     task_ids = {task.id for task in scenario.tasks}
     project_ids = {project.id for project in scenario.projects}
+    resources = {resource.id: resource for resource in scenario.resources}
     for task in scenario.tasks:
         if task.project is not None and task.project not in project_ids:
             yield (
                 ("tasks", task.id, "project"),
                 (f"task '{task.id}' belongs to unknown project '{task.project}'"),
             )
+        for resource_id, units in task.resources.items():
+            resource = resources.get(resource_id)
+            if resource is None:
+                yield (
+                    ("tasks", task.id, "resources"),
+                    (f"task '{task.id}' uses unknown resource '{resource_id}'"),
+                )
+            elif units > resource.max_capacity:
+                yield (
+                    ("tasks", task.id, "resources"),
+                    (
+                        f"task '{task.id}' needs {units} units of '{resource_id}', "
+                        f"which never has more than {resource.max_capacity}"
+                    ),
+                )
         seen = set()
         for dependency in task.after:
             if dependency.task == task.id:
@@ -117,7 +138,7 @@ def dependency_cycles(scenario: Scenario) -> Iterator[Problem]:
 
 def unqualified_tasks(scenario: Scenario) -> Iterator[Problem]:
     for task in scenario.tasks:
-        if task.milestone or scenario.qualified_people(task):
+        if not task.staffed or scenario.qualified_people(task):
             continue
         wanted = ", ".join(f"{skill} {level}" for skill, level in sorted(task.skills.items()))
         closest = _closest_person(scenario, task)
@@ -156,8 +177,8 @@ def bad_pins(scenario: Scenario) -> Iterator[Problem]:
         person = people.get(pin.person)
         if person is None:
             yield loc, f"task '{pin.task}' is pinned to unknown person '{pin.person}'"
-        elif task.milestone:
-            yield loc, f"milestone '{pin.task}' cannot be pinned to a person"
+        elif not task.staffed:
+            yield loc, f"task '{pin.task}' needs no person; it cannot be pinned to one"
         elif not person.qualifies_for(task):
             yield loc, f"task '{pin.task}' is pinned to '{pin.person}', who lacks its skills"
 

@@ -74,10 +74,10 @@ def build_schedule(problem: Problem, priority: list[tuple]) -> Schedule:
         successors[prec.pred].append(prec.succ)
     ready = [priority[i] for i in range(n) if waiting[i] == 0]
     heapq.heapify(ready)
-    bookings = [Bookings() for _ in range(problem.n_people)]
+    loads = Loads(problem)
     while ready:
         task = heapq.heappop(ready)[-1]
-        place(problem, schedule, bookings, task)
+        place(problem, schedule, loads, task)
         for succ in successors[task]:
             waiting[succ] -= 1
             if waiting[succ] == 0:
@@ -85,7 +85,7 @@ def build_schedule(problem: Problem, priority: list[tuple]) -> Schedule:
     return schedule
 
 
-def place(problem: Problem, schedule: Schedule, bookings: list[Bookings], task: int) -> None:
+def place(problem: Problem, schedule: Schedule, loads: Loads, task: int) -> None:
     blocked = [p.pred for p in problem.predecessors(task) if schedule.start[p.pred] == NONE]
     if blocked:
         blocker = problem.task_ids[blocked[0]]
@@ -104,9 +104,7 @@ def place(problem: Problem, schedule: Schedule, bookings: list[Bookings], task: 
         return
     best: tuple[int, int, int] | None = None
     for person in candidates(problem, task):
-        found = earliest_slot(
-            problem, bookings[person], task, int(person), earliest_start, earliest_end
-        )
+        found = earliest_slot(problem, loads, task, int(person), earliest_start, earliest_end)
         if found is not None and (best is None or found[1] < best[1]):
             best = (found[0], found[1], int(person))
     if best is None:
@@ -114,19 +112,23 @@ def place(problem: Problem, schedule: Schedule, bookings: list[Bookings], task: 
         return
     start, end, person = best
     schedule.start[task], schedule.end[task], schedule.person[task] = start, end, person
-    bookings[person].add(start, end)
+    loads.book(task, person, start, end)
 
 
 def candidates(problem: Problem, task: int) -> np.ndarray:
+    """The people who may do `task`; [NONE] for a task that needs nobody."""
+    if not problem.staffed[task]:
+        return np.array([NONE])
     pinned = int(problem.pinned_person[task])
     return np.array([pinned]) if pinned != NONE else problem.eligible[task]
 
 
 def earliest_slot(
-    problem: Problem, booked: Bookings, task: int, person: int, not_before: int, end_not_before: int
+    problem: Problem, loads: Loads, task: int, person: int, not_before: int, end_not_before: int
 ) -> tuple[int, int] | None:
-    """The first (start, end) for `person`: a working start tick, no overlap, end late enough."""
-    cum = problem.cum_work[person]
+    """The first (start, end) for `person` (NONE: the organisation calendar): a working start
+    tick, no overlap with their bookings, capacity for its resources, end late enough."""
+    cum = problem.calendar_of(person)
     effort = int(problem.effort[task])
     pinned_start = int(problem.pinned_start[task])
     start = max(not_before, pinned_start)
@@ -140,7 +142,7 @@ def earliest_slot(
         end = problem.end_of(task, person, start)
         if end == NONE:
             return None
-        clash = booked.first_clash(start, end)
+        clash = loads.first_clash(task, person, start, end)
         if clash is None:
             if pinned_start != NONE and start != pinned_start:
                 return None
@@ -151,16 +153,45 @@ def earliest_slot(
 
 def next_working_tick(cum: np.ndarray, tick: int) -> int:
     """The first working tick at or after `tick` (len(cum) - 1 if none)."""
+    tick = min(tick, len(cum) - 1)
     return int(np.searchsorted(cum, cum[tick] + 1, side="left")) - 1
 
 
 def no_slot_reason(problem: Problem, task: int) -> str:
     pinned = int(problem.pinned_person[task])
-    who = f"'{problem.person_ids[pinned]}'" if pinned != NONE else "any qualified person"
+    if not problem.staffed[task]:
+        who = "the organisation calendar and the task's resources"
+    else:
+        who = f"'{problem.person_ids[pinned]}'" if pinned != NONE else "any qualified person"
     if problem.pinned_start[task] != NONE:
         when = problem.time_of(int(problem.pinned_start[task])).strftime("%Y-%m-%d %H:%M UTC")
         return f"{who} cannot start it at its pinned time {when} (not working, busy, or too early)"
     return f"no free working time for {who} before the planning horizon ends"
+
+
+class Loads:
+    """What is already booked: each person's intervals and each resource's units per tick."""
+
+    def __init__(self, problem: Problem):
+        self.problem = problem
+        self.people = [Bookings() for _ in range(problem.n_people)]
+        self.usage = np.zeros_like(problem.capacity)
+
+    def first_clash(self, task: int, person: int, start: int, end: int) -> int | None:
+        """The earliest later start worth trying if [start, end) clashes, else None."""
+        later = self.people[person].first_clash(start, end) if person != NONE else None
+        for r in np.flatnonzero(self.problem.demand[task]):
+            room = self.problem.capacity[r, start:end] - self.usage[r, start:end]
+            short = np.flatnonzero(room < self.problem.demand[task, r])
+            if short.size:
+                later = max(later or 0, start + int(short[-1]) + 1)
+        return later
+
+    def book(self, task: int, person: int, start: int, end: int) -> None:
+        if person != NONE:
+            self.people[person].add(start, end)
+        for r in np.flatnonzero(self.problem.demand[task]):
+            self.usage[r, start:end] += self.problem.demand[task, r]
 
 
 class Bookings:
