@@ -13,7 +13,7 @@ import numpy as np
 
 from allocate.problem import NONE, Problem
 from allocate.strategies.base import Schedule, earliest_times
-from allocate.strategies.greedy import next_working_tick, topological_order
+from allocate.strategies.greedy import topological_order
 
 
 def earliest_schedule(problem: Problem) -> Schedule:
@@ -27,7 +27,9 @@ def earliest_schedule(problem: Problem) -> Schedule:
             schedule.start[task] = schedule.end[task] = max(start, end_at_least)
             continue
         ends = [
-            problem.end_of(task, int(p), next_working_tick(problem.calendar_of(int(p)), start))
+            problem.timeline(int(p)).end(
+                problem.timeline(int(p)).next_working(start), int(problem.effort[task])
+            )
             for p in _people(problem, task)
         ]
         ends = [e for e in ends if e != NONE]

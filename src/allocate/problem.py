@@ -106,6 +106,17 @@ class Problem:
         a person run on its calendar)."""
         return self.org_cum_work if person == NONE else self.cum_work[person]
 
+    def timeline(self, person: int) -> Timeline:
+        """`person`'s calendar (NONE: the organisation's) for fast scalar look-ups."""
+        timelines = self._timelines
+        if person not in timelines:
+            timelines[person] = Timeline(self.calendar_of(person))
+        return timelines[person]
+
+    @cached_property
+    def _timelines(self) -> dict[int, Timeline]:
+        return {}
+
     def end_of(self, task: int, person: int, start: int) -> int:
         """The tick at which `person` (NONE: the organisation calendar) finishes `task` begun at
         `start`; NONE past the horizon."""
@@ -156,6 +167,38 @@ class Problem:
     def options(self) -> int:
         """Number of (task, person) pairs a strategy chooses from."""
         return sum(len(people) for people in self.eligible)
+
+
+class Timeline:
+    """One calendar as Python lists. Constructive heuristics ask millions of scalar questions
+    ("next working tick?", "end if started here?"); list indexing answers them in O(1) without
+    numpy's per-call overhead."""
+
+    __slots__ = ("cum", "work", "horizon")
+
+    def __init__(self, cum: np.ndarray):
+        self.cum: list[int] = cum.tolist()
+        self.work: list[int] = np.flatnonzero(np.diff(cum)).tolist()
+        self.horizon = len(cum) - 1
+
+    def next_working(self, tick: int) -> int:
+        """The first working tick at or after `tick`; the horizon if there is none."""
+        if tick >= self.horizon:
+            return self.horizon
+        k = self.cum[max(tick, 0)]
+        return self.work[k] if k < len(self.work) else self.horizon
+
+    def end(self, start: int, effort: int) -> int:
+        """Where `effort` working ticks counted from `start` end; NONE past the horizon."""
+        if effort <= 0:
+            return start
+        k = self.cum[start] + effort - 1
+        return self.work[k] + 1 if k < len(self.work) else NONE
+
+    def start_for_end(self, end: int, effort: int) -> int:
+        """The earliest start from which `effort` working ticks end at or after `end`."""
+        k = self.cum[min(end, self.horizon) - 1] - effort + 1 if end > 0 else 0
+        return self.work[k] if 0 <= k < len(self.work) else (0 if k < 0 else self.horizon)
 
 
 def compile_problem(scenario: Scenario, horizon_end: datetime | None = None) -> Problem:

@@ -103,16 +103,32 @@ def place(problem: Problem, schedule: Schedule, loads: Loads, task: int) -> None
         schedule.start[task] = schedule.end[task] = moment
         return
     best: tuple[int, int, int] | None = None
-    for person in candidates(problem, task):
-        found = earliest_slot(problem, loads, task, int(person), earliest_start, earliest_end)
+    for free_end, person in optimistic_ends(problem, task, earliest_start, earliest_end):
+        if best is not None and free_end >= best[1]:
+            break  # nobody later in this order can finish earlier
+        found = earliest_slot(problem, loads, task, person, earliest_start, earliest_end)
         if found is not None and (best is None or found[1] < best[1]):
-            best = (found[0], found[1], int(person))
+            best = (found[0], found[1], person)
     if best is None:
         schedule.reasons[task] = no_slot_reason(problem, task)
         return
     start, end, person = best
     schedule.start[task], schedule.end[task], schedule.person[task] = start, end, person
     loads.book(task, person, start, end)
+
+
+def optimistic_ends(problem: Problem, task: int, not_before: int, end_not_before: int):
+    """Candidates as (end if nobody were busy, person), best first: a lower bound per person
+    that lets `place` stop as soon as no remaining candidate can beat the best slot found."""
+    effort = int(problem.effort[task])
+    ends = []
+    for person in candidates(problem, task).tolist():
+        timeline = problem.timeline(person)
+        start = max(not_before, timeline.start_for_end(end_not_before, effort))
+        end = timeline.end(timeline.next_working(start), effort)
+        if end != NONE:
+            ends.append((end, person))
+    return sorted(ends)
 
 
 def candidates(problem: Problem, task: int) -> np.ndarray:
@@ -128,18 +144,17 @@ def earliest_slot(
 ) -> tuple[int, int] | None:
     """The first (start, end) for `person` (NONE: the organisation calendar): a working start
     tick, no overlap with their bookings, capacity for its resources, end late enough."""
-    cum = problem.calendar_of(person)
+    timeline = problem.timeline(person)
     effort = int(problem.effort[task])
     pinned_start = int(problem.pinned_start[task])
     start = max(not_before, pinned_start)
-    if end_not_before > 0:  # the start whose end reaches end_not_before
-        needed = int(cum[min(end_not_before, problem.horizon) - 1]) - effort + 1
-        start = max(start, int(np.searchsorted(cum, needed, side="left")))
+    if end_not_before > 0:
+        start = max(start, timeline.start_for_end(end_not_before, effort))
     while start < problem.horizon:
-        start = next_working_tick(cum, start)
+        start = timeline.next_working(start)
         if start >= problem.horizon:
             return None
-        end = problem.end_of(task, person, start)
+        end = timeline.end(start, effort)
         if end == NONE:
             return None
         clash = loads.first_clash(task, person, start, end)
@@ -149,12 +164,6 @@ def earliest_slot(
             return start, end
         start = clash
     return None
-
-
-def next_working_tick(cum: np.ndarray, tick: int) -> int:
-    """The first working tick at or after `tick` (len(cum) - 1 if none)."""
-    tick = min(tick, len(cum) - 1)
-    return int(np.searchsorted(cum, cum[tick] + 1, side="left")) - 1
 
 
 def no_slot_reason(problem: Problem, task: int) -> str:
@@ -176,11 +185,12 @@ class Loads:
         self.problem = problem
         self.people = [Bookings() for _ in range(problem.n_people)]
         self.usage = np.zeros_like(problem.capacity)
+        self.needs = [np.flatnonzero(row).tolist() for row in problem.demand]
 
     def first_clash(self, task: int, person: int, start: int, end: int) -> int | None:
         """The earliest later start worth trying if [start, end) clashes, else None."""
         later = self.people[person].first_clash(start, end) if person != NONE else None
-        for r in np.flatnonzero(self.problem.demand[task]):
+        for r in self.needs[task]:
             room = self.problem.capacity[r, start:end] - self.usage[r, start:end]
             short = np.flatnonzero(room < self.problem.demand[task, r])
             if short.size:
@@ -190,7 +200,7 @@ class Loads:
     def book(self, task: int, person: int, start: int, end: int) -> None:
         if person != NONE:
             self.people[person].add(start, end)
-        for r in np.flatnonzero(self.problem.demand[task]):
+        for r in self.needs[task]:
             self.usage[r, start:end] += self.problem.demand[task, r]
 
 
