@@ -55,7 +55,7 @@ def test_capacity_change_delays_work():
 
 
 def test_person_less_task_pauses_on_the_organisation_calendar():
-    """A task needing nobody follows Scenario.calendar: 10 h from Monday 09:00 Berlin end Tuesday 11:00."""
+    """A task needing nobody follows Scenario.calendar: 10 h from Mon 09:00 Berlin end Tue 11:00."""
     scenario = Scenario(
         start=MONDAY,
         calendar=Calendar(timezone="Europe/Berlin"),
