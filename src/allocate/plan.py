@@ -8,12 +8,17 @@ assignments in their local time. It is plain data (JSON round-trip) so that apps
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 from zoneinfo import ZoneInfo
 
 from pydantic import Field
 
 from allocate.scenario import AwareDatetime, Frozen, GridMinutes
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from allocate.scenario import Scenario
 
 Status = Literal["optimal", "feasible", "infeasible", "unknown"]
 
@@ -40,6 +45,18 @@ class Assignment(Frozen):
 class Unplaced(Frozen):
     task: str
     reason: str
+
+
+class Lateness(Frozen):
+    """A missed deadline of a task or project, and why (see `allocate.explain`)."""
+
+    kind: Literal["task", "project"]
+    id: str
+    late_hours: float
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.kind} '{self.id}' is {self.late_hours:,.0f} h late: {self.reason}"
 
 
 class Violation(Frozen):
@@ -95,6 +112,9 @@ class Plan(Frozen):
     resolution_minutes: GridMinutes = 60
     assignments: tuple[Assignment, ...] = ()
     unplaced: tuple[Unplaced, ...] = ()
+    late: tuple[Lateness, ...] = ()
+    """Every missed deadline with its reason: unavoidable (the chain of work is too long) or lost
+    to people being busy or away."""
     objective: dict[str, float] = Field(default_factory=dict)
     """Each objective term's value, in its own unit (hours for lateness and makespan)."""
     level_bounds: tuple[float, ...] = ()
@@ -130,3 +150,15 @@ class Plan(Frozen):
         from allocate.report import summary
 
         return summary(self)
+
+    def _repr_html_(self) -> str:
+        from allocate.report.notebook import plan_html
+
+        return plan_html(self)
+
+    def to_dataframe(self, scenario: Scenario | None = None) -> pd.DataFrame:
+        """One row per assignment (pandas, `allocate[views]`): with the scenario, task names,
+        projects, hours, deadlines and lateness too; see `allocate.report.assignments_table`."""
+        from allocate.report.tables import assignments_table
+
+        return assignments_table(scenario, self)

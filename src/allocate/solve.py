@@ -15,6 +15,7 @@ from collections.abc import Callable
 
 from allocate.bounds import level_bounds
 from allocate.check import check
+from allocate.explain import explain_lateness
 from allocate.objective import Timing, evaluate, level_values, project_finishes
 from allocate.plan import Assignment, PersonSummary, Plan, ProjectSummary, SolveStats, Unplaced
 from allocate.problem import NONE, Problem, compile_problem
@@ -120,6 +121,7 @@ def verified_plan(
             Unplaced(task=problem.task_ids[i], reason=reason)
             for i, reason in sorted(schedule.reasons.items())
         ),
+        late=tuple(explain_lateness(problem, schedule)),
         objective=terms,
         level_bounds=bounds,
         gap=_gap(values, bounds) if schedule.complete else None,

@@ -22,6 +22,8 @@ def _render(plan: Plan, markdown: bool) -> str:
     lines = [("# " if markdown else "") + _headline(plan), "", _objective_line(plan), ""]
     lines += [f"{heading}Projects", *_table(_project_rows(plan), markdown), ""]
     lines += [f"{heading}People", *_table(_people_rows(plan), markdown), ""]
+    if plan.late:
+        lines += [f"{heading}Late", *(f"- {item}" for item in plan.late), ""]
     if plan.unplaced:
         lines += [f"{heading}Not placed", *(f"- {u.task}: {u.reason}" for u in plan.unplaced), ""]
     if plan.violations:
