@@ -50,7 +50,8 @@ def solve(
     began = time.perf_counter()
     problem = compile_problem(scenario)
     build_seconds = time.perf_counter() - began
-    report = _progress_callback(progress, began)
+    ours = level_bounds(problem)
+    report = _progress_callback(progress, began, ours)
     greedy = Greedy().solve(problem)
     first_plan = time.perf_counter() - began
     if report and greedy.level_values:
@@ -75,7 +76,7 @@ def solve(
             **outcome.stats,
         },
     )
-    return verified_plan(scenario, problem, outcome, stats)
+    return verified_plan(scenario, problem, outcome, stats, ours)
 
 
 def _choose(strategy: str | Strategy, problem: Problem) -> Strategy | None:
@@ -96,7 +97,11 @@ def _better(incumbent: Outcome, challenger: Outcome) -> Outcome:
 
 
 def verified_plan(
-    scenario: Scenario, problem: Problem, outcome: Outcome, stats: SolveStats
+    scenario: Scenario,
+    problem: Problem,
+    outcome: Outcome,
+    stats: SolveStats,
+    bounds: tuple[float, ...] | None = None,
 ) -> Plan:
     """The outcome as a Plan with bounds, summaries and the independent checker's verdict."""
     schedule = outcome.schedule
@@ -108,7 +113,7 @@ def verified_plan(
         log.error(
             "strategy objective %s differs from the recomputed %s", outcome.level_values, values
         )
-    bounds = _best_bounds(problem, outcome)
+    bounds = _best_bounds(bounds or level_bounds(problem), outcome)
     status = outcome.status
     if schedule.complete and _close(values, bounds):
         status = "optimal"
@@ -149,10 +154,8 @@ def _assignments(problem: Problem, schedule: Schedule):
         )
 
 
-def _best_bounds(problem: Problem, outcome: Outcome) -> tuple[float, ...]:
-    """Per level, the larger of the strategy's bound and the resource-free one. A later level's
-    strategy bound only counts when every earlier level is proven tight."""
-    ours = level_bounds(problem)
+def _best_bounds(ours: tuple[float, ...], outcome: Outcome) -> tuple[float, ...]:
+    """Per level, the larger of the strategy's bound and the resource-free one."""
     theirs = outcome.level_bounds or (0.0,) * len(ours)
     return tuple(max(a, b) for a, b in zip(ours, theirs, strict=False))
 
@@ -195,15 +198,22 @@ def _person_summaries(scenario: Scenario, problem: Problem, schedule: Schedule):
         )
 
 
-def _progress_callback(progress, began: float) -> Callable[[Progress], None] | None:
-    if callable(progress):
-        return progress
+def _progress_callback(progress, began: float, bounds: tuple[float, ...]):
+    """The strategy's progress with time counted from the start of `solve` and the best bound
+    known (ours or the strategy's), for the caller's callable or printed to stderr."""
     if not progress:
         return None
+    deliver = progress if callable(progress) else _print_progress
 
-    def show(update: Progress) -> None:
-        objective = " / ".join(f"{v:,.1f}" for v in update.objective)
-        bound = " / ".join(f"{v:,.1f}" for v in update.bound) or "-"
-        print(f"  {update.elapsed:6.1f} s  objective {objective}  bound {bound}", file=sys.stderr)
+    def relay(update: Progress) -> None:
+        theirs = update.bound or (0.0,) * len(bounds)
+        best = tuple(max(a, b) for a, b in zip(bounds, theirs, strict=False))
+        deliver(Progress(time.perf_counter() - began, update.objective, best, update.solutions))
 
-    return show
+    return relay
+
+
+def _print_progress(update: Progress) -> None:
+    objective = " / ".join(f"{v:,.1f}" for v in update.objective)
+    bound = " / ".join(f"{v:,.1f}" for v in update.bound) or "-"
+    print(f"  {update.elapsed:6.1f} s  objective {objective}  bound {bound}", file=sys.stderr)
