@@ -40,6 +40,19 @@ def _parser() -> argparse.ArgumentParser:
     schema = commands.add_parser("schema", help="print the JSON Schema of a scenario file")
     schema.set_defaults(run=_schema)
 
+    report = commands.add_parser(
+        "report", help="write a plan's dashboards, charts, CSV tables and calendar feeds"
+    )
+    report.add_argument("plan", help="plan JSON file (from `solve --out`)")
+    report.add_argument(
+        "--scenario", help="the plan's scenario JSON file (default: the bundled example)"
+    )
+    report.add_argument("--html", default="report", help="folder to write into (default report/)")
+    report.add_argument(
+        "--timezone", help="zone for dates on the pages (default: the scenario's calendar zone)"
+    )
+    report.set_defaults(run=_report)
+
     check = commands.add_parser("check", help="verify a plan JSON against its scenario")
     check.add_argument("scenario")
     check.add_argument("plan")
@@ -107,3 +120,25 @@ def _check(args) -> int:
         print(violation)
     print(f"{len(violations)} violation(s)")
     return 1 if violations else 0
+
+
+def _report(args) -> int:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    from allocate.plan import Plan
+    from allocate.report import write_report
+
+    try:
+        scenario = _load_scenario(args.scenario)
+        plan = Plan.from_json(Path(args.plan).read_bytes())
+        if args.timezone:
+            ZoneInfo(args.timezone)
+        paths = write_report(scenario, plan, args.html, timezone=args.timezone)
+    except ValidationError as error:
+        print(f"The scenario or plan is not valid:\n{error}", file=sys.stderr)
+        return 2
+    except (ValueError, ZoneInfoNotFoundError) as error:
+        print(f"Cannot write the report: {error}", file=sys.stderr)
+        return 2
+    print(f"Wrote {len(paths)} files to {args.html}; start with {Path(args.html) / 'index.html'}")
+    return 0

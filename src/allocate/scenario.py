@@ -454,6 +454,11 @@ class Scenario(Frozen):
             return []
         return [person for person in self.people if person.qualifies_for(task)]
 
+    def _repr_html_(self) -> str:
+        from allocate.report.notebook import scenario_html
+
+        return scenario_html(self)
+
 
 def ceil_ticks(hours: float, resolution_minutes: int) -> int:
     """Hours rounded up to whole ticks (tolerating float noise such as 0.1 + 0.2)."""
