@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from allocate import terms
 from allocate.problem import NONE, Problem
 from allocate.strategies.base import Schedule, earliest_times
 from allocate.strategies.greedy import topological_order
@@ -46,5 +47,24 @@ def _people(problem: Problem, task: int) -> np.ndarray:
 
 
 def level_bounds(problem: Problem) -> tuple[float, ...]:
-    """A lower bound on every objective level, in hours."""
-    return problem.level_values(earliest_schedule(problem).end)
+    """A lower bound on every objective level, in the terms' units."""
+    end = earliest_schedule(problem).end
+    bounds = {name: 0.0 for level in problem.objective for name in level}
+    for name in bounds.keys() & terms.TIME_TERMS:
+        bounds[name] = terms.TERMS[name](problem, end, None)
+    if "cost" in bounds:
+        bounds["cost"] = _cheapest_cost(problem)
+    if "people_per_project" in bounds:
+        staffed = problem.project_of[problem.staffed]
+        bounds["people_per_project"] = float(len(set(staffed[staffed != NONE].tolist())))
+    return tuple(sum(w * bounds[name] for name, w in level.items()) for level in problem.objective)
+
+
+def _cheapest_cost(problem: Problem) -> float:
+    """Every task at the lowest rate among the people who may do it."""
+    cents = sum(
+        int(problem.effort[t]) * int(problem.rate_cents[_people(problem, t)].min())
+        for t in range(problem.n_tasks)
+        if problem.staffed[t] and len(_people(problem, t))
+    )
+    return cents * problem.hours_per_tick / 100

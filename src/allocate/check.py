@@ -18,7 +18,7 @@ from itertools import accumulate
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-from allocate.objective import TERMS, Timing, evaluate
+from allocate.objective import TERMS, Timing, balance_window, evaluate
 from allocate.plan import Assignment, Plan, Violation
 from allocate.scenario import (
     WEEKDAYS,
@@ -161,6 +161,12 @@ class WorkingTime:
         if i < 0:
             return timedelta()
         return self.done[i] + (min(moment, self.ends[i]) - self.starts[i])
+
+    def worked_between(self, lo: datetime, hi: datetime) -> timedelta:
+        """Working time inside [lo, hi)."""
+        lo, hi = lo.astimezone(UTC), hi.astimezone(UTC)
+        self._cover(lo, hi)
+        return self._worked_before(hi) - self._worked_before(lo)
 
     def is_working(self, moment: datetime) -> bool:
         moment = moment.astimezone(UTC)
@@ -473,8 +479,25 @@ def objective(ctx: _Context) -> Iterator[Finding]:
 
 
 def _timing(ctx: _Context) -> Timing:
-    starts = {task: a.start for task, a in ctx.placed.items()}
-    return Timing(start=starts, end={task: a.end for task, a in ctx.placed.items()})
+    placed = ctx.placed.items()
+    return Timing(
+        start={task: a.start for task, a in placed},
+        end={task: a.end for task, a in placed},
+        people={task: a.people for task, a in placed},
+        available=_available(ctx),
+    )
+
+
+def _available(ctx: _Context) -> dict[str, float]:
+    """Each person's working hours in the balance window, when the objective measures it."""
+    names = {name for level in ctx.scenario.objective for name in level}
+    if not names & {"peak_utilisation", "utilisation_spread"}:
+        return {}
+    lo, hi = balance_window(ctx.scenario)
+    return {
+        person.id: hours(ctx.working_time(person).worked_between(lo, hi))
+        for person in ctx.scenario.people
+    }
 
 
 RULES: dict[str, Callable[[_Context], Iterator[Finding]]] = {

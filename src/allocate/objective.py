@@ -1,25 +1,45 @@
-"""Named objective terms, defined once on a plan in domain units (hours, counts).
+"""Named objective terms, defined once on a plan in domain units (hours, money, counts, percent).
 
 Every strategy optimises these same terms and the checker recomputes them with the functions below,
 so a term cannot be half-added. The scenario's `objective` orders them into lexicographic levels;
 within a level, terms are added with their weights.
+
+Terms:
+- `lateness`: priority-weighted hours past deadlines (tasks, and each project's last finish);
+- `late_projects`: how many projects finish after their deadline;
+- `makespan`: hours from the planning start until the last task ends;
+- `peak_utilisation`: the highest utilisation of anyone, in percent (booked hours over the hours
+  they can work in the balance window; rounded up to 0.01 %);
+- `utilisation_spread`: highest minus lowest utilisation, in percent;
+- `cost`: hours × each person's hourly rate, summed;
+- `people_per_project`: distinct people on each project, summed (fewer hand-offs, more focus);
+- `handovers`: dependencies inside a work stream whose two tasks go to different people;
+- `preferences`: tasks not given to one of their preferred people, plus tasks given to an
+  avoided person.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 from allocate.scenario import Scenario, hours
+
+BASIS_POINTS = 10_000
 
 
 @dataclass(frozen=True)
 class Timing:
-    """What the terms need to know about a plan: each placed task's start and end."""
+    """What the terms need to know about a plan: each placed task's start, end and people, and
+    how many hours each person can work in the balance window (computed by the caller from the
+    calendars, so that the checker can derive it independently of the solver)."""
 
     start: Mapping[str, datetime]
     end: Mapping[str, datetime]
+    people: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    available: Mapping[str, float] = field(default_factory=dict)
 
 
 def lateness(scenario: Scenario, timing: Timing) -> float:
@@ -35,11 +55,103 @@ def lateness(scenario: Scenario, timing: Timing) -> float:
     return total
 
 
+def late_projects(scenario: Scenario, timing: Timing) -> float:
+    """How many projects end after their deadline."""
+    finishes = project_finishes(scenario, timing)
+    return float(
+        sum(
+            1
+            for project in scenario.projects
+            if project.deadline and finishes[project.id] and finishes[project.id] > project.deadline
+        )
+    )
+
+
 def makespan(scenario: Scenario, timing: Timing) -> float:
     """Hours from the planning start until the last task ends."""
     if not timing.end:
         return 0.0
     return max(0.0, hours(max(timing.end.values()) - scenario.start))
+
+
+def peak_utilisation(scenario: Scenario, timing: Timing) -> float:
+    values = utilisations(scenario, timing).values()
+    return max(values, default=0.0)
+
+
+def utilisation_spread(scenario: Scenario, timing: Timing) -> float:
+    values = list(utilisations(scenario, timing).values())
+    return max(values) - min(values) if values else 0.0
+
+
+def utilisations(scenario: Scenario, timing: Timing) -> dict[str, float]:
+    """Per person who can work in the balance window: booked over available hours, in percent,
+    rounded up to a basis point (so that integer solvers state it exactly)."""
+    booked = booked_hours(scenario, timing)
+    return {
+        person.id: math.ceil(round(BASIS_POINTS * booked[person.id] / available, 6)) / 100
+        for person in scenario.people
+        if (available := timing.available.get(person.id, 0.0)) > 0
+    }
+
+
+def booked_hours(scenario: Scenario, timing: Timing) -> dict[str, float]:
+    booked = {person.id: 0.0 for person in scenario.people}
+    for task in scenario.tasks:
+        for person in timing.people.get(task.id, ()):
+            if person in booked:
+                booked[person] += task.remaining_hours
+    return booked
+
+
+def cost(scenario: Scenario, timing: Timing) -> float:
+    """Hours × hourly rate (rates count in whole cents)."""
+    return sum(project_costs(scenario, timing).values())
+
+
+def project_costs(scenario: Scenario, timing: Timing) -> dict[str | None, float]:
+    """Planned cost of the remaining work per project id (None: tasks outside any project)."""
+    rates = {p.id: round(100 * (p.hourly_rate or 0.0)) / 100 for p in scenario.people}
+    costs: dict[str | None, float] = {}
+    for task in scenario.tasks:
+        for person in timing.people.get(task.id, ()):
+            costs[task.project] = costs.get(task.project, 0.0) + task.remaining_hours * rates.get(
+                person, 0.0
+            )
+    return costs
+
+
+def people_per_project(scenario: Scenario, timing: Timing) -> float:
+    team: dict[str, set[str]] = {}
+    for task in scenario.tasks:
+        if task.project is not None:
+            team.setdefault(task.project, set()).update(timing.people.get(task.id, ()))
+    return float(sum(len(people) for people in team.values()))
+
+
+def handovers(scenario: Scenario, timing: Timing) -> float:
+    stream = {task.id: task.stream for task in scenario.tasks}
+    count = 0
+    for task in scenario.tasks:
+        for dep in task.after:
+            if task.stream and stream.get(dep.task) == task.stream:
+                mine, theirs = timing.people.get(task.id), timing.people.get(dep.task)
+                if mine is not None and theirs is not None and set(mine) != set(theirs):
+                    count += 1
+    return float(count)
+
+
+def preferences(scenario: Scenario, timing: Timing) -> float:
+    misses = 0
+    for task in scenario.tasks:
+        people = set(timing.people.get(task.id, ()))
+        if task.id not in timing.people:
+            continue
+        if task.preferred and not people & set(task.preferred):
+            misses += 1
+        if people & set(task.avoided):
+            misses += 1
+    return float(misses)
 
 
 def project_finishes(scenario: Scenario, timing: Timing) -> dict[str, datetime | None]:
@@ -52,9 +164,30 @@ def project_finishes(scenario: Scenario, timing: Timing) -> dict[str, datetime |
     return finishes
 
 
+def balance_window(scenario: Scenario) -> tuple[datetime, datetime]:
+    """Where utilisation is measured: from the planning start to `balance_until`, else to the
+    latest deadline, else for 13 weeks (a quarter)."""
+    if scenario.balance_until is not None:
+        return scenario.start, scenario.balance_until
+    deadlines = [t.deadline for t in scenario.tasks if t.deadline and not t.done]
+    deadlines += [p.deadline for p in scenario.projects if p.deadline]
+    end = max(deadlines, default=scenario.start + timedelta(weeks=13))
+    return scenario.start, max(end, scenario.start + timedelta(days=1))
+
+
 TERMS: dict[str, Callable[[Scenario, Timing], float]] = {
-    "lateness": lateness,
-    "makespan": makespan,
+    term.__name__: term
+    for term in (
+        lateness,
+        late_projects,
+        makespan,
+        peak_utilisation,
+        utilisation_spread,
+        cost,
+        people_per_project,
+        handovers,
+        preferences,
+    )
 }
 
 

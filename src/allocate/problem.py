@@ -14,6 +14,7 @@ from functools import cached_property
 import numpy as np
 
 from allocate import calendar as cal
+from allocate.objective import balance_window
 from allocate.scenario import Resource, Scenario, Task, ceil_ticks
 
 KINDS = ("FS", "SS", "FF", "SF")
@@ -29,6 +30,8 @@ class Due:
     tick: int
     weight: float
     label: str
+    project: bool = False
+    """A project's deadline (counted by `late_projects`), not a task's."""
 
 
 @dataclass(frozen=True)
@@ -76,6 +79,17 @@ class Problem:
     pinned_person: np.ndarray
     pinned_start: np.ndarray
     objective: tuple[dict[str, float], ...]
+    project_of: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    """Per task, its project's index (NONE outside any project)."""
+    n_projects: int = 0
+    rate_cents: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    """Per person, the hourly rate in whole cents."""
+    preferred: tuple[np.ndarray, ...] = ()
+    avoided: tuple[np.ndarray, ...] = ()
+    handovers: tuple[tuple[int, int], ...] = ()
+    """Dependencies (pred, succ) inside one work stream."""
+    available: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    """Per person, working ticks in the balance window (utilisation's denominator)."""
     resource_ids: tuple[str, ...] = ()
     capacity: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.int64))
     """(resources, horizon): units of each resource available in each tick."""
@@ -147,21 +161,12 @@ class Problem:
             incoming[prec.succ].append(prec)
         return incoming
 
-    def level_values(self, end: np.ndarray) -> tuple[float, ...]:
-        """Each objective level's value, in hours, for tasks ending at `end` (ticks)."""
-        terms = {"lateness": self.lateness_hours(end), "makespan": self.makespan_hours(end)}
-        return tuple(sum(w * terms[name] for name, w in level.items()) for level in self.objective)
+    def level_values(self, end: np.ndarray, person: np.ndarray | None = None) -> tuple[float, ...]:
+        """Each objective level's value for tasks ending at `end` done by `person` (see
+        `allocate.terms`; `person` is needed only when a level names a people term)."""
+        from allocate.terms import level_values
 
-    def lateness_hours(self, end: np.ndarray) -> float:
-        late = sum(
-            due.weight * max(0, int(end[list(due.tasks)].max()) - due.tick) for due in self.dues
-        )
-        return late * self.hours_per_tick
-
-    def makespan_hours(self, end: np.ndarray) -> float:
-        if len(end) == 0:
-            return 0.0
-        return max(0.0, int(end.max()) - self.start_offset) * self.hours_per_tick
+        return level_values(self, end, person)
 
     @property
     def options(self) -> int:
@@ -273,6 +278,20 @@ def compile_problem(scenario: Scenario, horizon_end: datetime | None = None) -> 
         [[task.resources.get(r, 0) for r in resource_ids] for task in tasks], dtype=np.int64
     ).reshape(len(tasks), len(resource_ids))
 
+    project_index = {project.id: j for j, project in enumerate(scenario.projects)}
+    project_of = np.array([project_index.get(t.project, NONE) for t in tasks], dtype=np.int64)
+    window = [_ceil((moment - origin) / step) for moment in balance_window(scenario)]
+    window = [min(max(t, 0), horizon) for t in window]
+    cum = _cumulative(working)
+    available = (cum[:, window[1]] - cum[:, window[0]]).astype(np.int64)
+    streams = {t.id: t.stream for t in tasks}
+    handovers = tuple(
+        (task_index[dep.task], i)
+        for i, t in enumerate(tasks)
+        for dep in t.after
+        if t.stream and streams.get(dep.task) == t.stream
+    )
+
     problem = Problem(
         origin=origin,
         resolution=resolution,
@@ -285,7 +304,7 @@ def compile_problem(scenario: Scenario, horizon_end: datetime | None = None) -> 
         release=release,
         eligible=eligible,
         working=working,
-        cum_work=_cumulative(working),
+        cum_work=cum,
         org_cum_work=_cumulative(org[None, :])[0],
         precedences=precedences,
         dues=dues,
@@ -293,6 +312,19 @@ def compile_problem(scenario: Scenario, horizon_end: datetime | None = None) -> 
         pinned_start=pinned_start,
         objective=scenario.objective,
         staffed=staffed,
+        project_of=project_of,
+        n_projects=len(scenario.projects),
+        rate_cents=np.array(
+            [round(100 * (p.hourly_rate or 0)) for p in scenario.people], dtype=np.int64
+        ),
+        preferred=tuple(
+            np.array([person_index[q] for q in t.preferred], dtype=np.int64) for t in tasks
+        ),
+        avoided=tuple(
+            np.array([person_index[q] for q in t.avoided], dtype=np.int64) for t in tasks
+        ),
+        handovers=handovers,
+        available=available,
         resource_ids=resource_ids,
         capacity=capacity,
         demand=demand,
@@ -344,6 +376,7 @@ def _dues(scenario: Scenario, tasks: list[Task], task_index: dict[str, int], to_
                     to_tick(project.deadline),
                     float(project.priority),
                     f"project '{project.id}'",
+                    project=True,
                 )
             )
     return dues

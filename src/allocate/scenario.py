@@ -236,12 +236,20 @@ class Person(Frozen):
         return all(self.level(skill) >= level for skill, level in task.skills.items())
 
 
+Money = Annotated[float, Field(ge=0, le=1e12)]
+
+
 class Project(Frozen):
+    """A customer project. `budget` is what its work may cost (hours × rates); `value` is what the
+    customer pays, so a plan shows each project's margin."""
+
     id: Id
     name: str = ""
     customer: str = ""
     deadline: AwareDatetime | None = None
     priority: Priority = 1
+    budget: Money | None = None
+    value: Money | None = None
 
 
 class Dependency(Frozen):
@@ -336,6 +344,12 @@ class Task(Frozen):
     people: Annotated[int, Field(ge=0, le=1)] = 1
     resources: dict[str, Annotated[int, Field(ge=1, le=1_000_000)]] = Field(default_factory=dict)
     progress: Progress = Field(default_factory=Progress)
+    preferred: tuple[Id, ...] = ()
+    """People the planner would like on this task (the `preferences` objective term)."""
+    avoided: tuple[Id, ...] = ()
+    """People the planner would rather not put on it (the `preferences` term)."""
+    stream: Id | None = None
+    """A work stream: consecutive tasks of one stream should stay with one person (`handovers`)."""
 
     @property
     def staffed(self) -> bool:
@@ -391,6 +405,8 @@ DEFAULT_OBJECTIVE: tuple[ObjectiveLevel, ...] = ({"lateness": 1.0}, {"makespan":
 class Scenario(Frozen):
     """Everything a plan is made from.
 
+    `balance_until` ends the window over which utilisation (booked over available hours) is
+    measured; by default the latest deadline, or 13 weeks if there is none.
     `resolution_minutes` is the time grid (a divisor of 60). By default it is the coarsest grid on
     which every working range, time-zone offset, effort and lag falls exactly; one hour for most
     teams. `objective` lists the named terms by priority: each entry is one lexicographic level,
@@ -409,6 +425,10 @@ class Scenario(Frozen):
     )
     resolution_minutes: GridMinutes | None = None
     horizon_end: AwareDatetime | None = None
+    balance_until: AwareDatetime | None = Field(
+        default=None,
+        description="end of the utilisation window (default: the latest deadline)",
+    )
     objective: tuple[ObjectiveLevel, ...] = DEFAULT_OBJECTIVE
 
     @field_validator("objective", mode="before")

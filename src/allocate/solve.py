@@ -80,8 +80,17 @@ def solve(
 
 
 def _choose(strategy: str | Strategy, problem: Problem) -> Strategy | None:
+    """The strategy to run after the greedy plan (None: the greedy plan is the answer).
+
+    `auto`: the exact model up to `EXACT_OPTIONS_LIMIT` options, LNS above; the greedy plan alone
+    when there is nothing to choose or the problem needs what the CP-SAT model does not state yet
+    (shared resources, tasks without a person).
+    """
     if strategy == "auto":
-        return get_strategy("cpsat") if 0 < problem.options <= EXACT_OPTIONS_LIMIT else None
+        unstaffed = (problem.effort > 0) & ~problem.staffed
+        if problem.options == 0 or problem.demand.any() or unstaffed.any():
+            return None
+        return get_strategy("cpsat" if problem.options <= EXACT_OPTIONS_LIMIT else "lns")
     if isinstance(strategy, str):
         strategy = get_strategy(strategy)
     return None if isinstance(strategy, Greedy) else strategy
@@ -106,7 +115,15 @@ def verified_plan(
     """The outcome as a Plan with bounds, summaries and the independent checker's verdict."""
     schedule = outcome.schedule
     assignments = tuple(_assignments(problem, schedule))
-    timing = Timing({a.task: a.start for a in assignments}, {a.task: a.end for a in assignments})
+    timing = Timing(
+        start={a.task: a.start for a in assignments},
+        end={a.task: a.end for a in assignments},
+        people={a.task: a.people for a in assignments},
+        available={
+            person: float(problem.available[p]) * problem.hours_per_tick
+            for p, person in enumerate(problem.person_ids)
+        },
+    )
     terms = evaluate(scenario, timing)
     values = level_values(scenario, terms)
     if outcome.level_values and not _close(values, outcome.level_values):

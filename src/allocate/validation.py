@@ -42,6 +42,7 @@ def find_problems(scenario: Scenario) -> Iterator[Problem]:
         dependency_cycles,
         unqualified_tasks,
         bad_pins,
+        unknown_people_in_preferences,
         bad_horizon,
         unknown_objective_terms,
     ):
@@ -181,6 +182,17 @@ def bad_pins(scenario: Scenario) -> Iterator[Problem]:
             yield loc, f"task '{pin.task}' needs no person; it cannot be pinned to one"
         elif not person.qualifies_for(task):
             yield loc, f"task '{pin.task}' is pinned to '{pin.person}', who lacks its skills"
+
+
+def unknown_people_in_preferences(scenario: Scenario) -> Iterator[Problem]:
+    people = {person.id for person in scenario.people}
+    for task in scenario.tasks:
+        for field in ("preferred", "avoided"):
+            for person in getattr(task, field):
+                if person not in people:
+                    yield ("tasks", task.id, field), (
+                        f"task '{task.id}' lists unknown person '{person}' as {field}"
+                    )
 
 
 def bad_horizon(scenario: Scenario) -> Iterator[Problem]:

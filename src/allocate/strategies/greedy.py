@@ -44,7 +44,7 @@ class Greedy:
         began = time.perf_counter()
         schedule = build_schedule(problem, self.priorities(problem))
         status = "feasible" if schedule.complete else "infeasible"
-        values = problem.level_values(schedule.end) if schedule.complete else ()
+        values = problem.level_values(schedule.end, schedule.person) if schedule.complete else ()
         return Outcome(
             schedule=schedule,
             status=status,
