@@ -84,11 +84,15 @@ VACATIONS = [
 ]
 
 # id, name, customer, priority, release (first day), deadline (last day)
+# key, name, customer, priority, release, deadline, budget, value (fixed price)
 PROJECTS = [
-    ("shop", "Online shop relaunch", "Northwind Outfitters", 3, None, "2027-04-01"),
-    ("care", "Patient companion app", "Helio Health", 2, None, "2027-04-09"),
-    ("portal", "Investor reporting portal", "Brightwater Capital", 4, "2027-02-01", "2027-03-12"),
-    ("museum", "Website and online ticketing", "Lumen Museum", 1, "2027-02-15", "2027-04-16"),
+    ("shop", "Online shop relaunch", "Northwind Outfitters", 3, None, "2027-04-01",
+     180_000, 230_000),
+    ("care", "Patient companion app", "Helio Health", 2, None, "2027-04-09", 140_000, 175_000),
+    ("portal", "Investor reporting portal", "Brightwater Capital", 4, "2027-02-01", "2027-03-12",
+     85_000, 120_000),
+    ("museum", "Website and online ticketing", "Lumen Museum", 1, "2027-02-15", "2027-04-16",
+     80_000, 95_000),
 ]
 
 # key, name, effort hours (0: a milestone), skills, after[, deadline]
@@ -281,9 +285,17 @@ def agency() -> Scenario:
         vacations.setdefault(person, []).append(off)
     people = tuple(_person(*row, time_off=tuple(vacations.get(row[0], ()))) for row in PEOPLE)
     projects, tasks = [], []
-    for key, name, customer, priority, release, due in PROJECTS:
+    for key, name, customer, priority, release, due, budget, value in PROJECTS:
         projects.append(
-            Project(id=key, name=name, customer=customer, priority=priority, deadline=_eod(due))
+            Project(
+                id=key,
+                name=name,
+                customer=customer,
+                priority=priority,
+                deadline=_eod(due),
+                budget=budget,
+                value=value,
+            )
         )
         tasks += _project_tasks(key, priority, release, TASKS[key])
     return Scenario(

@@ -72,14 +72,29 @@ class Violation(Frozen):
 
 
 class ProjectSummary(Frozen):
+    """A project's planned finish against its deadline, and its money: the planned cost of the
+    remaining work (hours × rates) against its budget, and the margin on its value."""
+
     id: str
     finish: AwareDatetime | None = None
     deadline: AwareDatetime | None = None
     late_hours: float = 0.0
+    cost: float = 0.0
+    budget: float | None = None
+    value: float | None = None
 
     @property
     def on_time(self) -> bool:
         return self.late_hours <= 0
+
+    @property
+    def over_budget(self) -> float:
+        """How much the planned cost exceeds the budget (0 when within it or without one)."""
+        return max(0.0, self.cost - self.budget) if self.budget is not None else 0.0
+
+    @property
+    def margin(self) -> float | None:
+        return self.value - self.cost if self.value is not None else None
 
 
 class PersonSummary(Frozen):

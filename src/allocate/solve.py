@@ -16,7 +16,13 @@ from collections.abc import Callable
 from allocate.bounds import level_bounds
 from allocate.check import check
 from allocate.explain import explain_lateness
-from allocate.objective import Timing, evaluate, level_values, project_finishes
+from allocate.objective import (
+    Timing,
+    evaluate,
+    level_values,
+    project_costs,
+    project_finishes,
+)
 from allocate.plan import Assignment, PersonSummary, Plan, ProjectSummary, SolveStats, Unplaced
 from allocate.problem import NONE, Problem, compile_problem
 from allocate.scenario import Scenario, hours
@@ -192,11 +198,18 @@ def _close(a, b) -> bool:
 
 def _project_summaries(scenario: Scenario, timing: Timing):
     finishes = project_finishes(scenario, timing)
+    costs = project_costs(scenario, timing)
     for project in scenario.projects:
         finish = finishes.get(project.id)
         late = hours(finish - project.deadline) if finish and project.deadline else 0.0
         yield ProjectSummary(
-            id=project.id, finish=finish, deadline=project.deadline, late_hours=max(0.0, late)
+            id=project.id,
+            finish=finish,
+            deadline=project.deadline,
+            late_hours=max(0.0, late),
+            cost=round(costs.get(project.id, 0.0), 2),
+            budget=project.budget,
+            value=project.value,
         )
 
 

@@ -50,7 +50,7 @@ def _objective_line(plan: Plan) -> str:
 
 
 def _project_rows(plan: Plan) -> list[tuple[str, ...]]:
-    rows = [("project", "finish (UTC)", "deadline (UTC)", "status")]
+    rows = [("project", "finish (UTC)", "deadline (UTC)", "status", "cost", "budget", "margin")]
     for project in plan.projects:
         if project.deadline is None:
             status = "no deadline"
@@ -61,7 +61,12 @@ def _project_rows(plan: Plan) -> list[tuple[str, ...]]:
             status = f"on time ({slack:.1f} days spare)"
         else:
             status = f"LATE by {project.late_hours:,.0f} h"
-        rows.append((project.id, _when(project.finish), _when(project.deadline), status))
+        budget = "-" if project.budget is None else f"{project.budget:,.0f}"
+        if project.over_budget:
+            budget += f" (OVER by {project.over_budget:,.0f})"
+        margin = "-" if project.margin is None else f"{project.margin:,.0f}"
+        row = (project.id, _when(project.finish), _when(project.deadline), status)
+        rows.append((*row, f"{project.cost:,.0f}", budget, margin))
     return rows
 
 
