@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from allocate.objective import BASIS_POINTS
+from allocate.objective import TERMS as DOMAIN_TERMS
 
 if TYPE_CHECKING:
     from allocate.problem import Problem
@@ -97,17 +98,5 @@ def _finish(end: np.ndarray, due) -> int:
     return int(end[list(due.tasks)].max())
 
 
-TERMS = {
-    term.__name__: term
-    for term in (
-        lateness,
-        late_projects,
-        makespan,
-        peak_utilisation,
-        utilisation_spread,
-        cost,
-        people_per_project,
-        handovers,
-        preferences,
-    )
-}
+TERMS = {name: globals()[name] for name in DOMAIN_TERMS}
+"""The same names as `objective.TERMS`, by construction: a term cannot exist on one side only."""
