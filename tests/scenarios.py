@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 from hypothesis import strategies as st
 
 from allocate import Calendar, Dependency, Person, Pin, Project, Scenario, Task, TimeOff
+from allocate.scenario import Resource
 
 ZONES = ["Europe/Berlin", "America/Los_Angeles", "Asia/Kolkata", "UTC"]
 HOLIDAYS = {
@@ -62,10 +63,19 @@ def scenarios(draw, max_people: int = 3, max_tasks: int = 6) -> Scenario:
     ]
     pins = []
     for task in tasks:
-        if not task.milestone and draw(st.integers(0, 4)) == 0:
+        if task.staffed and draw(st.integers(0, 4)) == 0:
             qualified = [p.id for p in people if p.qualifies_for(task)]
             pins.append(Pin(task=task.id, person=draw(st.sampled_from(qualified))))
-    return Scenario(start=start, people=people, projects=projects, tasks=tasks, pins=pins)
+    lab = Resource(id="lab", capacity=draw(st.integers(1, 2)))
+    return Scenario(
+        start=start,
+        people=people,
+        projects=projects,
+        tasks=tasks,
+        pins=pins,
+        resources=[lab],
+        calendar=draw(calendars()),
+    )
 
 
 @st.composite
@@ -89,12 +99,15 @@ def _task(draw, index: int, people: list[Person], start: datetime) -> Task:
     deadline = start + timedelta(hours=draw(st.integers(24, 400))) if draw(st.booleans()) else None
     if release and deadline and deadline < release:
         deadline = release
+    nobody = not milestone and draw(st.integers(0, 5)) == 0
     return Task(
         id=f"t{index}",
+        people=0 if nobody else 1,
+        skills={} if nobody else skills,
+        resources={"lab": 1} if not milestone and draw(st.integers(0, 3)) == 0 else {},
         project="acme" if draw(st.booleans()) else None,
         effort_hours=0 if milestone else draw(st.sampled_from([0.5, 1, 3, 8, 12.5, 24, 40])),
         milestone=milestone,
-        skills=skills,
         after=after,
         release=release,
         deadline=deadline,

@@ -174,9 +174,7 @@ def test_plan_reports_projects_people_and_local_times():
 
 def test_unknown_strategy_name_lists_choices():
     """A misspelt strategy fails at once with the valid names."""
-    with pytest.raises(
-        ValueError, match="unknown strategy 'cpsta' \\(choose from .*cpsat.*greedy"
-    ):
+    with pytest.raises(ValueError, match="unknown strategy 'cpsta' \\(choose from .*cpsat.*greedy"):
         solve(small_scenario(), strategy="cpsta")
 
 

@@ -88,18 +88,27 @@ def solve(
 def _choose(strategy: str | Strategy, problem: Problem) -> Strategy | None:
     """The strategy to run after the greedy plan (None: the greedy plan is the answer).
 
-    `auto`: the exact model up to `EXACT_OPTIONS_LIMIT` options, LNS above; the greedy plan alone
-    when there is nothing to choose or the problem needs what the CP-SAT model does not state yet
-    (shared resources, tasks without a person).
+    `auto`: the exact model up to `EXACT_OPTIONS_LIMIT` choices (a (task, person) pair, or a task
+    that needs nobody and only has to be timed), LNS above; the greedy plan alone when there is
+    nothing to choose.
     """
     if strategy == "auto":
-        unstaffed = (problem.effort > 0) & ~problem.staffed
-        if problem.options == 0 or problem.demand.any() or unstaffed.any():
+        choices = problem.options + int(((problem.effort > 0) & ~problem.staffed).sum())
+        if choices == 0:
             return None
-        return get_strategy("cpsat" if problem.options <= EXACT_OPTIONS_LIMIT else "lns")
+        if unsupported := _terms_cpsat_cannot_state(problem):
+            log.warning("CP-SAT cannot optimise %s yet: returning the greedy plan", unsupported)
+            return None
+        return get_strategy("cpsat" if choices <= EXACT_OPTIONS_LIMIT else "lns")
     if isinstance(strategy, str):
         strategy = get_strategy(strategy)
     return None if isinstance(strategy, Greedy) else strategy
+
+
+def _terms_cpsat_cannot_state(problem: Problem) -> list[str]:
+    from allocate.strategies.cpsat.objective import TERMS
+
+    return sorted({name for level in problem.objective for name in level} - set(TERMS))
 
 
 def _better(incumbent: Outcome, challenger: Outcome) -> Outcome:

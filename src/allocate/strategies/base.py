@@ -58,6 +58,22 @@ class Outcome:
 
 
 class Strategy(Protocol):
+    """What `solve()` needs of a strategy; `tests/test_conformance.py` checks it for each one
+    registered in `allocate.strategies.REGISTRY`.
+
+    * Options are data given at construction and validated there (a typo fails at once).
+    * `solve` returns within `time_limit` wall-clock seconds (its own set-up included) an
+      `Outcome` with one start, end and person per task of `problem`; a task it cannot place is
+      unplaced (`NONE`) with a reason, and the status is then "infeasible".
+    * A complete schedule is feasible: the independent checker finds nothing wrong with it.
+    * `hint`, a schedule of the same problem, is a starting point the strategy may use or ignore;
+      a hint that breaks rules must not make it fail.
+    * With one worker and the same `seed`, a run that is not cut short by the clock (it ends on
+      its own, or on a work budget such as `Lns(iterations=...)`) repeats exactly.
+    * `level_values` are the plan's values of the objective levels; `level_bounds`, if given,
+      are proven lower bounds on them.
+    """
+
     name: str
 
     def solve(

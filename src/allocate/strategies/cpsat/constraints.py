@@ -9,6 +9,8 @@
 * precedence: FS `S_s >= E_p + lag`, SS `S_s >= S_p + lag`, FF `E_s >= E_p + lag`,
   SF `E_s >= S_p + lag`; a working lag `W(target) >= W(source) + lag` with W the organisation's
   cumulative working ticks, stated as `target >= after[source]` with one element table.
+* in a neighbourhood (`fixing.py`), precedences with a fixed end and fixed tasks' bookings are
+  already in the free tasks' feasible starts.
 * pins and releases live in the domains (`feasible_starts` keeps only the pinned start, the
   model keeps only the pinned person's option).
 """
@@ -19,7 +21,7 @@ import numpy as np
 from ortools.sat.python import cp_model
 from ortools.util.python.sorted_interval_list import Domain
 
-from allocate.problem import FS, SF, SS, Problem
+from allocate.problem import FS, NONE, SF, SS, Problem
 from allocate.strategies.cpsat.variables import LagVars, TaskVars, Variables
 
 
@@ -53,7 +55,8 @@ def add_assignment(model: cp_model.CpModel, task: TaskVars, ticks_per_day: int) 
 def add_no_overlap(model: cp_model.CpModel, variables: Variables, n_people: int) -> None:
     intervals: list[list[cp_model.IntervalVar]] = [[] for _ in range(n_people)]
     for option in variables.options:
-        intervals[option.person].append(option.interval)
+        if option.person != NONE:  # a task that needs nobody books no one
+            intervals[option.person].append(option.interval)
     for person_intervals in intervals:
         if len(person_intervals) > 1:
             model.add_no_overlap(person_intervals)
@@ -62,7 +65,9 @@ def add_no_overlap(model: cp_model.CpModel, variables: Variables, n_people: int)
 def add_precedences(model: cp_model.CpModel, problem: Problem, variables: Variables) -> None:
     horizon = variables.horizon
     for precedence in problem.precedences:
-        pred, succ = variables.tasks[precedence.pred], variables.tasks[precedence.succ]
+        pred, succ = variables.tasks.get(precedence.pred), variables.tasks.get(precedence.succ)
+        if pred is None or succ is None:  # a fixed end: a bound in the free task's starts
+            continue
         source = pred.start if precedence.kind in (SS, SF) else pred.end
         target = succ.start if precedence.kind in (FS, SS) else succ.end
         if not precedence.working_lag:

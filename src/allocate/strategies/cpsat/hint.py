@@ -64,22 +64,38 @@ def hint_problem(problem: Problem, hint: Schedule) -> str | None:
             if person != NONE or end != start:
                 return f"milestone '{name}' has a person or takes time"
             continue
-        if person not in problem.eligible[task] or problem.pinned_person[task] not in (
+        if not problem.staffed[task]:
+            if person != NONE:
+                return f"task '{name}' needs nobody but has a person"
+        elif person not in problem.eligible[task] or problem.pinned_person[task] not in (
             NONE,
             person,
         ):
             return f"task '{name}' is not given to an eligible (pinned) person"
-        if not (0 <= start < problem.horizon and problem.working[person, start]):
-            return f"task '{name}' does not start at a working tick of its person"
+        timeline = problem.timeline(person)
+        if not (0 <= start < problem.horizon and timeline.next_working(start) == start):
+            return f"task '{name}' does not start at a working tick of its calendar"
         if end != problem.end_of(task, person, start):
             return f"task '{name}' does not end when its effort is done"
-        busy.setdefault(person, []).append((start, end))
+        if person != NONE:
+            busy.setdefault(person, []).append((start, end))
     for person, spans in busy.items():
         spans.sort()
         if any(
             next_start < end for (_, end), (next_start, _) in zip(spans, spans[1:], strict=False)
         ):
             return f"'{problem.person_ids[person]}' has overlapping tasks in the hint"
+    return _overbooked(problem, hint)
+
+
+def _overbooked(problem: Problem, hint: Schedule) -> str | None:
+    """Why the hint holds more of a resource than it has at some tick; None if it does not."""
+    for r, resource in enumerate(problem.resource_ids):
+        usage = np.zeros(problem.horizon + 1, dtype=np.int64)
+        for task in np.flatnonzero(problem.demand[:, r]):
+            usage[hint.start[task] : hint.end[task]] += problem.demand[task, r]
+        if (usage[: problem.horizon] > problem.capacity[r]).any():
+            return f"the hint overbooks resource '{resource}'"
     return None
 
 
@@ -90,7 +106,7 @@ def add_hint(
     model.clear_hints()
     pairs: list[tuple[cp_model.IntVar, int]] = []
     tpd = variables.ticks_per_day
-    for index, task in enumerate(variables.tasks):
+    for index, task in variables.tasks.items():
         start, end = int(hint.start[index]), int(hint.end[index])
         pairs.append((task.start, start))
         if task.milestone:
@@ -107,6 +123,8 @@ def add_hint(
                 position = int(np.searchsorted(option.starts.ticks, start))
                 klass = int(option.partition.of_start[position])
             pairs += [(literal, int(k == klass)) for k, literal in enumerate(option.classes)]
+    for index, size in variables.holds.items():
+        pairs.append((size, int(hint.end[index] - hint.start[index])))
     for lag in variables.lags:
         source = hint.start if lag.precedence.kind in (SS, SF) else hint.end
         pairs.append((lag.shifted, int(lag.after[int(source[lag.precedence.pred])])))

@@ -1,13 +1,18 @@
-"""Build the whole CP-SAT model of a compiled problem (variables, constraints, objective terms)."""
+"""Build the CP-SAT model of a compiled problem (variables, constraints, objective terms), whole or
+for a neighbourhood of free tasks with the rest fixed (`fixing.py`)."""
 
 from __future__ import annotations
 
+import math
+import time
 from dataclasses import dataclass, field
 
+import numpy as np
 from ortools.sat.python import cp_model
 
 from allocate.problem import NONE, Problem
-from allocate.strategies.cpsat import constraints, objective
+from allocate.strategies.cpsat import constraints, objective, resources
+from allocate.strategies.cpsat.fixing import Fixing, Limits, busy, fit, limits
 from allocate.strategies.cpsat.partition import (
     Starts,
     day_hour_classes,
@@ -23,6 +28,9 @@ from allocate.strategies.cpsat.variables import (
     task_vars,
 )
 
+DEADLINE_EVERY = 8
+"""Tasks built between two looks at the clock."""
+
 
 @dataclass
 class Model:
@@ -32,23 +40,58 @@ class Model:
     stages: list[objective.Stage] = field(default_factory=list)
     unplaceable: dict[int, str] = field(default_factory=dict)
     """Tasks that no option can hold inside the horizon, with the reason (then nothing is built)."""
+    out_of_time: bool = False
+    """The deadline passed while building (then the model is incomplete and must not be used)."""
 
 
-def build_model(problem: Problem, formulation: str, horizon: int) -> Model:
+@dataclass(frozen=True)
+class Prepared:
+    """What every model of one problem needs, computed once: each person's working ticks and,
+    in the day-hour formulation, each task's day shift (an LNS builds hundreds of models)."""
+
+    work: list[np.ndarray]
+    shifts: np.ndarray | None
+
+
+def prepare(problem: Problem, formulation: str) -> Prepared:
+    shifts = day_shifts(problem) if formulation == "day-hour" else None
+    return Prepared(working_ticks(problem), shifts)
+
+
+def build_model(
+    problem: Problem,
+    formulation: str,
+    horizon: int,
+    fixing: Fixing | None = None,
+    deadline: float = math.inf,
+    prepared: Prepared | None = None,
+) -> Model:
+    """The model of every task, or with `fixing` of its free tasks only (the rest constants).
+
+    Building stops when `time.perf_counter()` passes `deadline` (checked every few tasks): a
+    whole model of 500 tasks takes seconds of Python, more than a short time limit allows.
+    """
     model = cp_model.CpModel()
-    candidates, unplaceable = _options(problem, horizon)
+    prepared = prepared or prepare(problem, formulation)
+    tasks = range(problem.n_tasks) if fixing is None else fixing.free.tolist()
+    bounds = None if fixing is None else limits(problem, fixing, horizon)
+    try:
+        candidates, unplaceable = _options(
+            problem, prepared.work, horizon, tasks, fixing, bounds, deadline
+        )
+    except _OutOfTime:
+        return Model(model, None, out_of_time=True)
     if unplaceable:
         return Model(model, None, unplaceable=unplaceable)
     tpd = problem.ticks_per_day
-    shifts = day_shifts(problem) if formulation == "day-hour" else None
-    variables = Variables(horizon=horizon, ticks_per_day=tpd, tasks=[])
-    for task, options in enumerate(candidates):
+    shifts = prepared.shifts
+    variables = Variables(horizon=horizon, ticks_per_day=tpd, tasks={}, fixing=fixing)
+    for count, (task, options) in enumerate(zip(tasks, candidates, strict=True)):
+        if count % DEADLINE_EVERY == 0 and time.perf_counter() > deadline:
+            return Model(model, None, out_of_time=True)
         if problem.is_milestone(task):
-            pinned = int(problem.pinned_start[task])
-            earliest = int(problem.release[task]) if pinned == NONE else pinned
-            variables.tasks.append(
-                milestone_vars(model, task, earliest, horizon if pinned == NONE else pinned)
-            )
+            earliest, latest = _milestone_window(problem, task, horizon, bounds)
+            variables.tasks[task] = milestone_vars(model, task, earliest, latest)
             continue
         shift = None if shifts is None else int(shifts[task])
         task_variables = task_vars(model, task, options, tpd, shift)
@@ -58,40 +101,105 @@ def build_model(problem: Problem, formulation: str, horizon: int) -> Model:
             )
             option_vars(model, task_variables, task, person, starts, partition)
         constraints.add_assignment(model, task_variables, tpd)
-        variables.tasks.append(task_variables)
+        variables.tasks[task] = task_variables
     constraints.add_no_overlap(model, variables, problem.n_people)
     constraints.add_precedences(model, problem, variables)
-    levels = objective.build_levels(problem, horizon)
+    resources.add_capacity(model, problem, variables)
+    dues = None if fixing is None else _touched_dues(problem, fixing)
+    levels = objective.build_levels(problem, horizon, dues)
     objective.add_term_vars(model, problem, variables, levels)
     return Model(model, variables, levels, objective.stages(levels))
 
 
 def _options(
-    problem: Problem, horizon: int
+    problem: Problem,
+    work: list[np.ndarray],
+    horizon: int,
+    tasks,
+    fixing: Fixing | None,
+    bounds: dict[int, Limits] | None,
+    deadline: float,
 ) -> tuple[list[list[tuple[int, Starts]]], dict[int, str]]:
-    """Per task, the (person, feasible starts) of each option that can hold it; why not, if none."""
-    work = working_ticks(problem)
+    """Per task, the (person, feasible starts) of each option that can hold it; why not, if none.
+
+    With a `fixing`, each option keeps only the starts inside its task's limits that miss the
+    person's fixed tasks, and a task keeps at most `fixing.max_options` options.
+    """
+    booked = None if fixing is None else busy(problem, fixing)
     candidates: list[list[tuple[int, Starts]]] = []
     unplaceable: dict[int, str] = {}
-    for task in range(problem.n_tasks):
+    for count, task in enumerate(tasks):
+        if count % DEADLINE_EVERY == 0 and time.perf_counter() > deadline:
+            raise _OutOfTime
         release, pinned = int(problem.release[task]), int(problem.pinned_start[task])
         options: list[tuple[int, Starts]] = []
         candidates.append(options)
         if problem.is_milestone(task):
-            if max(release, pinned) > horizon:
+            earliest, latest = _milestone_window(problem, task, horizon, bounds)
+            if max(release, pinned) > horizon or earliest > latest:
                 unplaceable[task] = "its release or pinned time lies past the planning horizon"
             continue
         people = problem.eligible[task]
-        if problem.pinned_person[task] != NONE:
+        if not problem.staffed[task]:
+            people = [NONE]  # runs on the organisation calendar (`working_ticks`' last row)
+        elif problem.pinned_person[task] != NONE:
             people = [int(problem.pinned_person[task])]
+        elif fixing is not None and fixing.people is not None and task in fixing.people:
+            people = fixing.people[task]
         for person in people:
             starts = feasible_starts(
                 work[person], int(problem.effort[task]), release, horizon, pinned
             )
+            if bounds is not None:
+                starts = fit(starts, bounds[task], NOBODY if person == NONE else booked[person])
             if len(starts):
                 options.append((int(person), starts))
+        if fixing is not None and fixing.max_options and len(options) > fixing.max_options:
+            options = _best_options(options, fixing.max_options, int(fixing.schedule.person[task]))
+            candidates[-1] = options
         if not options:
-            names = ", ".join(f"'{problem.person_ids[p]}'" for p in people)
+            names = ", ".join(
+                f"'{problem.person_ids[p]}'" if p != NONE else "the organisation calendar"
+                for p in people
+            )
             where = "at its pinned start" if pinned != NONE else "within the planning horizon"
             unplaceable[task] = f"none of {names} can start and finish it {where}"
     return candidates, unplaceable
+
+
+NOBODY = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
+"""The bookings of a task that needs no person: none."""
+
+
+def _best_options(
+    options: list[tuple[int, Starts]], keep: int, current: int
+) -> list[tuple[int, Starts]]:
+    """The `keep` options that can finish the task first, the `current` person's among them."""
+    first_end = [int(s.ticks[0] + s.spans[0]) for _, s in options]
+    order = sorted(range(len(options)), key=lambda k: (options[k][0] != current, first_end[k]))
+    return [options[k] for k in sorted(order[:keep])]
+
+
+class _OutOfTime(Exception):
+    pass
+
+
+def _milestone_window(
+    problem: Problem, task: int, horizon: int, bounds: dict[int, Limits] | None
+) -> tuple[int, int]:
+    """The earliest and latest tick of a milestone: its pinned tick if it has one."""
+    pinned = int(problem.pinned_start[task])
+    if pinned != NONE:
+        earliest = latest = pinned
+    else:
+        earliest, latest = int(problem.release[task]), horizon
+    if bounds is not None:
+        limit = bounds[task]
+        earliest = max(earliest, limit.start_lo, limit.end_lo)
+        latest = min(latest, limit.start_hi, limit.end_hi)
+    return earliest, latest
+
+
+def _touched_dues(problem: Problem, fixing: Fixing) -> set[int]:
+    """The dues with a free task: the others are constants of a neighbourhood."""
+    return {d for d, due in enumerate(problem.dues) if fixing.mask[list(due.tasks)].any()}

@@ -21,13 +21,14 @@ solution's end ticks (`Problem.level_values`), never read off the solver's objec
 from __future__ import annotations
 
 import math
+from collections.abc import Collection
 from dataclasses import dataclass
 from fractions import Fraction
 
 import numpy as np
 from ortools.sat.python import cp_model
 
-from allocate.problem import Problem
+from allocate.problem import NONE, Problem
 from allocate.strategies.cpsat.variables import Variables
 
 MAKESPAN = -1
@@ -66,7 +67,11 @@ def term_ticks(problem: Problem, end: np.ndarray, due: int) -> int:
     return max(0, int(end[list(target.tasks)].max()) - target.tick)
 
 
-def build_levels(problem: Problem, horizon: int) -> list[Level]:
+def build_levels(
+    problem: Problem, horizon: int, only: Collection[int] | None = None
+) -> list[Level]:
+    """The levels of the objective; with `only`, lateness counts only those dues (the ones a
+    neighbourhood can change)."""
     unknown = {name for level in problem.objective for name in level} - set(TERMS)
     if unknown:
         raise ValueError(f"CP-SAT cannot optimise objective terms {sorted(unknown)}; knows {TERMS}")
@@ -80,7 +85,7 @@ def build_levels(problem: Problem, horizon: int) -> list[Level]:
                 uppers.append(max(0, horizon - problem.first_tick))
             else:
                 for d, due in enumerate(problem.dues):
-                    if due.tick < horizon:
+                    if due.tick < horizon and (only is None or d in only):
                         dues.append(d)
                         weights.append(weight * due.weight)
                         uppers.append(horizon - due.tick)
@@ -119,17 +124,33 @@ def stages(levels: list[Level]) -> list[Stage]:
 def add_term_vars(
     model: cp_model.CpModel, problem: Problem, variables: Variables, levels: list[Level]
 ) -> None:
-    """The makespan `M` and the lateness `T_d` of every due some level uses."""
+    """The makespan `M` and the lateness `T_d` of every due some level uses.
+
+    In a neighbourhood the fixed tasks' latest end is one constant inside each max.
+    """
     used = {due for level in levels for due in level.dues}
-    ends = [task.end for task in variables.tasks]
+    ends = {task: v.end for task, v in variables.tasks.items()}
+    fixing = variables.fixing
     if MAKESPAN in used:
-        variables.makespan = model.new_int_var(problem.first_tick, variables.horizon, "M")
-        model.add_max_equality(variables.makespan, ends)
+        fixed = _fixed_ends(fixing, range(problem.n_tasks))
+        top = max([variables.horizon, *fixed])
+        variables.makespan = model.new_int_var(problem.first_tick, top, "M")
+        model.add_max_equality(variables.makespan, [*ends.values(), *fixed])
     for d in sorted(used - {MAKESPAN}):
         due = problem.dues[d]
-        late = model.new_int_var(0, variables.horizon - due.tick, f"T{d}")
-        model.add_max_equality(late, [0, *(ends[i] - due.tick for i in due.tasks)])
+        fixed = _fixed_ends(fixing, due.tasks)
+        late = model.new_int_var(0, max([variables.horizon, *fixed]) - due.tick, f"T{d}")
+        free = [ends[i] for i in due.tasks if i in ends]
+        model.add_max_equality(late, [0, *(e - due.tick for e in [*free, *fixed])])
         variables.lateness[d] = late
+
+
+def _fixed_ends(fixing, tasks) -> list[int]:
+    """The latest end among the fixed tasks of `tasks`, as a one-element list (empty if none)."""
+    if fixing is None:
+        return []
+    end = fixing.fixed_end(tasks)
+    return [] if end == NONE else [end]
 
 
 def stage_expression(

@@ -53,8 +53,10 @@ class Partition:
 
 
 def working_ticks(problem: Problem) -> list[np.ndarray]:
-    """Per person, the ascending working ticks of the whole problem horizon."""
-    return [np.flatnonzero(row) for row in problem.working]
+    """Per person, the ascending working ticks of the whole problem horizon; last (index NONE,
+    -1) the organisation's, on which tasks that need nobody run."""
+    organisation = np.flatnonzero(np.diff(problem.org_cum_work))
+    return [*(np.flatnonzero(row) for row in problem.working), organisation]
 
 
 def feasible_starts(
@@ -114,7 +116,8 @@ def day_shifts(problem: Problem) -> np.ndarray:
     zero. `(tick + shift) % ticks_per_day == 0` marks the first tick of a day.
     """
     tpd = problem.ticks_per_day
-    work = problem.working
+    organisation = np.diff(problem.org_cum_work) > 0  # the last row: tasks that need nobody
+    work = np.vstack([problem.working, organisation[None, :]])
     continued = np.zeros((work.shape[0], tpd), dtype=np.int64)
     if work.shape[1] > 1:
         across = work[:, 1:] & work[:, :-1]  # column j: work continues into tick j + 1
@@ -123,6 +126,8 @@ def day_shifts(problem: Problem) -> np.ndarray:
         continued = across.reshape(work.shape[0], -1, tpd).sum(axis=1)
     shifts = np.zeros(problem.n_tasks, dtype=np.int64)
     for task, people in enumerate(problem.eligible):
+        if not problem.staffed[task]:
+            people = np.array([len(work) - 1])
         if len(people):
             residue = int(np.argmin(continued[people].sum(axis=0)))
             shifts[task] = (-residue) % tpd

@@ -16,6 +16,7 @@ from ortools.sat.python import cp_model
 from ortools.util.python.sorted_interval_list import Domain
 
 from allocate.problem import Precedence
+from allocate.strategies.cpsat.fixing import Fixing
 from allocate.strategies.cpsat.partition import Partition, Starts
 
 FORMULATIONS = ("day-hour", "start-partition")
@@ -63,15 +64,19 @@ class LagVars:
 class Variables:
     horizon: int
     ticks_per_day: int
-    tasks: list[TaskVars]
+    tasks: dict[int, TaskVars]
+    """By task index, in task order: every task, or a neighbourhood's free tasks."""
+    fixing: Fixing | None = None
     lags: list[LagVars] = field(default_factory=list)
     makespan: cp_model.IntVar | None = None
+    holds: dict[int, cp_model.IntVar] = field(default_factory=dict)
+    """Per task that holds resources, the size of its whole interval (`resources.py`)."""
     lateness: dict[int, cp_model.IntVar] = field(default_factory=dict)
     """Hours late, in ticks, per due index (dues that cannot be late inside the horizon omitted)."""
 
     @property
     def options(self) -> list[OptionVars]:
-        return [option for task in self.tasks for option in task.options]
+        return [option for task in self.tasks.values() for option in task.options]
 
 
 def milestone_vars(model: cp_model.CpModel, task: int, earliest: int, horizon: int) -> TaskVars:

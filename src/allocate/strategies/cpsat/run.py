@@ -1,0 +1,166 @@
+"""One CP-SAT solve of a built model, stage by stage, and what it found.
+
+`solve_stages` runs the lexicographic stages (a later stage starts once the one before is proven
+optimal, with its optimum fixed); `Run` keeps the best schedule, the bounds per level and the
+counts across stages; `Monitor` reports each solution as it comes.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+from ortools.sat.python import cp_model
+
+from allocate.problem import NONE, Problem
+from allocate.strategies.base import Progress, ProgressCallback, Schedule, Status
+from allocate.strategies.cpsat import objective
+from allocate.strategies.cpsat.hint import add_hint
+from allocate.strategies.cpsat.model import Model
+from allocate.strategies.cpsat.variables import Variables
+
+MIN_SOLVE_SECONDS = 0.05
+
+Configure = Callable[[object, float], None]
+"""Sets a solver's parameters for a stage, given the seconds left."""
+
+
+def solve_stages(run: Run, configure: Configure, time_limit: float) -> Status:
+    """Solve each stage in turn; a stage starts once the one before is proven optimal."""
+    built = run.built
+    for index, stage in enumerate(built.stages):
+        expression = objective.stage_expression(stage, built.levels, built.variables, run.problem)
+        built.model.minimize(expression)
+        remaining = time_limit - (time.perf_counter() - run.began)
+        solver = cp_model.CpSolver()
+        configure(solver.parameters, max(remaining, MIN_SOLVE_SECONDS))
+        run.stage = stage
+        code = solver.solve(built.model, Monitor(run, built.variables))
+        run.solve_seconds += solver.wall_time
+        run.deterministic_time += solver.deterministic_time
+        if code == cp_model.MODEL_INVALID:
+            raise RuntimeError(f"CP-SAT rejects the model: {built.model.validate()}")
+        if code == cp_model.INFEASIBLE:
+            return "infeasible" if index == 0 else "feasible"  # cannot happen after stage 0
+        if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            run.record_bound(solver.best_objective_bound)
+            return "feasible" if run.best is not None else "unknown"
+        run.record(schedule_of(solver, run), solver.best_objective_bound)
+        if code != cp_model.OPTIMAL:
+            return "feasible"
+        run.proven.update(stage.levels)
+        if index + 1 < len(built.stages):
+            value = sum(
+                m * v for m, v in zip(stage.multipliers, run.integer_values(stage), strict=True)
+            )
+            built.model.add(expression <= value)
+            add_hint(built.model, run.problem, built.variables, run.best)
+    return "optimal"
+
+
+@dataclass
+class Run:
+    """What one solve has found so far, across stages: best schedule, bounds, counts, timing."""
+
+    problem: Problem
+    built: Model
+    began: float
+    progress: ProgressCallback | None
+    stage: objective.Stage | None = None
+    best: Schedule | None = None
+    solutions: int = 0
+    first: float | None = None
+    solve_seconds: float = 0.0
+    deterministic_time: float = 0.0
+    proven: set[int] = field(default_factory=set)
+    lower: dict[int, int] = field(default_factory=dict)
+
+    def full_end(self, free_ends: list[int]) -> np.ndarray:
+        """Every task's end tick from the model's ends (a neighbourhood's: free tasks only)."""
+        variables = self.built.variables
+        fixing = variables.fixing
+        end = np.zeros(self.problem.n_tasks, dtype=np.int64)
+        if fixing is not None:
+            end[:] = fixing.schedule.end
+        end[list(variables.tasks)] = free_ends
+        return end
+
+    def integer_values(self, stage: objective.Stage, end: np.ndarray | None = None) -> list[int]:
+        end = self.best.end if end is None else end
+        levels = self.built.levels
+        return [objective.integer_value(levels[i], self.problem, end) for i in stage.levels]
+
+    def record(self, schedule: Schedule, bound: float) -> None:
+        self.best = schedule
+        self.record_bound(bound)
+
+    def record_bound(self, bound: float) -> None:
+        values = None if self.best is None else self.integer_values(self.stage)
+        self.lower.update(objective.decompose(bound, self.stage, self.built.levels, values))
+
+    def bounds(
+        self, end: np.ndarray | None = None, lower: dict[int, int] | None = None
+    ) -> tuple[float, ...]:
+        """Per level, a lower bound in hours; 0 where not even the level's own stage has one."""
+        if end is None and self.best is not None:
+            end = self.best.end
+        lower = self.lower if lower is None else lower
+        values = None if end is None else self.problem.level_values(end)
+        result = []
+        for index, level in enumerate(self.built.levels):
+            if index in self.proven:
+                result.append(values[index])
+            elif index not in lower:
+                result.append(0.0)
+            elif end is not None and lower[index] >= objective.integer_value(
+                level, self.problem, end
+            ):
+                result.append(values[index])  # proven within its stage
+            else:
+                result.append(objective.hours(level, lower[index], self.problem))
+        return tuple(result)
+
+
+class Monitor(cp_model.CpSolverSolutionCallback):
+    """Counts solutions, notes when the first came, reports each one to `progress`."""
+
+    def __init__(self, run: Run, variables: Variables):
+        super().__init__()
+        self.run, self.ends = run, [task.end for task in variables.tasks.values()]
+
+    def on_solution_callback(self) -> None:
+        run = self.run
+        run.solutions += 1
+        if run.first is None:
+            run.first = run.solve_seconds + self.wall_time
+        if run.progress is None:
+            return
+        end = run.full_end([self.value(e) for e in self.ends])
+        found = run.integer_values(run.stage, end)
+        stage_lower = objective.decompose(
+            self.best_objective_bound, run.stage, run.built.levels, found
+        )
+        bounds = run.bounds(end, {**run.lower, **stage_lower})
+        values = run.problem.level_values(end)
+        run.progress(Progress(time.perf_counter() - run.began, values, bounds, run.solutions))
+
+
+def schedule_of(solver: cp_model.CpSolver, run: Run) -> Schedule:
+    """The solver's plan: every task, the fixed ones of a neighbourhood where they were."""
+    variables = run.built.variables
+    fixing = variables.fixing
+    if fixing is None:
+        schedule = Schedule.empty(run.problem.n_tasks)
+    else:
+        held = fixing.schedule
+        schedule = Schedule(held.start.copy(), held.end.copy(), held.person.copy())
+    for index, task in variables.tasks.items():
+        schedule.start[index] = solver.value(task.start)
+        schedule.end[index] = solver.value(task.end)
+        schedule.person[index] = NONE
+        for option in task.options:
+            if solver.boolean_value(option.present):
+                schedule.person[index] = option.person
+    return schedule

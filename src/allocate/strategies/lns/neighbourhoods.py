@@ -1,0 +1,250 @@
+"""Which tasks to free next: four kinds of neighbourhood, all aimed at where the plan loses.
+
+A plan loses where a task ends a due (or the plan) later than it must. "Must" is the resource-free
+earliest end (`bounds.earliest_schedule`): lateness up to it is unavoidable whoever does what, so
+targets are drawn in proportion to the *excess* `weight x (end - max(deadline, earliest end))` of
+the first objective level that has any.
+
+* `late`: the chain that makes a target late, walked back through the binding arcs (a predecessor
+  or the person's previous task that leaves no working time before the start), then the tasks
+  around that chain on the people who could do it.
+* `project`: a group of dependent tasks (a connected component of the dependencies, which is a
+  project in practice) holding a target, nearest in time to the target first, then the tasks
+  around them on the people who could do them.
+* `people`: a target's person and the people who share most of their skills, their tasks nearest
+  in time to the target.
+* `window`: every task starting near a moment (a target's start or a random one).
+
+Each returns at most `size` task indices; `Neighbourhoods.fixing` turns them into a `Fixing` with
+per-task start windows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from allocate.bounds import earliest_schedule
+from allocate.problem import NONE, SF, SS, Problem
+from allocate.strategies.base import Schedule
+from allocate.strategies.cpsat.fixing import Fixing
+
+KINDS = ("late", "project", "people", "window")
+MISS = 0.5
+"""A target's weight is multiplied by this for each neighbourhood around it that found nothing."""
+
+
+@dataclass
+class Target:
+    """A task to bring forward, and how much excess lateness rides on it."""
+
+    task: int
+    excess: float
+
+
+class Neighbourhoods:
+    """The static structure the kinds need, computed once per solve."""
+
+    def __init__(self, problem: Problem, reach_days: float, candidates: int | None = None):
+        self.problem = problem
+        self.reach = int(reach_days * problem.ticks_per_day)
+        self.candidates = candidates
+        self.earliest_end = earliest_schedule(problem).end
+        self.successors: list[list[int]] = [[] for _ in range(problem.n_tasks)]
+        for prec in problem.precedences:
+            self.successors[prec.pred].append(prec.succ)
+        self.component = _components(problem, self.successors)
+        eligible = np.zeros((problem.n_tasks, problem.n_people), dtype=np.int32)
+        for task, people in enumerate(problem.eligible):
+            eligible[task, people] = 1
+        self.eligible = eligible
+        self.shared = eligible.T @ eligible  # tasks both people can do
+        self.misses: dict[int, int] = {}
+
+    # --- targets ---------------------------------------------------------------------------
+
+    def targets(self, schedule: Schedule) -> list[Target]:
+        """The tasks that end the first objective level's terms later than the calendars force,
+        with that excess as weight (the next level's if the first has none; the last task if no
+        level has any)."""
+        last = int(np.argmax(schedule.end))
+        for level in self.problem.objective:
+            result = []
+            if level.get("lateness", 0) > 0:
+                for due in self.problem.dues:
+                    tasks = list(due.tasks)
+                    end = tasks[int(np.argmax(schedule.end[tasks]))]
+                    floor = max(due.tick, int(self.earliest_end[tasks].max()))
+                    excess = level["lateness"] * due.weight * (int(schedule.end[end]) - floor)
+                    if excess > 0:
+                        result.append(Target(end, float(excess)))
+            excess = int(schedule.end[last]) - int(self.earliest_end.max())
+            if level.get("makespan", 0) > 0 and excess > 0:
+                result.append(Target(last, float(level["makespan"] * excess)))
+            if result:
+                return result
+        return [Target(last, 1.0)]
+
+    def pick_target(
+        self, schedule: Schedule, rng: np.random.Generator, busy: frozenset[int] = frozenset()
+    ) -> Target:
+        """A target drawn by excess, halved for each neighbourhood around it that found nothing
+        since it last paid (the same few worst dues otherwise absorb most of the search), and
+        none of the `busy` ones while there are others."""
+        targets = self.targets(schedule)
+        weights = np.array([t.excess * MISS ** self.misses.get(t.task, 0) for t in targets])
+        idle = np.array([t.task not in busy for t in targets])
+        if idle.any():
+            weights = weights * idle
+        return targets[int(rng.choice(len(targets), p=weights / weights.sum()))]
+
+    def record(self, target: int, improved: bool) -> None:
+        """What the neighbourhood around `target` did."""
+        if improved:
+            self.misses.pop(target, None)
+        else:
+            self.misses[target] = self.misses.get(target, 0) + 1
+
+    # --- kinds ---------------------------------------------------------------------------
+
+    def free(
+        self,
+        kind: str,
+        schedule: Schedule,
+        size: int,
+        rng: np.random.Generator,
+        busy: frozenset[int] = frozenset(),
+    ) -> tuple[int, np.ndarray]:
+        """A target drawn from `schedule` (not one of `busy` if others remain) and the tasks
+        `kind` frees around it, at most `size`."""
+        target = self.pick_target(schedule, rng, busy).task
+        chosen = _merge([target], getattr(self, f"_{kind}")(schedule, target, size, rng))
+        return target, np.unique(np.asarray(chosen[:size], dtype=np.int64))
+
+    def _late(self, schedule: Schedule, task: int, size: int, rng) -> list[int]:
+        chain = self.binding_chain(schedule, task, max(1, size // 3))
+        people = np.flatnonzero(self.eligible[chain].any(axis=0))
+        lo = int(schedule.start[chain].min()) - self.reach // 2
+        hi = int(schedule.end[chain].max())
+        return _merge(chain, self._nearby(schedule, people, lo, hi, int(schedule.start[task])))
+
+    def _project(self, schedule: Schedule, task: int, size: int, rng) -> list[int]:
+        members = np.flatnonzero(self.component == self.component[task])
+        members = members[np.argsort(np.abs(schedule.end[members] - schedule.end[task]))]
+        members = members[: max(1, 2 * size // 3)].tolist()
+        people = np.flatnonzero(self.eligible[members].any(axis=0))
+        lo, hi = int(schedule.start[members].min()), int(schedule.end[members].max())
+        return _merge(members, self._nearby(schedule, people, lo, hi, int(schedule.end[task])))
+
+    def _people(self, schedule: Schedule, task: int, size: int, rng) -> list[int]:
+        person = int(schedule.person[task])
+        if self.problem.n_people == 0:
+            return self._window(schedule, task, size, rng)
+        if person == NONE:  # a task that needs nobody: start from anyone
+            person = int(rng.integers(self.problem.n_people))
+        similar = np.argsort(-self.shared[person], kind="stable")
+        group = similar[: max(2, min(len(similar), 2 + int(rng.integers(0, 6))))]
+        mine = np.flatnonzero(np.isin(schedule.person, group))
+        center = int(schedule.start[task])
+        return mine[np.argsort(np.abs(schedule.start[mine] - center), kind="stable")].tolist()
+
+    def _window(self, schedule: Schedule, task: int, size: int, rng) -> list[int]:
+        center = int(schedule.start[task])
+        if rng.random() < 0.3:  # now and then anywhere, to reach what no target points at
+            center = int(rng.integers(self.problem.first_tick, int(schedule.end.max()) + 1))
+        order = np.argsort(np.abs(schedule.start - center), kind="stable")
+        return order.tolist()
+
+    # --- helpers ---------------------------------------------------------------------------
+
+    def binding_chain(self, schedule: Schedule, task: int, limit: int) -> list[int]:
+        """`task` and the tasks that hold it back, breadth first: predecessors and previous
+        bookings that leave no working time of the task's person before its start."""
+        chain, queue, seen = [], [task], {task}
+        while queue and len(chain) < limit:
+            current = queue.pop(0)
+            chain.append(current)
+            for before in self.binding(schedule, current):
+                if before not in seen:
+                    seen.add(before)
+                    queue.append(before)
+        return chain
+
+    def binding(self, schedule: Schedule, task: int) -> list[int]:
+        problem = self.problem
+        start, person = int(schedule.start[task]), int(schedule.person[task])
+        result = []
+        for prec in problem.predecessors(task):
+            source = schedule.start if prec.kind in (SS, SF) else schedule.end
+            if self._idle(person, int(source[prec.pred]) + max(prec.lag, 0), start) == 0:
+                result.append(prec.pred)
+        previous = self.previous_booking(schedule, task)
+        if previous != NONE and self._idle(person, int(schedule.end[previous]), start) == 0:
+            result.append(previous)
+        return result
+
+    def previous_booking(self, schedule: Schedule, task: int) -> int:
+        """The task its person does just before it (NONE if none or a milestone)."""
+        person = int(schedule.person[task])
+        if person == NONE:
+            return NONE
+        mine = np.flatnonzero((schedule.person == person) & (schedule.end <= schedule.start[task]))
+        return int(mine[np.argmax(schedule.end[mine])]) if len(mine) else NONE
+
+    def _idle(self, person: int, since: int, until: int) -> int:
+        """Working ticks of `person` in [since, until) (elapsed ticks for milestones)."""
+        if until <= since:
+            return 0
+        if person == NONE:
+            return until - since
+        cum = self.problem.cum_work[person]
+        return int(cum[until] - cum[max(since, 0)])
+
+    def _nearby(self, schedule, people, lo: int, hi: int, center: int) -> list[int]:
+        """Tasks of `people` overlapping [lo, hi], nearest to `center` first."""
+        mine = np.isin(schedule.person, people) & (schedule.end > lo) & (schedule.start < hi)
+        tasks = np.flatnonzero(mine)
+        return tasks[np.argsort(np.abs(schedule.start[tasks] - center), kind="stable")].tolist()
+
+    def fixing(self, schedule: Schedule, free: np.ndarray) -> Fixing:
+        """Free `free` within `reach` of their current starts, with at most `candidates` people
+        each, everything else held."""
+        start = schedule.start[free]
+        return Fixing(
+            schedule,
+            free,
+            earliest=start - self.reach,
+            latest=start + self.reach,
+            max_options=self.candidates,
+        )
+
+
+def _merge(first: list[int], then: list[int]) -> list[int]:
+    """`first`, then the new items of `then`, in order (NONE dropped)."""
+    seen = set(first)
+    result = list(first)
+    for item in then:
+        if item != NONE and item not in seen:
+            seen.add(item)
+            result.append(item)
+    return result
+
+
+def _components(problem: Problem, successors: list[list[int]]) -> np.ndarray:
+    """Per task, the id of its connected component of the dependency graph."""
+    label = np.full(problem.n_tasks, NONE, dtype=np.int64)
+    neighbours: list[list[int]] = [list(s) for s in successors]
+    for prec in problem.precedences:
+        neighbours[prec.succ].append(prec.pred)
+    for root in range(problem.n_tasks):
+        if label[root] != NONE:
+            continue
+        label[root] = root
+        stack = [root]
+        while stack:
+            for other in neighbours[stack.pop()]:
+                if label[other] == NONE:
+                    label[other] = root
+                    stack.append(other)
+    return label

@@ -1,0 +1,222 @@
+"""One LNS run: the incumbent, the sub-solves in flight, and what is learnt from each.
+
+With one worker the loop is plain: propose a neighbourhood, re-plan it, settle the result. With
+more, that many one-worker sub-solves run side by side in threads, around different targets.
+CP-SAT releases the GIL while it searches (two threads solved the same sub-models exactly twice as
+fast as one), but building a model is Python, so on 2 cores an LNS ran about 15 % more sub-solves
+than with one worker; giving each sub-solve two CP-SAT workers instead did no better. A
+sub-solve that finishes after another was accepted was planned around an older incumbent: its
+free tasks are carried over into the current one, and the result is kept only if the merged plan
+still keeps every rule and is no worse ("conflicts" counts those that did not fit).
+"""
+
+from __future__ import annotations
+
+import time
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass
+
+import numpy as np
+
+from allocate.problem import NONE, Problem
+from allocate.strategies.base import Outcome, Progress, Schedule
+from allocate.strategies.cpsat import CpSat
+from allocate.strategies.cpsat.fixing import Fixing
+from allocate.strategies.cpsat.hint import hint_problem, model_horizon
+from allocate.strategies.cpsat.model import prepare
+from allocate.strategies.lns.adaptive import Adaptive
+from allocate.strategies.lns.compact import compact
+from allocate.strategies.lns.neighbourhoods import Neighbourhoods
+
+MIN_ITERATION_SECONDS = 0.2
+"""No new sub-solve starts with less time than this left."""
+BUILD_WORK_PER_VARIABLE = 4e-6
+"""Model building in CP-SAT deterministic-time units per variable (about 0.2 s of Python per 10k
+variables, and a deterministic unit took 1-6 s of wall time on these models)."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the search needs of `Lns`'s options."""
+
+    cpsat: CpSat
+    """One-worker CP-SAT for the sub-solves."""
+    whole: CpSat
+    """CP-SAT with all the workers, for a problem that is one neighbourhood."""
+    workers: int
+    sub_limit: float
+    reach_days: float
+    candidates: int | None
+    accept_equal: bool
+    compact: bool
+    iterations: int | None
+    adaptive: Adaptive
+
+
+@dataclass
+class Proposal:
+    kind: str
+    target: int
+    free: np.ndarray
+    base: Schedule
+    """The incumbent it is planned around (never modified, only replaced)."""
+    version: int
+    seed: int = 0
+
+
+class Search:
+    def __init__(self, settings: Settings, problem: Problem, start: Schedule, seed, progress):
+        self.settings, self.problem, self.seed = settings, problem, seed
+        self.began, self.progress = time.perf_counter(), progress
+        self.incumbent, self.version = start, 0
+        self.values = problem.level_values(start.end)
+        self.horizon = model_horizon(problem, start)[0]
+        self.rng = np.random.default_rng(seed)
+        self.neighbourhoods = Neighbourhoods(problem, settings.reach_days, settings.candidates)
+        self.prepared = prepare(problem, settings.cpsat.formulation)
+        self.adaptive = settings.adaptive
+        self.launched = self.iterations = self.improvements = self.accepted = 0
+        self.conflicts = 0
+        self.build_seconds = self.solve_seconds = 0.0
+
+    # --- loops ---------------------------------------------------------------------------------
+
+    def run(self, deadline: float) -> None:
+        """Improve until `deadline` (a `time.perf_counter()` value) or the iteration budget."""
+        if self.settings.workers == 1:
+            while self._may_launch(deadline):
+                proposal = self.propose()
+                self.settle(proposal, self.solve(proposal, deadline))
+            return
+        with ThreadPoolExecutor(self.settings.workers) as pool:
+            pending: dict[Future, Proposal] = {}
+            while True:
+                while len(pending) < self.settings.workers and self._may_launch(deadline):
+                    proposal = self.propose(frozenset(p.target for p in pending.values()))
+                    pending[pool.submit(self.solve, proposal, deadline)] = proposal
+                if not pending:
+                    return
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    self.settle(pending.pop(future), future.result())
+
+    def whole(self, deadline: float) -> str:
+        """Re-plan every task at once, without windows or deterministic limit; the status."""
+        free = np.arange(self.problem.n_tasks)
+        proposal = Proposal("whole", NONE, free, self.incumbent, self.version, self.seed)
+        outcome = self.settings.whole.reoptimise(
+            self.problem,
+            Fixing(self.incumbent, proposal.free),
+            horizon=self.horizon,
+            time_limit=deadline - time.perf_counter(),
+            seed=proposal.seed,
+            prepared=self.prepared,
+        )
+        self.settle(proposal, outcome)
+        return "optimal" if outcome.status == "optimal" else "feasible"
+
+    def _may_launch(self, deadline: float) -> bool:
+        if self.launched == self.settings.iterations:
+            return False
+        return deadline - time.perf_counter() >= MIN_ITERATION_SECONDS
+
+    # --- one sub-solve -------------------------------------------------------------------------
+
+    def propose(self, busy: frozenset[int] = frozenset()) -> Proposal:
+        """A neighbourhood of the incumbent around a target none of the `busy` sub-solves has."""
+        kind, size = self.adaptive.choose(self.rng)
+        target, free = self.neighbourhoods.free(kind, self.incumbent, size, self.rng, busy)
+        self.launched += 1
+        seed = (self.seed + self.launched) % 2**31
+        return Proposal(kind, target, free, self.incumbent, self.version, seed)
+
+    def solve(self, proposal: Proposal, deadline: float) -> Outcome:
+        """Re-plan `proposal` around its base (safe in a worker thread: it only reads)."""
+        return self.settings.cpsat.reoptimise(
+            self.problem,
+            self.neighbourhoods.fixing(proposal.base, proposal.free),
+            horizon=self.horizon,
+            time_limit=deadline - time.perf_counter(),
+            seed=proposal.seed,
+            deterministic_limit=self.settings.sub_limit,
+            prepared=self.prepared,
+        )
+
+    def settle(self, proposal: Proposal, outcome: Outcome) -> None:
+        """Keep `outcome` if it is better (or equal and different, with `accept_equal`), after
+        carrying it over to the current incumbent if that changed meanwhile; learn from it."""
+        self.iterations += 1
+        stats = outcome.stats
+        self.build_seconds += float(stats["build_seconds"])
+        self.solve_seconds += float(stats["solve_seconds"])
+        schedule, values = outcome.schedule, outcome.level_values
+        if proposal.version != self.version:
+            schedule = self._carried_over(proposal, schedule)
+        if schedule is not None and self.settings.compact:
+            schedule = compact(self.problem, schedule, proposal.free)
+        values = None if schedule is None else self.problem.level_values(schedule.end)
+        order = 1 if values is None else _compare(values, self.values)
+        changed = order < 0 or (
+            order == 0 and self.settings.accept_equal and _differs(schedule, self.incumbent)
+        )
+        gain = _gain(values, self.values) if order < 0 else 0.0
+        if changed:
+            self.incumbent, self.values, self.version = schedule, values, self.version + 1
+            self.accepted += 1
+        if order < 0:
+            self.improvements += 1
+            if self.progress is not None:
+                elapsed = time.perf_counter() - self.began
+                self.progress(Progress(elapsed, self.values, (), self.improvements + 1))
+        if proposal.kind == "whole":
+            return
+        self.neighbourhoods.record(proposal.target, order < 0)
+        deterministic = float(stats["deterministic_time"])
+        work = deterministic + BUILD_WORK_PER_VARIABLE * int(stats["variables"])
+        proven = outcome.status == "optimal"
+        used = deterministic / self.settings.sub_limit
+        self.adaptive.update(proposal.kind, len(proposal.free), gain, changed, proven, used, work)
+
+    def _carried_over(self, proposal: Proposal, schedule: Schedule) -> Schedule | None:
+        """The current incumbent with `proposal`'s free tasks placed as in `schedule`; None if
+        that breaks a rule (another sub-solve moved something in the way)."""
+        free = proposal.free
+        current = self.incumbent
+        merged = Schedule(current.start.copy(), current.end.copy(), current.person.copy())
+        merged.start[free], merged.end[free] = schedule.start[free], schedule.end[free]
+        merged.person[free] = schedule.person[free]
+        if hint_problem(self.problem, merged) is not None:
+            self.conflicts += 1
+            return None
+        return merged
+
+    def stats(self) -> dict[str, float | int | str]:
+        return {
+            "iterations": self.iterations,
+            "improvements": self.improvements,
+            "accepted": self.accepted,
+            "conflicts": self.conflicts,
+            "solutions": self.improvements + 1,
+            "build_seconds": round(self.build_seconds, 3),
+            "solve_seconds": round(self.solve_seconds, 3),
+        }
+
+
+def _compare(a, b) -> int:
+    """-1, 0 or 1 as the level values `a` are lexicographically below, equal to or above `b`."""
+    for x, y in zip(a, b, strict=True):
+        if abs(x - y) > 1e-9 * max(1.0, abs(x), abs(y)):
+            return -1 if x < y else 1
+    return 0
+
+
+def _gain(new, old) -> float:
+    """The relative improvement at the first level that differs."""
+    for x, y in zip(new, old, strict=True):
+        if x != y:
+            return (y - x) / max(abs(y), 1.0)
+    return 0.0
+
+
+def _differs(a: Schedule, b: Schedule) -> bool:
+    return not (np.array_equal(a.start, b.start) and np.array_equal(a.person, b.person))
