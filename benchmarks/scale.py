@@ -78,7 +78,9 @@ def _at(trace, seconds: float):
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--sizes", nargs="+", default=SIZES)
     parser.add_argument("--seeds", nargs="+", type=int, default=[1, 2, 3])
     parser.add_argument("--time-limit", type=float, default=60.0)
@@ -94,8 +96,18 @@ def main() -> None:
     rows = []
     for size in args.sizes:
         for seed in args.seeds:
-            command = [sys.executable, __file__, "--one", f"{size}:{seed}", "--time-limit", str(args.time_limit),
-                       "--strategy", args.strategy, "--workers", str(args.workers)]
+            command = [
+                sys.executable,
+                __file__,
+                "--one",
+                f"{size}:{seed}",
+                "--time-limit",
+                str(args.time_limit),
+                "--strategy",
+                args.strategy,
+                "--workers",
+                str(args.workers),
+            ]
             output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
             rows.append(json.loads(output.strip().splitlines()[-1]))
             print(_row(rows[-1]), flush=True)

@@ -150,7 +150,7 @@ def test_exact_model_respects_capacity_and_proves_a_psplib_optimum():
 
 
 def test_exact_model_follows_a_capacity_change():
-    """With no lab until Tuesday and one afterwards, CP-SAT also starts the runs Tuesday, in turn."""
+    """No lab until Tuesday, one afterwards: CP-SAT also starts the runs Tuesday, in turn."""
     from allocate.strategies.cpsat import CpSat
 
     tuesday = MONDAY + timedelta(days=1)
