@@ -115,11 +115,15 @@ def main() -> None:
 
 
 def _row(r: dict) -> str:
-    at = " | ".join(_fmt(r["objective_at"].get(k)) for k in ("10", "60"))
-    return (
-        f"| {r['size']} | {r['seed']} | {r['strategy']} | {r['options']} | {r['build_s']} | {r['first_plan_s']} | "
-        f"{at} | {_fmt(r['bound'])} | {r['status']} | {r['peak_rss_mb']} | {'yes' if r['checker_ok'] else 'NO'} |"
-    )
+    cells = [r["size"], r["seed"], r["strategy"], r["options"], r["build_s"], r["first_plan_s"]]
+    cells += [_fmt(r["objective_at"].get(k)) for k in ("10", "60")]
+    cells += [_fmt(r["final"]), _fmt(r["bound"]), r["status"], r["peak_rss_mb"], r["check_s"]]
+    cells.append("yes" if r["checker_ok"] else "NO")
+    return _cells(cells)
+
+
+def _cells(cells) -> str:
+    return "| " + " | ".join(str(c) for c in cells) + " |"
 
 
 def _fmt(levels) -> str:
@@ -138,17 +142,17 @@ def write(rows: list[dict], args) -> None:
         "date": time.strftime("%Y-%m-%d"),
     }
     out.with_suffix(".json").write_text(json.dumps({"setup": setup, "runs": rows}, indent=1))
-    header = (
-        "| size | seed | strategy | options | build s | first plan s | obj@10s | obj@60s | bound | status | "
-        "peak RSS MB | checker |\n|" + "---|" * 12
-    )
+    names = "size seed strategy options build_s first_plan_s obj@10s obj@60s final bound status"
+    names += " peak_RSS_MB check_s checker"
+    header = _cells(names.split()) + "\n|" + "---|" * len(names.split())
     medians = []
     for size in args.sizes:
         mine = [r for r in rows if r["size"] == size]
-        medians.append(
-            f"| {size} | {median(r['build_s'] for r in mine):.2f} | {median(r['first_plan_s'] for r in mine):.2f} | "
-            f"{median(r['peak_rss_mb'] for r in mine):.0f} | {sum(r['checker_ok'] for r in mine)}/{len(mine)} |"
-        )
+        cells = [size] + [
+            f"{median(r[key] for r in mine):.2f}"
+            for key in ("build_s", "first_plan_s", "peak_rss_mb", "check_s")
+        ]
+        medians.append(_cells([*cells, f"{sum(r['checker_ok'] for r in mine)}/{len(mine)}"]))
     text = [
         f"Setup: {json.dumps(setup)}",
         "",
@@ -157,8 +161,8 @@ def write(rows: list[dict], args) -> None:
         header,
         *map(_row, rows),
         "",
-        "| size | median build s | median first plan s | median peak RSS MB | checker ok |",
-        "|---|---|---|---|---|",
+        _cells(["size", "median build s", "first plan s", "peak RSS MB", "check s", "checker ok"]),
+        "|---|---|---|---|---|---|",
         *medians,
     ]
     out.with_suffix(".md").write_text("\n".join(text) + "\n")
