@@ -139,3 +139,16 @@ def test_greedy_scores_every_term_as_the_checker_does(scenario):
     assert not errors
     assert check(scenario, plan) == []
     assert plan.objective == pytest.approx(recompute_objective(scenario, plan))
+
+
+def test_terms_cpsat_cannot_state_are_refused_by_name_or_left_to_greedy():
+    """An explicit exact or neighbourhood strategy refuses an objective it cannot state, naming
+    the term; `auto` returns the (checked) greedy plan instead of failing."""
+    from allocate.examples import agency
+
+    scenario = agency().model_copy(update={"objective": ({"lateness": 1.0}, {"cost": 1.0})})
+    for name in ("cpsat", "lns"):
+        with pytest.raises(ValueError, match="cannot optimise objective terms \\['cost'\\]"):
+            solve(scenario, strategy=name, time_limit=2)
+    plan = solve(scenario, time_limit=2)
+    assert plan.stats.strategy == "greedy" and plan.feasible and plan.violations == ()

@@ -67,14 +67,19 @@ def term_ticks(problem: Problem, end: np.ndarray, due: int) -> int:
     return max(0, int(end[list(target.tasks)].max()) - target.tick)
 
 
+def require_stated_terms(problem: Problem) -> None:
+    """Fail at once, by name, on objective terms the model cannot state."""
+    unknown = {name for level in problem.objective for name in level} - set(TERMS)
+    if unknown:
+        raise ValueError(f"CP-SAT cannot optimise objective terms {sorted(unknown)}; knows {TERMS}")
+
+
 def build_levels(
     problem: Problem, horizon: int, only: Collection[int] | None = None
 ) -> list[Level]:
     """The levels of the objective; with `only`, lateness counts only those dues (the ones a
     neighbourhood can change)."""
-    unknown = {name for level in problem.objective for name in level} - set(TERMS)
-    if unknown:
-        raise ValueError(f"CP-SAT cannot optimise objective terms {sorted(unknown)}; knows {TERMS}")
+    require_stated_terms(problem)
     levels = []
     for level in problem.objective:
         dues, weights, uppers = [], [], []

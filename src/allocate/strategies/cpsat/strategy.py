@@ -17,6 +17,7 @@ from ortools.sat import sat_parameters_pb2
 
 from allocate.problem import Problem
 from allocate.strategies.base import Outcome, ProgressCallback, Schedule
+from allocate.strategies.cpsat import objective
 from allocate.strategies.cpsat.fixing import Fixing
 from allocate.strategies.cpsat.hint import add_hint, hint_problem, model_horizon
 from allocate.strategies.cpsat.model import Prepared, build_model
@@ -90,6 +91,7 @@ class CpSat:
         stages (CP-SAT solves needed for the lexicographic objective; usually 1).
         """
         began = time.perf_counter()
+        objective.require_stated_terms(problem)
         if problem.n_tasks == 0:
             values = problem.level_values(np.zeros(0, dtype=np.int64))
             return Outcome(

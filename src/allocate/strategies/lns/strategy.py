@@ -18,7 +18,7 @@ import numpy as np
 
 from allocate.problem import Problem
 from allocate.strategies.base import Outcome, ProgressCallback, Schedule
-from allocate.strategies.cpsat import CpSat
+from allocate.strategies.cpsat import CpSat, objective
 from allocate.strategies.cpsat.hint import hint_problem
 from allocate.strategies.greedy import Greedy
 from allocate.strategies.lns.adaptive import Adaptive
@@ -117,6 +117,7 @@ class Lns:
         final size and work.
         """
         began = time.perf_counter()
+        objective.require_stated_terms(problem)
         if problem.n_tasks == 0:
             values = problem.level_values(np.zeros(0, dtype=np.int64))
             return Outcome(Schedule.empty(0), "optimal", values, values, {"start": "empty"})
