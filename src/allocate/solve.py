@@ -32,10 +32,11 @@ from allocate.strategies.greedy import Greedy
 
 log = logging.getLogger("allocate")
 
-EXACT_OPTIONS_LIMIT = 2_500
-"""Above this many (task, person) options the monolithic CP-SAT model stops improving the greedy
-plan within a minute on two cores (measured: gains at 750-900 and ~2,100 options, none in 10 s and
-about 5 % in 60 s at 4,100-4,700); `auto` then returns the greedy plan. See docs/design.md."""
+EXACT_OPTIONS_LIMIT = 500
+"""Up to this many choices `auto` runs the exact model (which can prove optimality); above it,
+neighbourhood search. Measured at 60 s on two cores (docs/benchmarks.md): at 20 x 200 (820
+options) LNS reached 20,849 h lateness where the exact model reached 35,547; at 10 x 100 (250)
+LNS was also ahead on seed 1 (11,869 vs 13,667) but only the exact model proved seed 3 optimal."""
 
 
 def solve(
