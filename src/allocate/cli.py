@@ -29,7 +29,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     solve.add_argument("--report", default="report.md", help="where to write the Markdown report")
     solve.add_argument("--time-limit", type=float, default=10.0, help="seconds (default 10)")
-    solve.add_argument("--strategy", default="auto", help="auto, greedy or cpsat")
+    solve.add_argument("--strategy", default="auto", help="auto, greedy, cpsat or lns")
     solve.add_argument("--seed", type=int, default=0)
     solve.add_argument("--quiet", action="store_true", help="no progress lines")
     solve.set_defaults(run=_solve)

@@ -49,8 +49,9 @@ def solve(
 ) -> Plan:
     """Assign and schedule every task of `scenario`; return a checked Plan.
 
-    `strategy` is "auto" (CP-SAT from the greedy plan when the scenario is small enough, else the
-    greedy plan), a registered name ("greedy", "cpsat") or a Strategy instance. `time_limit` is in
+    `strategy` is "auto" (from the greedy plan, the exact CP-SAT model when the scenario is small
+    enough, neighbourhood search above), a registered name ("greedy", "cpsat", "lns") or a
+    Strategy instance. `time_limit` is in
     wall-clock seconds, model building included. `progress=True` prints each improvement to
     stderr; a callable receives them instead.
     """
