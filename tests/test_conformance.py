@@ -16,7 +16,7 @@ import pytest
 from allocate import Calendar, Dependency, Person, Pin, Project, Scenario, Task, check, solve
 from allocate.problem import NONE, compile_problem
 from allocate.scenario import Resource
-from allocate.strategies import REGISTRY, get_strategy
+from allocate.strategies import REGISTRY, get_strategy, register
 from allocate.strategies.base import Outcome, Schedule
 from allocate.strategies.greedy import Greedy
 from test_lns import generated, generator
@@ -207,3 +207,18 @@ def test_one_worker_and_a_seed_repeat_a_run(name):
     first, second = (run(name, agency()) for _ in range(2))
     assert np.array_equal(first.schedule.start, second.schedule.start)
     assert np.array_equal(first.schedule.person, second.schedule.person)
+
+
+def test_registered_strategies_are_found_by_name_with_their_options():
+    """`register` makes a factory available to `get_strategy` (options passed through) and to
+    `solve(strategy=name)`; a bad option fails at construction; 'auto' cannot be taken."""
+    register("greedy-tail", lambda **options: Greedy(rule="tail", **options))
+    try:
+        assert get_strategy("greedy-tail").rule == "tail"
+        assert solve(agency(), strategy="greedy-tail").feasible
+        with pytest.raises(ValueError, match="sub_limit"):
+            get_strategy("lns", sub_limit=-1)
+        with pytest.raises(ValueError, match="cannot name a strategy"):
+            register("auto", Greedy)
+    finally:
+        REGISTRY.pop("greedy-tail")

@@ -170,15 +170,16 @@ def test_each_kind_frees_at_most_size_tasks_around_a_target(kind):
 
 
 def test_targets_are_dues_late_beyond_the_calendar_bound():
-    """Only lateness the resource-free bound does not force is a target, so the late chain
-    starts from a task that ends a due; each binding arc leaves its task no idle working time."""
+    """Only lateness the resource-free bound does not force makes a target (the task ending a
+    due, besides the last task for the makespan level); each binding arc of the worst target's
+    chain leaves its task no idle working time."""
     problem, greedy = generated(20, 200)
     hood = Neighbourhoods(problem, reach_days=14)
     schedule = greedy.schedule
     targets = hood.targets(schedule)
     assert targets and all(t.excess > 0 for t in targets)
     ending = {max(due.tasks, key=lambda t: schedule.end[t]) for due in problem.dues}
-    assert {t.task for t in targets} <= ending
+    assert {t.task for t in targets} <= ending | {int(np.argmax(schedule.end))}  # + makespan
     worst = max(targets, key=lambda t: t.excess).task
     chain = hood.binding_chain(schedule, worst, 50)
     assert chain[0] == worst and len(chain) > 1
@@ -210,12 +211,16 @@ def test_kinds_that_pay_are_drawn_more_and_sizes_follow_the_solver():
 
 
 def test_targets_follow_the_first_objective_level():
-    """With the makespan first, the one target is the task that ends the plan."""
+    """With the makespan first, the task that ends the plan is the heaviest target; with lateness
+    first (the default), late dues outweigh it."""
     problem, greedy = generated(20, 200)
-    makespan_first = dataclasses.replace(problem, objective=({"makespan": 1}, {"lateness": 1}))
-    hood = Neighbourhoods(makespan_first, reach_days=14)
-    (target,) = hood.targets(greedy.schedule)
-    assert target.task == int(np.argmax(greedy.schedule.end))
+    last = int(np.argmax(greedy.schedule.end))
+    for objective, heaviest in (([{"makespan": 1}, {"lateness": 1}], True), (None, False)):
+        ordered = (
+            problem if objective is None else dataclasses.replace(problem, objective=objective)
+        )
+        targets = Neighbourhoods(ordered, reach_days=14).targets(greedy.schedule)
+        assert (max(targets, key=lambda t: t.excess).task == last) == heaviest
 
 
 # --- side-by-side sub-solves --------------------------------------------------------------------

@@ -2,8 +2,8 @@
 
 A plan loses where a task ends a due (or the plan) later than it must. "Must" is the resource-free
 earliest end (`bounds.earliest_schedule`): lateness up to it is unavoidable whoever does what, so
-targets are drawn in proportion to the *excess* `weight x (end - max(deadline, earliest end))` of
-the first objective level that has any.
+targets are drawn in proportion to the *excess* `weight x (end - max(deadline, earliest end))`,
+a later objective level's much less than the first's.
 
 * `late`: the chain that makes a target late, walked back through the binding arcs (a predecessor
   or the person's previous task that leaves no working time before the start), then the tasks
@@ -33,6 +33,8 @@ from allocate.strategies.cpsat.fixing import Fixing
 KINDS = ("late", "project", "people", "window")
 MISS = 0.5
 """A target's weight is multiplied by this for each neighbourhood around it that found nothing."""
+LATER_LEVEL = 0.05
+"""The weight of a target of objective level k + 1 relative to one of level k, per unit excess."""
 
 
 @dataclass
@@ -65,12 +67,14 @@ class Neighbourhoods:
     # --- targets ---------------------------------------------------------------------------
 
     def targets(self, schedule: Schedule) -> list[Target]:
-        """The tasks that end the first objective level's terms later than the calendars force,
-        with that excess as weight (the next level's if the first has none; the last task if no
-        level has any)."""
+        """The tasks that end an objective term later than the calendars force, weighted by
+        that excess; a later level's weights are scaled down by `LATER_LEVEL` per level, so
+        they are drawn mostly once the earlier level's targets keep missing (the last task if
+        nothing has any excess)."""
         last = int(np.argmax(schedule.end))
-        for level in self.problem.objective:
-            result = []
+        result = []
+        for rank, level in enumerate(self.problem.objective):
+            scale = LATER_LEVEL**rank
             if level.get("lateness", 0) > 0:
                 for due in self.problem.dues:
                     tasks = list(due.tasks)
@@ -78,13 +82,11 @@ class Neighbourhoods:
                     floor = max(due.tick, int(self.earliest_end[tasks].max()))
                     excess = level["lateness"] * due.weight * (int(schedule.end[end]) - floor)
                     if excess > 0:
-                        result.append(Target(end, float(excess)))
+                        result.append(Target(end, scale * float(excess)))
             excess = int(schedule.end[last]) - int(self.earliest_end.max())
             if level.get("makespan", 0) > 0 and excess > 0:
-                result.append(Target(last, float(level["makespan"] * excess)))
-            if result:
-                return result
-        return [Target(last, 1.0)]
+                result.append(Target(last, scale * float(level["makespan"] * excess)))
+        return result or [Target(last, 1.0)]
 
     def pick_target(
         self, schedule: Schedule, rng: np.random.Generator, busy: frozenset[int] = frozenset()
@@ -172,6 +174,7 @@ class Neighbourhoods:
         return chain
 
     def binding(self, schedule: Schedule, task: int) -> list[int]:
+        """The predecessors and the previous booking that leave `task` no idle working time."""
         problem = self.problem
         start, person = int(schedule.start[task]), int(schedule.person[task])
         result = []
