@@ -92,7 +92,9 @@ def test_outcome_has_the_contracted_shape(name):
     assert outcome.status in STATUSES
     assert schedule.complete and outcome.status in ("optimal", "feasible")
     assert len(outcome.level_values) == len(problem.objective)
-    assert outcome.level_values == pytest.approx(problem.level_values(schedule.end))
+    assert outcome.level_values == pytest.approx(
+        problem.level_values(schedule.end, schedule.person)
+    )
     assert len(outcome.level_bounds) in (0, len(problem.objective))
     bounds = zip(outcome.level_bounds, outcome.level_values, strict=False)
     assert all(b <= v + 1e-6 for b, v in bounds)

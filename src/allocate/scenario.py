@@ -399,7 +399,13 @@ class Pin(Frozen):
 
 ObjectiveLevel = dict[str, Annotated[float, Field(gt=0, le=1e6)]]
 
-DEFAULT_OBJECTIVE: tuple[ObjectiveLevel, ...] = ({"lateness": 1.0}, {"makespan": 1.0})
+DEFAULT_OBJECTIVE: tuple[ObjectiveLevel, ...] = (
+    {"lateness": 1.0},
+    {"peak_utilisation": 1.0},
+    {"cost": 1.0},
+    {"makespan": 1.0},
+)
+"""Deadlines first, then nobody more loaded than needed, then the cheapest people, then early."""
 
 
 class Scenario(Frozen):

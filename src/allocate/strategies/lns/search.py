@@ -62,6 +62,8 @@ class Proposal:
     """The incumbent it is planned around (never modified, only replaced)."""
     version: int
     seed: int = 0
+    group: np.ndarray | None = None
+    """The people the free tasks may move between (None: the default candidates)."""
 
 
 class Search:
@@ -125,16 +127,16 @@ class Search:
     def propose(self, busy: frozenset[int] = frozenset()) -> Proposal:
         """A neighbourhood of the incumbent around a target none of the `busy` sub-solves has."""
         kind, size = self.adaptive.choose(self.rng)
-        target, free = self.neighbourhoods.free(kind, self.incumbent, size, self.rng, busy)
+        target, free, group = self.neighbourhoods.free(kind, self.incumbent, size, self.rng, busy)
         self.launched += 1
         seed = (self.seed + self.launched) % 2**31
-        return Proposal(kind, target, free, self.incumbent, self.version, seed)
+        return Proposal(kind, target, free, self.incumbent, self.version, seed, group)
 
     def solve(self, proposal: Proposal, deadline: float) -> Outcome:
         """Re-plan `proposal` around its base (safe in a worker thread: it only reads)."""
         return self.settings.cpsat.reoptimise(
             self.problem,
-            self.neighbourhoods.fixing(proposal.base, proposal.free),
+            self.neighbourhoods.fixing(proposal.base, proposal.free, proposal.group),
             horizon=self.horizon,
             time_limit=deadline - time.perf_counter(),
             seed=proposal.seed,
