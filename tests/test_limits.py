@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
 from pydantic import ValidationError
 
 from allocate import Calendar, Person, Pin, Project, Scenario, Task, check, solve
@@ -18,6 +19,7 @@ from allocate.solve import verified_plan
 from allocate.strategies import get_strategy
 from allocate.strategies.cpsat import CpSat
 from allocate.strategies.greedy import Greedy
+from scenarios import scenarios
 from test_check import at, broken, only, plan, put
 
 MONDAY = datetime(2026, 3, 2, 8, tzinfo=UTC)  # 09:00 in Berlin
@@ -271,3 +273,17 @@ def test_plan_reports_booked_hours_per_week_against_the_limit():
     assert [w.booked_hours for w in summary.weeks] == [20.0, 16.0]
     assert summary.weeks[0].start.isoformat() == "2026-03-02"
     assert np.isclose(sum(w.booked_hours for w in summary.weeks), summary.booked_hours)
+
+
+@settings(
+    max_examples=40, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
+@given(scenario=scenarios(max_people=3, max_tasks=6, weekly=True))
+def test_generated_scenarios_with_weekly_limits_give_checked_plans(scenario):
+    """With weekly limits (and project limits) on random people, the plan `auto` returns breaks
+    no rule, and a task left unplaced comes with a reason."""
+    plan = solve(scenario, time_limit=2)
+    if plan.feasible:
+        assert plan.violations == () and check(scenario, plan) == []
+    else:
+        assert plan.unplaced and all(u.reason for u in plan.unplaced)

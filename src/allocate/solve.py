@@ -16,6 +16,7 @@ from collections.abc import Callable
 from allocate.bounds import level_bounds
 from allocate.check import check
 from allocate.explain import explain_lateness
+from allocate.limits import week_usage
 from allocate.objective import (
     Timing,
     evaluate,
@@ -23,7 +24,15 @@ from allocate.objective import (
     project_costs,
     project_finishes,
 )
-from allocate.plan import Assignment, PersonSummary, Plan, ProjectSummary, SolveStats, Unplaced
+from allocate.plan import (
+    Assignment,
+    PersonSummary,
+    Plan,
+    ProjectSummary,
+    SolveStats,
+    Unplaced,
+    WeekHours,
+)
 from allocate.problem import NONE, Problem, compile_problem
 from allocate.scenario import Scenario, hours
 from allocate.strategies import get_strategy
@@ -247,7 +256,28 @@ def _person_summaries(scenario: Scenario, problem: Problem, schedule: Schedule):
             booked_hours=float(problem.effort[mine].sum()) * problem.hours_per_tick,
             available_hours=available * problem.hours_per_tick,
             tasks=int(mine.sum()),
+            **week_hours(scenario, problem, schedule, p),
         )
+
+
+def week_hours(scenario: Scenario, problem: Problem, schedule: Schedule, person: int) -> dict:
+    """A limited person's limit and booked hours per local week (fields of PersonSummary)."""
+    limit = scenario.people[person].max_hours_per_week
+    if limit is None:
+        return {}
+    usage = week_usage(problem, schedule, person)  # unplaced tasks have no person
+    zone = scenario.people[person].calendar.zone
+    weeks = problem.week_start[person]
+    return {
+        "max_hours_per_week": limit,
+        "weeks": tuple(
+            WeekHours(
+                start=problem.time_of(int(weeks[w])).astimezone(zone).date(),
+                booked_hours=ticks * problem.hours_per_tick,
+            )
+            for w, ticks in sorted(usage.items())
+        ),
+    }
 
 
 def _progress_callback(progress, began: float, bounds: tuple[float, ...]):
