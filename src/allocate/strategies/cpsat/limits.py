@@ -40,11 +40,13 @@ class ProjectSpan:
 
 
 def unstated_limits(problem: Problem) -> list[str]:
-    """The people whose limits the model cannot state, as "max_hours_per_week of 'sam'"."""
+    """The limits the model cannot state, by name and person ("max_hours_per_week of 'sam'")."""
     if not has_week_limits(problem):
         return []
     limited = np.flatnonzero(problem.week_limit != NONE).tolist()
-    return [f"max_hours_per_week of '{problem.person_ids[p]}'" for p in limited]
+    names = ", ".join(f"'{problem.person_ids[p]}'" for p in limited[:3])
+    more = f" and {len(limited) - 3} more" if len(limited) > 3 else ""
+    return [f"max_hours_per_week of {names}{more}"]
 
 
 def require_limits_stated(problem: Problem) -> None:
