@@ -282,14 +282,14 @@ def test_two_stages_when_levels_do_not_fit_one_objective():
 def test_bound_decomposition():
     """A bound on the combined objective bounds the first level; later levels only once the
     earlier ones are proven (their bound reaches the found value)."""
-    levels = [Level((), (), (), 1.0, True, 9), Level((), (), (), 1.0, True, 99)]
+    levels = [Level((), (), (), (), 1.0, True, 9), Level((), (), (), (), 1.0, True, 99)]
     (stage,) = stages(levels)
     assert stage == Stage((0, 1), (100, 1))
     assert decompose(512, stage, levels, [6, 40]) == {0: 5}
     assert decompose(612, stage, levels, [6, 40]) == {0: 6, 1: 12}
     assert decompose(640, stage, levels, [6, 40]) == {0: 6, 1: 40}
     assert decompose(640, stage, levels, None) == {0: 6}
-    wide = [Level((), (), (), 1.0, True, 2**40), Level((), (), (), 1.0, True, 2**20)]
+    wide = [Level((), (), (), (), 1.0, True, 2**40), Level((), (), (), (), 1.0, True, 2**20)]
     assert [s.levels for s in stages(wide)] == [(0,), (1,)]
 
 

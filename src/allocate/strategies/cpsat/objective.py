@@ -1,21 +1,20 @@
 """The scenario's lexicographic objective as one (or a few) integer CP-SAT objectives.
 
-Terms, in ticks of the compiled problem (converted to hours for reporting):
+Each level is a weighted sum of components (`terms.py`): one per due for lateness (ticks late,
+`T_d = max(0, max_{i in d} E_i - tick_d)` by `AddMaxEquality`) and late projects, one for each
+other term (makespan `M - first_tick`, cost in cent-ticks, misses, pairs, handovers, basis points
+of utilisation). Components that cannot be non-zero inside the model horizon are omitted.
 
-* lateness: `sum_d w_d * T_d`, `T_d = max(0, max_{i in d} E_i - tick_d)` per due (task or project
-  deadline), by `AddMaxEquality`. Dues that cannot be late within the model horizon are omitted.
-* makespan: `M - first_tick`, `M = max_i E_i`: ticks from the first tick of the plan (a constant
-  away from the hours after the true scenario start, `Problem.start_offset`, that are reported).
-
-Within a level, term weights (level weight x due priority) are scaled to integers: exactly when
-each has at most 6 decimals (then divided by their gcd), else to 1e-4 relative precision. Levels
-are combined as mixed-radix digits, `sum_l v_l * m_l` with `m_l = prod_{j > l} (upper_j + 1)`,
-which makes the order exact; consecutive levels share one objective ("stage") while the product
-of their ranges stays below 2**53 (so that bounds, reported as doubles, decompose exactly). A later
-stage is solved only once the earlier one is proven optimal, with the earlier optimum fixed.
+Within a level, weights (level weight x due priority x the component's unit) are scaled to
+integers: exactly when each level weight has at most 6 decimals, else to 1e-4 relative precision.
+Levels are combined as mixed-radix digits, `sum_l v_l * m_l` with
+`m_l = prod_{j > l} (upper_j + 1)`, which makes the order exact; consecutive levels share one
+objective ("stage") while the product of their ranges stays below 2**53 (so that bounds, reported
+as doubles, decompose exactly). A later stage is solved only once the earlier one is proven
+optimal, with the earlier optimum fixed.
 
 Presolve may relax `T_d = max(...)` to `T_d >= ...`, so level values are recomputed from the
-solution's end ticks (`Problem.level_values`), never read off the solver's objective.
+solution (`Problem.level_values`), never read off the solver's objective.
 """
 
 from __future__ import annotations
@@ -29,26 +28,28 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from allocate.problem import NONE, Problem
+from allocate.strategies.cpsat.terms import Component, Statement, parts, units
 from allocate.strategies.cpsat.variables import Variables
+from allocate.terms import TERMS as KNOWN_TERMS
 
-MAKESPAN = -1
-"""The `due` index of the makespan term."""
 STAGE_RANGE = 2**53
 LEVEL_RANGE = 2**62
-TERMS = ("lateness", "makespan")
+TERMS = tuple(KNOWN_TERMS)
+"""The terms the model states: all of them."""
 
 
 @dataclass(frozen=True)
 class Level:
-    dues: tuple[int, ...]
-    """Due index of each term (`MAKESPAN` for the makespan)."""
+    components: tuple[Component, ...]
     weights: tuple[float, ...]
-    """Weight of each term per hour (level weight x due priority)."""
+    """Weight of each component per unit of its term (level weight x due priority)."""
+    units: tuple[Fraction, ...]
+    """Size of each component's integer unit in its term's unit."""
     coefficients: tuple[int, ...]
-    """Integer coefficient per tick of each term, `~= scale * weight`."""
+    """Integer coefficient per integer unit of each component, `~= scale * weight * unit`."""
     scale: float
     exact: bool
-    """Whether every coefficient is exactly `scale * weight`."""
+    """Whether every coefficient is exactly `scale * weight * unit`."""
     upper: int
     """The largest integer value the level can take inside the model horizon."""
 
@@ -57,14 +58,6 @@ class Level:
 class Stage:
     levels: tuple[int, ...]
     multipliers: tuple[int, ...]
-
-
-def term_ticks(problem: Problem, end: np.ndarray, due: int) -> int:
-    """Ticks late of due `due` (or the makespan in ticks) for a schedule's end ticks."""
-    if due == MAKESPAN:
-        return max(0, int(end.max()) - problem.first_tick) if len(end) else 0
-    target = problem.dues[due]
-    return max(0, int(end[list(target.tasks)].max()) - target.tick)
 
 
 def require_stated_terms(problem: Problem) -> None:
@@ -77,32 +70,36 @@ def require_stated_terms(problem: Problem) -> None:
 def build_levels(
     problem: Problem, horizon: int, only: Collection[int] | None = None
 ) -> list[Level]:
-    """The levels of the objective; with `only`, lateness counts only those dues (the ones a
-    neighbourhood can change)."""
+    """The levels of the objective; with `only`, the per-due terms count only those dues (the
+    ones a neighbourhood can change)."""
     require_stated_terms(problem)
     levels = []
     for level in problem.objective:
-        dues, weights, uppers = [], [], []
-        for name, weight in level.items():
-            if name == "makespan":
-                dues.append(MAKESPAN)
-                weights.append(weight)
-                uppers.append(max(0, horizon - problem.first_tick))
-            else:
-                for d, due in enumerate(problem.dues):
-                    if due.tick < horizon and (only is None or d in only):
-                        dues.append(d)
-                        weights.append(weight * due.weight)
-                        uppers.append(horizon - due.tick)
-        scale, exact = _integer_scale(weights)
-        coefficients = [max(1, round(w * scale)) for w in weights]
+        found = [
+            (part, weight)
+            for name, weight in level.items()
+            for part in parts(problem, name, horizon, only)
+        ]
+        components = tuple(part.component for part, _ in found)
+        weights = [weight * part.factor for part, weight in found]
+        unit = tuple(part.unit for part, _ in found)
+        uppers = [part.upper for part, _ in found]
+        base, exact = _integer_scale(weights)
+        multiple = math.lcm(*(u.denominator for u in unit)) if unit else 1
+        scale = base * multiple
+        coefficients = [
+            max(1, round(base * w) * int(multiple * u) if exact else round(scale * w * float(u)))
+            for w, u in zip(weights, unit, strict=True)
+        ]
         upper = sum(c * u for c, u in zip(coefficients, uppers, strict=True))
         if upper > LEVEL_RANGE:  # extreme weights: trade precision for range
             shrink = upper / LEVEL_RANGE * 2
             scale, exact = scale / shrink, False
             coefficients = [max(1, round(c / shrink)) for c in coefficients]
             upper = sum(c * u for c, u in zip(coefficients, uppers, strict=True))
-        levels.append(Level(tuple(dues), tuple(weights), tuple(coefficients), scale, exact, upper))
+        levels.append(
+            Level(components, tuple(weights), unit, tuple(coefficients), scale, exact, upper)
+        )
     return levels
 
 
@@ -129,25 +126,35 @@ def stages(levels: list[Level]) -> list[Stage]:
 def add_term_vars(
     model: cp_model.CpModel, problem: Problem, variables: Variables, levels: list[Level]
 ) -> None:
-    """The makespan `M` and the lateness `T_d` of every due some level uses.
+    """The makespan `M`, the lateness `T_d` of every due some level uses, and each component's
+    expression (`variables.terms`).
 
     In a neighbourhood the fixed tasks' latest end is one constant inside each max.
     """
-    used = {due for level in levels for due in level.dues}
+    used = {c for level in levels for c in level.components}
     ends = {task: v.end for task, v in variables.tasks.items()}
     fixing = variables.fixing
-    if MAKESPAN in used:
+    if any(c.term == "makespan" for c in used):
         fixed = _fixed_ends(fixing, range(problem.n_tasks))
         top = max([variables.horizon, *fixed])
         variables.makespan = model.new_int_var(problem.first_tick, top, "M")
         model.add_max_equality(variables.makespan, [*ends.values(), *fixed])
-    for d in sorted(used - {MAKESPAN}):
+        variables.derived.append((variables.makespan, lambda end, person: int(end.max())))
+    for d in sorted({c.due for c in used if c.due != NONE}):
         due = problem.dues[d]
         fixed = _fixed_ends(fixing, due.tasks)
         late = model.new_int_var(0, max([variables.horizon, *fixed]) - due.tick, f"T{d}")
         free = [ends[i] for i in due.tasks if i in ends]
         model.add_max_equality(late, [0, *(e - due.tick for e in [*free, *fixed])])
         variables.lateness[d] = late
+        variables.derived.append((late, _late_ticks(problem, d)))
+    statement = Statement(model, problem, variables)
+    for component in sorted(used, key=lambda c: (c.term, c.due)):
+        variables.terms[component] = statement.expression(component)
+
+
+def _late_ticks(problem: Problem, d: int):
+    return lambda end, person: units(problem, Component("lateness", d), end, person)
 
 
 def _fixed_ends(fixing, tasks) -> list[int]:
@@ -159,24 +166,21 @@ def _fixed_ends(fixing, tasks) -> list[int]:
 
 
 def stage_expression(
-    stage: Stage, levels: list[Level], variables: Variables, problem: Problem
+    stage: Stage, levels: list[Level], variables: Variables
 ) -> cp_model.LinearExpr:
-    terms, coefficients, offset = [], [], 0
+    terms, coefficients = [], []
     for index, multiplier in zip(stage.levels, stage.multipliers, strict=True):
         level = levels[index]
-        for due, coefficient in zip(level.dues, level.coefficients, strict=True):
-            if due == MAKESPAN:
-                terms.append(variables.makespan)
-                offset -= multiplier * coefficient * problem.first_tick
-            else:
-                terms.append(variables.lateness[due])
+        for component, coefficient in zip(level.components, level.coefficients, strict=True):
+            terms.append(variables.terms[component])
             coefficients.append(multiplier * coefficient)
-    return cp_model.LinearExpr.weighted_sum(terms, coefficients) + offset
+    return sum(c * t for c, t in zip(coefficients, terms, strict=True))
 
 
-def integer_value(level: Level, problem: Problem, end: np.ndarray) -> int:
+def integer_value(level: Level, problem: Problem, end: np.ndarray, person: np.ndarray) -> int:
     return sum(
-        c * term_ticks(problem, end, d) for d, c in zip(level.dues, level.coefficients, strict=True)
+        c * units(problem, component, end, person)
+        for component, c in zip(level.components, level.coefficients, strict=True)
     )
 
 
@@ -205,16 +209,19 @@ def decompose(
     return result
 
 
-def hours(level: Level, lower: int, problem: Problem) -> float:
-    """A lower bound in hours (as `Problem.level_values` counts them) from an integer one."""
+def level_bound(level: Level, lower: int, problem: Problem) -> float:
+    """A lower bound in the level's units (as `Problem.level_values` counts them) from an
+    integer one."""
     value = lower / level.scale
     if not level.exact:
         value *= 1 - 1e-4  # coefficients were rounded to 5e-5 relative precision
     offset = problem.first_tick - problem.start_offset  # makespan counts from the true start
     value += sum(
-        w * offset for d, w in zip(level.dues, level.weights, strict=True) if d == MAKESPAN
+        w * offset * problem.hours_per_tick
+        for c, w in zip(level.components, level.weights, strict=True)
+        if c.term == "makespan"
     )
-    return max(0.0, value * problem.hours_per_tick)
+    return max(0.0, value)
 
 
 def _integer_scale(weights: list[float]) -> tuple[float, bool]:

@@ -69,7 +69,7 @@ class Search:
         self.settings, self.problem, self.seed = settings, problem, seed
         self.began, self.progress = time.perf_counter(), progress
         self.incumbent, self.version = start, 0
-        self.values = problem.level_values(start.end)
+        self.values = problem.level_values(start.end, start.person)
         self.horizon = model_horizon(problem, start)[0]
         self.rng = np.random.default_rng(seed)
         self.neighbourhoods = Neighbourhoods(problem, settings.reach_days, settings.candidates)
@@ -154,7 +154,9 @@ class Search:
             schedule = self._carried_over(proposal, schedule)
         if schedule is not None and self.settings.compact:
             schedule = compact(self.problem, schedule, proposal.free)
-        values = None if schedule is None else self.problem.level_values(schedule.end)
+        values = (
+            None if schedule is None else self.problem.level_values(schedule.end, schedule.person)
+        )
         order = 1 if values is None else _compare(values, self.values)
         changed = order < 0 or (
             order == 0 and self.settings.accept_equal and _differs(schedule, self.incumbent)

@@ -121,7 +121,7 @@ class Lns:
         objective.require_stated_terms(problem)
         require_limits_stated(problem)
         if problem.n_tasks == 0:
-            values = problem.level_values(np.zeros(0, dtype=np.int64))
+            values = problem.level_values(*(np.zeros(0, dtype=np.int64),) * 2)
             return Outcome(Schedule.empty(0), "optimal", values, values, {"start": "empty"})
         start_kind = "hint"
         if hint is None or hint_problem(problem, hint) is not None:
