@@ -441,6 +441,8 @@ def test_every_rule_is_named_as_documented():
         "planning_start",
         "pinned",
         "horizon",
+        "max_hours_per_week",
+        "max_projects",
         "objective",
     ]
 

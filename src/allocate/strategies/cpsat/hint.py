@@ -14,6 +14,7 @@ from ortools.sat.python import cp_model
 
 from allocate.problem import NONE, SF, SS, Problem
 from allocate.strategies.base import Schedule, earliest_times
+from allocate.strategies.cpsat.limits import hint_spans, limits_problem
 from allocate.strategies.cpsat.variables import Variables
 
 SLACK_FRACTION = 0.5
@@ -84,7 +85,7 @@ def hint_problem(problem: Problem, hint: Schedule) -> str | None:
             next_start < end for (_, end), (next_start, _) in zip(spans, spans[1:], strict=False)
         ):
             return f"'{problem.person_ids[person]}' has overlapping tasks in the hint"
-    return _overbooked(problem, hint)
+    return _overbooked(problem, hint) or limits_problem(problem, hint)
 
 
 def _overbooked(problem: Problem, hint: Schedule) -> str | None:
@@ -127,6 +128,7 @@ def add_hint(
     for lag in variables.lags:
         source = hint.start if lag.precedence.kind in (SS, SF) else hint.end
         pairs.append((lag.shifted, int(lag.after[int(source[lag.precedence.pred])])))
+    hint_spans(variables.project_spans, problem, hint, pairs)
     end, person = np.asarray(hint.end), np.asarray(hint.person)
     pairs += [(var, value(end, person)) for var, value in variables.derived]
     solution_hint = model.proto.solution_hint  # one bulk write: add_hint per variable is slow

@@ -72,6 +72,8 @@ class Variables:
     holds: dict[int, cp_model.IntVar] = field(default_factory=dict)
     """Per task that holds resources, the size of its whole interval (`resources.py`)."""
     lateness: dict[int, cp_model.IntVar] = field(default_factory=dict)
+    project_spans: list = field(default_factory=list)
+    """Per (person, project) under a project limit, its span (`limits.ProjectSpan`)."""
     """Hours late, in ticks, per due index (dues that cannot be late inside the horizon omitted)."""
     terms: dict = field(default_factory=dict)
     """Per objective component (`terms.Component`), its integer expression."""
