@@ -119,10 +119,11 @@ class Neighbourhoods:
         busy: frozenset[int] = frozenset(),
     ) -> tuple[int, np.ndarray]:
         """A target drawn from `schedule` (not one of `busy` if others remain) and the tasks
-        `kind` frees around it, at most `size`."""
+        `kind` frees around it, at most `size` (plus the rest of the teams among them)."""
         target = self.pick_target(schedule, rng, busy).task
         chosen = _merge([target], getattr(self, f"_{kind}")(schedule, target, size, rng))
-        return target, np.unique(np.asarray(chosen[:size], dtype=np.int64))
+        whole = [slot for task in chosen[:size] for slot in self.problem.team(task)]  # teams
+        return target, np.unique(np.asarray(whole, dtype=np.int64))
 
     def _late(self, schedule: Schedule, task: int, size: int, rng) -> list[int]:
         chain = self.binding_chain(schedule, task, max(1, size // 3))
