@@ -3,8 +3,9 @@
 Strategies see only this form. Tasks and people are numbered in scenario order; times are ticks on
 the UTC grid of `calendar.py`. A team task becomes one compiled task per member ("slot tasks",
 consecutive, the first one its `leader`): each has one person, all share one start and one end
-(the last member's finish), and precedences, resources and dues hang on the leader. Deadlines of tasks and of projects become one list of `Due` entries,
-each "the last of these tasks ends by tick d, else pay weight per hour late".
+(the last member's finish), and precedences, resources and dues hang on the leader. Deadlines of
+tasks and of projects become one list of `Due` entries, each "the last of these tasks ends by
+tick d, else pay weight per hour late".
 """
 
 from __future__ import annotations

@@ -4,8 +4,8 @@ Tasks become ready when all their predecessors are placed; the most urgent ready
 latest-finish propagated back from deadlines, then the longest chain of work behind it) goes to the
 qualified person who would finish it first, in the first gap of that person's bookings where it
 fits under their own calendar. A team goes to the earliest start at which enough distinct qualified
-people are free until the last of them would finish. It is fast, respects every hard rule, and is both the plan of last
-resort and the hint that CP-SAT starts from.
+people are free until the last of them would finish. It is fast, respects every hard rule, and
+is both the plan of last resort and the hint that CP-SAT starts from.
 """
 
 from __future__ import annotations
