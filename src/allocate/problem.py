@@ -17,6 +17,7 @@ from functools import cached_property
 import numpy as np
 
 from allocate import calendar as cal
+from allocate.matching import match
 from allocate.objective import balance_window
 from allocate.scenario import Resource, Scenario, Task, ceil_ticks
 
@@ -296,8 +297,7 @@ def compile_problem(scenario: Scenario, horizon_end: datetime | None = None) -> 
         team = [i for i in range(len(tasks)) if leader[i] == task_index[pin.task]]
         if pin.person is not None:
             person = person_index[pin.person]
-            slot = next((i for i in team if person in eligible[i]), team[0])
-            pinned_person[slot] = person
+            pinned_person[_pinned_slot(team, person, eligible)] = person
         if pin.start is not None:
             pinned_start[team] = tick(pin.start, up=True)
 
@@ -400,6 +400,17 @@ def _slot_tasks(scenario: Scenario) -> tuple[list[Task], list[dict | None], np.n
             skills.append(member)
             leader.append(lead)
     return tasks, skills, np.array(leader, dtype=np.int64)
+
+
+def _pinned_slot(team: list[int], person: int, eligible) -> int:
+    """The first slot of `team` that `person` can take while the others can still be staffed
+    by other people (the first they qualify for if none)."""
+    places = [i for i in team if person in eligible[i]]
+    for slot in places:
+        others = [[p for p in eligible[i].tolist() if p != person] for i in team if i != slot]
+        if match(others) is not None:
+            return slot
+    return places[0] if places else team[0]
 
 
 def _capacity_profile(resource: Resource, origin: datetime, step: timedelta, horizon: int):

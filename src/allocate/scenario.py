@@ -434,7 +434,8 @@ class Task(Frozen):
 
 class Pin(Frozen):
     """A promise already made: `task` goes to `person`, and/or starts at `start`. On a team task,
-    `person` takes the first slot whose skills they have."""
+    `person` takes the first slot whose skills they have and that leaves the other slots
+    staffable."""
 
     task: Id
     person: Id | None = None

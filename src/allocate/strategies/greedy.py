@@ -172,7 +172,10 @@ def team_at(
             changes.append(clash)
     while True:
         places = [
-            sorted((p for p in candidates(problem, slot).tolist() if p in free), key=free.get)
+            sorted(
+                (p for p in candidates(problem, slot).tolist() if p in free),
+                key=lambda p: (free[p], p),
+            )
             for slot in team
         ]
         people = match(places)
