@@ -70,21 +70,29 @@ def add_no_overlap(model: cp_model.CpModel, variables: Variables, n_people: int)
 
 
 def add_teams(model: cp_model.CpModel, problem: Problem, variables: Variables) -> None:
-    for lead, task in variables.tasks.items():
-        slots = [variables.tasks[s] for s in problem.team(lead)]
-        if len(slots) < 2 or problem.team(lead)[0] != lead:
-            continue
+    """Each team's slots start and end together, at the last member's finish. A slot held by
+    a neighbourhood counts with its fixed start and own span."""
+    for first in {problem.team(t)[0] for t in variables.tasks if len(problem.team(t)) > 1}:
+        free = [variables.tasks[s] for s in problem.team(first) if s in variables.tasks]
         owns = [
             sum(
                 cp_model.LinearExpr.weighted_sum(o.classes, o.partition.spans.tolist())
                 for o in slot.options
             )
-            for slot in slots
+            for slot in free
         ]
-        model.add_max_equality(task.end - task.start, owns)
-        for slot in slots[1:]:
-            model.add(slot.start == task.start)
-            model.add(slot.end == task.end)
+        held = [s for s in problem.team(first) if s not in variables.tasks]
+        lead = free[0]
+        if held:
+            fixed = variables.fixing.schedule
+            start = int(fixed.start[held[0]])
+            owns += [problem.end_of(s, int(fixed.person[s]), start) - start for s in held]
+            model.add(lead.start == start)
+            model.add(lead.end == int(fixed.end[held[0]]))
+        model.add_max_equality(lead.end - lead.start, owns)
+        for slot in free[1:]:
+            model.add(slot.start == lead.start)
+            model.add(slot.end == lead.end)
     if variables.fixing is not None:
         _fixed_bookings(model, problem, variables)
 
