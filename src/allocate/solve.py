@@ -177,8 +177,8 @@ def verified_plan(
         resolution_minutes=problem.resolution,
         assignments=assignments,
         unplaced=tuple(
-            Unplaced(task=problem.task_ids[i], reason=reason)
-            for i, reason in sorted(schedule.reasons.items())
+            Unplaced(task=task, reason=reason)
+            for task, reason in _reasons(problem, schedule).items()
         ),
         late=tuple(explain_lateness(problem, schedule)),
         objective=terms,
@@ -196,16 +196,26 @@ def verified_plan(
 
 
 def _assignments(problem: Problem, schedule: Schedule):
+    """One assignment per scenario task; a team's members slot by slot (its slot tasks share
+    start and end)."""
     for i, task_id in enumerate(problem.task_ids):
-        if schedule.start[i] == NONE:
+        if schedule.start[i] == NONE or problem.team(i)[0] != i:
             continue
-        person = int(schedule.person[i])
+        people = [int(schedule.person[slot]) for slot in problem.team(i)]
         yield Assignment(
             task=task_id,
-            people=() if person == NONE else (problem.person_ids[person],),
+            people=tuple(problem.person_ids[p] for p in people if p != NONE),
             start=problem.time_of(int(schedule.start[i])),
             end=problem.time_of(int(schedule.end[i])),
         )
+
+
+def _reasons(problem: Problem, schedule: Schedule) -> dict[str, str]:
+    """Why each unplaced scenario task is unplaced (a team's first reason)."""
+    reasons: dict[str, str] = {}
+    for i, reason in sorted(schedule.reasons.items()):
+        reasons.setdefault(problem.task_ids[i], reason)
+    return reasons
 
 
 def _best_bounds(ours: tuple[float, ...], outcome: Outcome) -> tuple[float, ...]:

@@ -81,10 +81,14 @@ def people_per_project(problem: Problem, end, person: np.ndarray) -> float:
 
 
 def handovers(problem: Problem, end, person: np.ndarray) -> float:
-    return float(sum(1 for a, b in problem.handovers if person[a] != person[b]))
+    def crew(task: int) -> set[int]:  # a team's members, or the one person
+        return {int(person[slot]) for slot in problem.team(task)}
+
+    return float(sum(1 for a, b in problem.handovers if crew(a) != crew(b)))
 
 
 def preferences(problem: Problem, end, person: np.ndarray) -> float:
+    """Per person placed (each member of a team): not preferred, or avoided."""
     misses = 0
     for task in range(problem.n_tasks):
         if len(problem.preferred[task]) and person[task] not in problem.preferred[task]:
