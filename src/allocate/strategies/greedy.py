@@ -152,6 +152,16 @@ def place_team(
     schedule.reasons[lead] = f"{why} ({no_slot_reason(problem, lead)})"
 
 
+def member_clash(loads: Loads, slot: int, person: int, start: int, end: int) -> int | None:
+    """The earliest later start worth trying for `person` in `slot` of a team busy over
+    `[start, end)`: their bookings, and their limits (counted over the team's whole span)."""
+    later = loads.people[person].first_clash(start, end)
+    beyond = loads.limits.first_clash(slot, person, start, end)
+    if beyond == NEVER:
+        return loads.problem.horizon
+    return later if beyond is None else max(later or 0, beyond)
+
+
 def team_at(
     problem: Problem, loads: Loads, team: range, start: int
 ) -> tuple[tuple[list[int], int] | None, int]:
@@ -183,7 +193,9 @@ def team_at(
         if people is None:
             return None, max(start + 1, min(changes))
         end = max(free[p] for p in people)
-        clashes = {p: loads.people[p].first_clash(start, end) for p in people}
+        clashes = {
+            p: member_clash(loads, s, p, start, end) for s, p in zip(team, people, strict=True)
+        }
         if not any(clashes.values()):
             held = loads.first_clash(team[0], NONE, start, end)  # the team's resources
             return ((people, end), start + 1) if held is None else (None, held)
