@@ -1,7 +1,7 @@
 """Hypothesis strategies for small, valid scenarios with the features that make calendars hard:
 time zones 9 hours apart, half-hour zones, part-time and split days, holidays, time off, every
 dependency type with lags, releases, deadlines, milestones, pins and teams; people with project
-limits, and with `weekly=True` weekly hour limits (which only the greedy strategy states)."""
+limits, and with `weekly=True` weekly hour limits."""
 
 from __future__ import annotations
 

@@ -4,7 +4,6 @@ strategy keeping them."""
 
 from __future__ import annotations
 
-import logging
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
@@ -15,6 +14,7 @@ from pydantic import ValidationError
 from allocate import Calendar, Person, Pin, Project, Scenario, Task, check, solve
 from allocate.plan import SolveStats
 from allocate.problem import compile_problem
+from allocate.scenario import Slot
 from allocate.solve import verified_plan
 from allocate.strategies import get_strategy
 from allocate.strategies.cpsat import CpSat
@@ -206,6 +206,25 @@ def test_a_task_longer_than_two_weeks_of_the_limit_cannot_be_placed_and_says_why
     assert "'sam' may work only 10 h a week" in result.unplaced[0].reason
 
 
+def test_greedy_keeps_a_team_members_weekly_limit():
+    """Sam (6 h a week) can pair with Kim (Monday to Wednesday mornings) only by working 8 h in
+    one week, or more than 6 h after a late start: unplaced, naming Sam's limit (the greedy
+    plan used to place the team at once, breaking it)."""
+    mornings = Calendar(
+        timezone="Europe/Berlin", weekly_hours={d: ["09:00-13:00"] for d in ("mon", "tue", "wed")}
+    )
+    scenario = limited(
+        [
+            Person(id="sam", calendar=BERLIN, skills={"be": 1}, max_hours_per_week=6),
+            Person(id="kim", calendar=mornings, skills={"ux": 1}),
+        ],
+        [Task(id="pair", effort_hours=8, team=[Slot(skills={"be": 1}), Slot(skills={"ux": 1})])],
+    )
+    result = solve(scenario, strategy="greedy")
+    assert result.status == "infeasible" and result.violations[0].rule == "placed"
+    assert "'sam' may work only 6 h a week" in result.unplaced[0].reason
+
+
 def test_explained_lateness_names_the_weekly_limit():
     result = solve(weekly_scenario(), strategy="greedy")
     reasons = " ".join(late.reason for late in result.late)
@@ -252,18 +271,19 @@ def test_cpsat_finds_the_order_greedy_misses():
     assert exact.feasible and check(scenario, exact) == []
 
 
-@pytest.mark.parametrize("name", ["cpsat", "lns"])
-def test_exact_strategies_refuse_weekly_limits_by_name(name):
-    problem = compile_problem(weekly_scenario())
-    with pytest.raises(ValueError, match="max_hours_per_week.*'sam'"):
-        get_strategy(name, workers=1).solve(problem, time_limit=1)
+@pytest.mark.parametrize("name", ["greedy", "cpsat", "lns"])
+def test_every_strategy_keeps_the_weekly_limit(name):
+    scenario = weekly_scenario()
+    strategy = get_strategy(name) if name == "greedy" else get_strategy(name, workers=1)
+    result = solve(scenario, strategy=strategy, time_limit=5, seed=1)
+    assert result.feasible and result.violations == () and check(scenario, result) == []
 
 
-def test_auto_keeps_the_greedy_plan_with_weekly_limits_and_logs_why(caplog):
-    with caplog.at_level(logging.WARNING, logger="allocate"):
-        result = solve(weekly_scenario(), time_limit=2)
-    assert result.stats.strategy == "greedy" and result.violations == ()
-    assert "max_hours_per_week" in caplog.text
+def test_auto_plans_weekly_limits_with_the_exact_model():
+    """Three 12 h tasks at 20 h a week: the greedy plan is already optimal, and CP-SAT proves it."""
+    result = solve(weekly_scenario(), time_limit=5)
+    assert result.stats.strategy == "cpsat" and result.status == "optimal"
+    assert result.violations == ()
 
 
 def test_plan_reports_booked_hours_per_week_against_the_limit():
@@ -280,8 +300,9 @@ def test_plan_reports_booked_hours_per_week_against_the_limit():
 )
 @given(scenario=scenarios(max_people=3, max_tasks=6, weekly=True))
 def test_generated_scenarios_with_weekly_limits_give_checked_plans(scenario):
-    """With weekly limits (and project limits) on random people, the plan `auto` returns breaks
-    no rule, and a task left unplaced comes with a reason."""
+    """With weekly limits (and project limits) on random people, the plan `auto` returns (from
+    CP-SAT or LNS after the greedy plan) breaks no rule, and a task left unplaced comes with a
+    reason."""
     plan = solve(scenario, time_limit=2)
     if plan.feasible:
         assert plan.violations == () and check(scenario, plan) == []

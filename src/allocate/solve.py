@@ -107,9 +107,6 @@ def _choose(strategy: str | Strategy, problem: Problem) -> Strategy | None:
         if unsupported := _terms_cpsat_cannot_state(problem):
             log.warning("CP-SAT cannot optimise %s yet: returning the greedy plan", unsupported)
             return None
-        if unstated := _limits_cpsat_cannot_state(problem):
-            log.warning("CP-SAT cannot state %s: returning the greedy plan", ", ".join(unstated))
-            return None
         return get_strategy("cpsat" if choices <= EXACT_OPTIONS_LIMIT else "lns")
     if isinstance(strategy, str):
         strategy = get_strategy(strategy)
@@ -120,12 +117,6 @@ def _terms_cpsat_cannot_state(problem: Problem) -> list[str]:
     from allocate.strategies.cpsat.objective import TERMS
 
     return sorted({name for level in problem.objective for name in level} - set(TERMS))
-
-
-def _limits_cpsat_cannot_state(problem: Problem) -> list[str]:
-    from allocate.strategies.cpsat.limits import unstated_limits
-
-    return unstated_limits(problem)
 
 
 def _better(incumbent: Outcome, challenger: Outcome) -> Outcome:

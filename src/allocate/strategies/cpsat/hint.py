@@ -16,6 +16,7 @@ from allocate.problem import NONE, SF, SS, Problem
 from allocate.strategies.base import Schedule, earliest_times
 from allocate.strategies.cpsat.limits import hint_spans, limits_problem
 from allocate.strategies.cpsat.variables import Variables
+from allocate.strategies.cpsat.weeks import hint_loads, weeks_problem
 
 SLACK_FRACTION = 0.5
 SLACK_DAYS = 14
@@ -86,7 +87,9 @@ def hint_problem(problem: Problem, hint: Schedule) -> str | None:
             next_start < end for (_, end), (next_start, _) in zip(spans, spans[1:], strict=False)
         ):
             return f"'{problem.person_ids[person]}' has overlapping tasks in the hint"
-    return _overbooked(problem, hint) or limits_problem(problem, hint)
+    return (
+        _overbooked(problem, hint) or limits_problem(problem, hint) or weeks_problem(problem, hint)
+    )
 
 
 def _overbooked(problem: Problem, hint: Schedule) -> str | None:
@@ -130,6 +133,7 @@ def add_hint(
         source = hint.start if lag.precedence.kind in (SS, SF) else hint.end
         pairs.append((lag.shifted, int(lag.after[int(source[lag.precedence.pred])])))
     hint_spans(variables.project_spans, problem, hint, pairs)
+    hint_loads(variables.week_loads, problem, hint, pairs)
     end, person = np.asarray(hint.end), np.asarray(hint.person)
     pairs += [(var, value(end, person)) for var, value in variables.derived]
     solution_hint = model.proto.solution_hint  # one bulk write: add_hint per variable is slow

@@ -7,11 +7,7 @@
   only makes the constraint stricter, and the hull itself is always a solution: exact. In a
   neighbourhood, `p`'s fixed tasks of `P` make the span present and bound it by their hull; a
   project `p` has only fixed tasks of is a fixed interval.
-* max_hours_per_week is not stated: the hours a task puts into each week depend on its start
-  tick by tick (the share before a week boundary changes with every start in the last `effort`
-  working hours of a week), so no partition of starts into a few classes carries it. Both CP-SAT
-  strategies refuse such problems by name (`require_limits_stated`); `solve(strategy="auto")` then
-  keeps the greedy plan, which keeps the limit exactly.
+* max_hours_per_week: see `weeks.py`.
 """
 
 from __future__ import annotations
@@ -21,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 from ortools.sat.python import cp_model
 
-from allocate.limits import has_week_limits, project_spans
+from allocate.limits import project_spans
 from allocate.problem import NONE, Problem
 from allocate.strategies.base import Schedule
 from allocate.strategies.cpsat.variables import OptionVars, Variables
@@ -37,25 +33,6 @@ class ProjectSpan:
     end: cp_model.IntVar
     size: cp_model.IntVar
     present: cp_model.IntVar
-
-
-def unstated_limits(problem: Problem) -> list[str]:
-    """The limits the model cannot state, by name and person ("max_hours_per_week of 'sam'")."""
-    if not has_week_limits(problem):
-        return []
-    limited = np.flatnonzero(problem.week_limit != NONE).tolist()
-    names = ", ".join(f"'{problem.person_ids[p]}'" for p in limited[:3])
-    more = f" and {len(limited) - 3} more" if len(limited) > 3 else ""
-    return [f"max_hours_per_week of {names}{more}"]
-
-
-def require_limits_stated(problem: Problem) -> None:
-    """Fail at once, by name, on limits the model cannot state."""
-    if unstated := unstated_limits(problem):
-        raise ValueError(
-            f"CP-SAT cannot state {', '.join(unstated)} (hours per week depend on each start "
-            "tick); use the greedy strategy, which keeps them"
-        )
 
 
 def add_project_limits(

@@ -28,6 +28,7 @@ from allocate.strategies.cpsat.variables import (
     option_vars,
     task_vars,
 )
+from allocate.strategies.cpsat.weeks import add_week_limits
 
 DEADLINE_EVERY = 8
 """Tasks built between two looks at the clock."""
@@ -112,6 +113,7 @@ def build_model(
     constraints.add_precedences(model, problem, variables)
     resources.add_capacity(model, problem, variables)
     variables.project_spans = add_project_limits(model, problem, variables)
+    variables.week_loads = add_week_limits(model, problem, variables, prepared.work)
     dues = None if fixing is None else _touched_dues(problem, fixing)
     levels = objective.build_levels(problem, horizon, dues)
     objective.add_term_vars(model, problem, variables, levels)

@@ -20,7 +20,6 @@ from allocate.strategies.base import Outcome, ProgressCallback, Schedule
 from allocate.strategies.cpsat import objective
 from allocate.strategies.cpsat.fixing import Fixing
 from allocate.strategies.cpsat.hint import add_hint, hint_problem, model_horizon
-from allocate.strategies.cpsat.limits import require_limits_stated
 from allocate.strategies.cpsat.model import Prepared, build_model
 from allocate.strategies.cpsat.run import Configure, Run, solve_stages
 from allocate.strategies.cpsat.variables import FORMULATIONS
@@ -93,7 +92,6 @@ class CpSat:
         """
         began = time.perf_counter()
         objective.require_stated_terms(problem)
-        require_limits_stated(problem)
         if problem.n_tasks == 0:
             values = problem.level_values(*(np.zeros(0, dtype=np.int64),) * 2)
             return Outcome(

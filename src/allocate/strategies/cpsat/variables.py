@@ -77,6 +77,8 @@ class Variables:
     lateness: dict[int, cp_model.IntVar] = field(default_factory=dict)
     project_spans: list = field(default_factory=list)
     """Per (person, project) under a project limit, its span (`limits.ProjectSpan`)."""
+    week_loads: list = field(default_factory=list)
+    """Per option of a person with a weekly hour limit, its loads per week (`weeks.WeekLoads`)."""
     """Hours late, in ticks, per due index (dues that cannot be late inside the horizon omitted)."""
     terms: dict = field(default_factory=dict)
     """Per objective component (`terms.Component`), its integer expression."""

@@ -8,7 +8,8 @@ and the person's other tasks allow. Every rule is monotone in the predecessors' 
 only move earlier, so the plan stays valid and no objective term gets worse. Tasks that hold a
 shared resource or have a pinned start stay put (moving them could overbook or break the pin), and
 so do project tasks of people with a project limit (moving them could stretch a project span),
-and teams (their members move only together).
+tasks of people with a weekly hour limit (moving one may shift hours into a full week), and teams
+(their members move only together).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ def compact(problem: Problem, schedule: Schedule, free: np.ndarray) -> Schedule:
         if not holds[t] and problem.pinned_start[t] == NONE and len(problem.team(t)) == 1
     ]
     movable = [t for t in movable if not _spans_a_limited_project(problem, result, t)]
+    movable = [t for t in movable if not _has_week_limit(problem, int(result.person[t]))]
     for task in sorted(movable, key=lambda t: (result.start[t], t)):
         start, end = _earliest_slot(problem, result, task)
         if start < result.start[task]:
@@ -45,6 +47,10 @@ def _spans_a_limited_project(problem: Problem, schedule: Schedule, task: int) ->
     if person == NONE or not len(problem.project_limit) or problem.project_of[task] == NONE:
         return False
     return bool(problem.project_limit[person] != NONE)
+
+
+def _has_week_limit(problem: Problem, person: int) -> bool:
+    return person != NONE and len(problem.week_limit) > 0 and problem.week_limit[person] != NONE
 
 
 def _earliest_slot(problem: Problem, schedule: Schedule, task: int) -> tuple[int, int]:
