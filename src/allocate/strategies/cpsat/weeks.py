@@ -16,6 +16,9 @@ so an absent option's `k` is free), and per week it can reach a `min` equality `
 is what a neighbourhood's fixed tasks already use there. Loads may exceed the overlap (they are
 bounds), which is harmless: the exact overlap is always a solution.
 
+`OVERLAP = "table"` states each `m_w` instead as an element table over `k` (the values of the
+`min` at each position), sharing `k`'s encoding; `benchmarks/limits.py` compares the two.
+
 Kept small: a (person, week) whose options cannot reach the limit even all together gets no
 constraint, an option with no such week gets no variables, a week an option always covers fully
 is `effort * x` and a range cut by neither boundary drops that term of the `min`.
@@ -33,6 +36,9 @@ from allocate.limits import week_ticks
 from allocate.problem import NONE, Problem
 from allocate.strategies.base import Schedule
 from allocate.strategies.cpsat.variables import OptionVars, Variables
+
+OVERLAP = "min"
+"""How an option's overlap with a week is stated: "min" (a min equality) or "table" (element)."""
 
 
 @dataclass
@@ -180,7 +186,12 @@ def _option_loads(
         if hi + effort > b:  # may end after it
             terms.append(b - c)
             low = min(low, b - hi)
-        if terms:
+        if terms and OVERLAP == "table":
+            c_all = np.arange(lo, hi + 1)
+            values = np.minimum(np.minimum(c_all + effort - a, b - c_all), cap)
+            overlap = model.new_int_var(low, cap, "")
+            model.add_element(index, values.tolist(), overlap)
+        elif terms:
             overlap = model.new_int_var(low, cap, "")
             model.add_min_equality(overlap, [*terms, cap])
         else:
