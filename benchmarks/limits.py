@@ -2,6 +2,8 @@
 
     python benchmarks/limits.py                      # 10x100 and 40x500, seed 1, 10 s
     python benchmarks/limits.py --sizes 10x100 --seeds 1 2 --budget 10
+    python benchmarks/limits.py --sizes 10x100 --variants weekly --overlap table \
+        --out benchmarks/results/limits-table     # week overlaps as element tables
 
 Variants of each scenario: `none` (as generated), `projects` (every second person may be on at
 most 2 projects at once), `weekly` (a quarter of the people may work at most 20 h a week on
@@ -32,7 +34,7 @@ from generate import generate  # noqa: E402
 
 from allocate import Scenario, check, solve  # noqa: E402
 from allocate.problem import compile_problem  # noqa: E402
-from allocate.strategies.cpsat import CpSat  # noqa: E402
+from allocate.strategies.cpsat import CpSat, weeks  # noqa: E402
 from allocate.strategies.cpsat.hint import model_horizon  # noqa: E402
 from allocate.strategies.cpsat.model import build_model  # noqa: E402
 from allocate.strategies.greedy import Greedy  # noqa: E402
@@ -139,20 +141,30 @@ def main() -> None:
     parser.add_argument("--seeds", nargs="+", type=int, default=[1])
     parser.add_argument("--budget", type=float, default=10.0)
     parser.add_argument("--exact-up-to", type=int, default=10, help="people; larger: no CpSat run")
+    parser.add_argument("--variants", nargs="+", default=["none", "projects", "weekly"])
+    parser.add_argument("--overlap", choices=["min", "table"], default=weeks.OVERLAP)
     parser.add_argument("--out", default=str(HERE / "results" / "limits"))
     args = parser.parse_args()
+    weeks.OVERLAP = args.overlap
     rows = []
     for size in args.sizes:
         for seed in args.seeds:
-            for variant in ("none", "projects", "weekly"):
+            for variant in args.variants:
                 rows.append(measure(size, seed, variant, args.budget, args.exact_up_to))
                 print(json.dumps(rows[-1]), flush=True)
-    meta = {"budget_s": args.budget, "workers": 2, "load_before": os.getloadavg()[0]}
+    meta = {
+        "budget_s": args.budget,
+        "workers": 2,
+        "load_at_end": os.getloadavg()[0],
+        "overlap": args.overlap,
+    }
     Path(args.out + ".json").write_text(json.dumps({"meta": meta, "rows": rows}, indent=1))
     columns = list(dict.fromkeys(k for row in rows for k in row))
     lines = [
-        f"Budget {args.budget:g} s per `solve`, CP-SAT 2 workers, 2-core machine shared with other "
-        f"agents (1-min load average {meta['load_before']:.1f} at the start).",
+        f"Budget {args.budget:g} s per `solve` (auto, 2 workers); exact: 1 worker, "
+        f"{DETERMINISTIC:g} deterministic s; LNS: 1 worker, {ITERATIONS} sub-solves; week "
+        f"overlaps as `{args.overlap}`. 2-core machine shared with other agents (1-min load "
+        f"average {meta['load_at_end']:.1f} at the end; per row in `load`).",
         "",
         "| " + " | ".join(columns) + " |",
         "|" + "---|" * len(columns),

@@ -422,6 +422,8 @@ def _limits(scenario: Scenario, origin: datetime, step: timedelta, horizon: int,
     for array in (week_limit, project_limit, *week_start):
         array.setflags(write=False)
     return {"week_limit": week_limit, "week_start": week_start, "project_limit": project_limit}
+
+
 def _slot_tasks(scenario: Scenario) -> tuple[list[Task], list[dict | None], np.ndarray]:
     """The compiled tasks: each task not done, a team once per member (consecutive). Returns
     the scenario task of each, the skills its person needs (None: no person) and its leader."""

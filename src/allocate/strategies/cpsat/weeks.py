@@ -96,10 +96,8 @@ def week_loads(problem: Problem, schedule: Schedule, person: int, tasks=None) ->
 def weeks_problem(problem: Problem, schedule: Schedule) -> str | None:
     """Why a complete schedule breaks a weekly hour limit; None if it keeps them."""
     for person in np.flatnonzero(limited(problem)).tolist():
-        if (
-            max(week_loads(problem, schedule, person).values(), default=0)
-            > problem.week_limit[person]
-        ):
+        most = max(week_loads(problem, schedule, person).values(), default=0)
+        if most > problem.week_limit[person]:
             return f"'{problem.person_ids[person]}' works more hours in a week than allowed"
     return None
 
@@ -119,19 +117,7 @@ def add_week_limits(
     found = []
     for person, options in by_person.items():
         bounds = week_bounds(problem, person)
-        room = {}
-        reach = {}
-        for option in options:
-            effort = int(problem.effort[option.task])
-            cum = problem.cum_work[person]
-            first, last = int(cum[option.starts.ticks[0]]), int(cum[option.starts.ticks[-1]])
-            for w in _weeks(bounds, first, last + effort):
-                reach[w] = reach.get(w, 0) + min(effort, int(bounds[w + 1] - bounds[w]))
-        limit = int(problem.week_limit[person])
-        for w, most in reach.items():
-            left = limit - held.get(person, {}).get(w, 0)
-            if most > left:
-                room[w] = left
+        room = _at_risk(problem, person, options, bounds, held.get(person, {}))
         sums: dict[int, list] = {w: [] for w in room}
         for option in options:
             loads = _option_loads(model, problem, option, bounds, room, work[person])
@@ -143,6 +129,22 @@ def add_week_limits(
         for w, terms in sums.items():
             model.add(sum(terms) <= room[w])
     return found
+
+
+def _at_risk(
+    problem: Problem, person: int, options: list[OptionVars], bounds: np.ndarray, held: dict
+) -> dict[int, int]:
+    """The weeks `person`'s options could fill beyond the limit, with the room left in each."""
+    reach: dict[int, int] = {}
+    cum = problem.cum_work[person]
+    for option in options:
+        effort = int(problem.effort[option.task])
+        first, last = int(cum[option.starts.ticks[0]]), int(cum[option.starts.ticks[-1]])
+        for w in _weeks(bounds, first, last + effort):
+            reach[w] = reach.get(w, 0) + min(effort, int(bounds[w + 1] - bounds[w]))
+    limit = int(problem.week_limit[person])
+    room = {w: limit - held.get(w, 0) for w in reach}
+    return {w: left for w, left in room.items() if reach[w] > left}
 
 
 def _weeks(bounds: np.ndarray, lo: int, hi: int) -> range:
