@@ -25,6 +25,7 @@ from allocate.strategies.cpsat.weeks import week_loads
 from allocate.strategies.greedy import Greedy
 from allocate.strategies.lns import Lns
 from scenarios import scenarios
+from test_cpsat import placed
 from test_lns import generator
 
 MONDAY = datetime(2026, 3, 2, 8, tzinfo=UTC)  # 09:00 in Berlin
@@ -121,6 +122,20 @@ def assert_complete_and_consistent(model: cp_model.CpModel) -> None:
     assert solver.solve(fixed) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
 
 
+def neighbourhood(problem, schedule, data) -> Fixing:
+    """Free tasks (whole teams) drawn at random, each within a window of a few days around its
+    start (a window inside one week makes its hours there a constant)."""
+    free = data.draw(st.sets(st.integers(0, problem.n_tasks - 1), min_size=1))
+    free = np.array(sorted({s for t in free for s in problem.team(t)}), dtype=np.int64)
+    days = st.integers(0, 4).map(lambda d: d * problem.ticks_per_day)
+    before = np.array(data.draw(st.lists(days, min_size=len(free), max_size=len(free))))
+    after = np.array(data.draw(st.lists(days, min_size=len(free), max_size=len(free))))
+    lead = np.array([problem.team(t)[0] for t in free])  # slots share the leader's window
+    before, after = before[np.searchsorted(free, lead)], after[np.searchsorted(free, lead)]
+    start = schedule.start[free]
+    return Fixing(schedule, free, earliest=start - before, latest=start + after)
+
+
 @settings(
     max_examples=30, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
 )
@@ -130,10 +145,7 @@ def test_a_valid_plan_is_a_complete_hint_whole_and_in_neighbourhoods(scenario, d
     greedy = Greedy().solve(problem).schedule
     assume(greedy.complete and hint_problem(problem, greedy) is None)
     assert_complete_and_consistent(hinted(problem, greedy))
-    free = data.draw(st.sets(st.integers(0, problem.n_tasks - 1), min_size=1))
-    team = {s for t in free for s in problem.team(t)}
-    fixing = Fixing(greedy, np.array(sorted(team), dtype=np.int64))
-    assert_complete_and_consistent(hinted(problem, greedy, fixing))
+    assert_complete_and_consistent(hinted(problem, greedy, neighbourhood(problem, greedy, data)))
 
 
 @settings(
@@ -145,11 +157,9 @@ def test_neighbourhoods_keep_weekly_limits(scenario, data):
     problem = compile_problem(scenario)
     greedy = Greedy().solve(problem)
     assume(greedy.schedule.complete and hint_problem(problem, greedy.schedule) is None)
-    free = data.draw(st.sets(st.integers(0, problem.n_tasks - 1), min_size=1))
-    team = sorted({s for t in free for s in problem.team(t)})
     outcome = CpSat(workers=1).reoptimise(
         problem,
-        Fixing(greedy.schedule, np.array(team, dtype=np.int64)),
+        neighbourhood(problem, greedy.schedule, data),
         horizon=problem.horizon,
         time_limit=10,
         seed=3,
@@ -173,3 +183,30 @@ def test_lns_keeps_weekly_limits_on_a_generated_agency():
     assert plan.stats.strategy == "lns" and plan.violations == ()
     assert check(scenario, plan) == []
     assert tuple(plan.objective.values()) <= tuple(greedy.objective.values())
+
+
+def test_options_inside_one_week_are_constants_hinted_once():
+    """Three 8 h tasks free within Monday to Wednesday: each of Sam's options covers 8 h of
+    that week whatever its start, a constant; the hint names every variable once and the
+    re-plan keeps Sam at 20 h."""
+    scenario = Scenario(
+        start=MONDAY,
+        people=[
+            Person(id="sam", calendar=BERLIN, max_hours_per_week=20),
+            Person(id="kim", calendar=BERLIN),
+        ],
+        tasks=[Task(id=t, effort_hours=8) for t in ("a", "b", "c")],
+        calendar=BERLIN,
+    )
+    problem = compile_problem(scenario)
+    tuesday = datetime(2026, 3, 3, 8, tzinfo=UTC)
+    schedule = placed(problem, a=("sam", MONDAY), b=("sam", tuesday), c=("kim", MONDAY))
+    free = np.arange(3)
+    window = np.full(3, round(problem.tick_of(datetime(2026, 3, 4, 8, tzinfo=UTC))))
+    fixing = Fixing(schedule, free, earliest=np.zeros(3, dtype=np.int64), latest=window)
+    assert_complete_and_consistent(hinted(problem, schedule, fixing))
+    outcome = CpSat(workers=1).reoptimise(
+        problem, fixing, horizon=problem.horizon, time_limit=10, seed=1
+    )
+    plan = verified_plan(scenario, problem, outcome, SolveStats())
+    assert plan.violations == () and check(scenario, plan) == []

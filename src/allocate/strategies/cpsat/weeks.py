@@ -54,7 +54,9 @@ class WeekLoads:
     table: list[int]
     weeks: list[tuple[int, int, int]] = field(default_factory=list)
     """(week, A_w, B_w) of each week below, aligned with `overlaps` and `loads`."""
-    overlaps: list[cp_model.IntVar] = field(default_factory=list)
+    overlaps: list[cp_model.IntVar | int] = field(default_factory=list)
+    """An int where the option always covers the week fully (CP-SAT shares constant variables,
+    and a hint must name each variable once)."""
     loads: list[cp_model.IntVar] = field(default_factory=list)
 
 
@@ -197,7 +199,7 @@ def _option_loads(
             overlap = model.new_int_var(low, cap, "")
             model.add_min_equality(overlap, [*terms, cap])
         else:
-            overlap = model.new_constant(cap)
+            overlap = cap
         load = model.new_int_var(0, cap, "")
         model.add(load >= overlap).only_enforce_if(option.present)
         loads.weeks.append((w, a, b))
@@ -231,5 +233,6 @@ def hint_loads(loads: list[WeekLoads], problem: Problem, hint: Schedule, pairs: 
         ]
         for (_, a, b), overlap, load in zip(found.weeks, found.overlaps, found.loads, strict=True):
             value = min(position + found.effort - a, b - position, found.effort, b - a)
-            pairs.append((overlap, value))
+            if not isinstance(overlap, int):
+                pairs.append((overlap, value))
             pairs.append((load, max(value, 0) if chosen else 0))
