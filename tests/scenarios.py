@@ -1,6 +1,6 @@
 """Hypothesis strategies for small, valid scenarios with the features that make calendars hard:
 time zones 9 hours apart, half-hour zones, part-time and split days, holidays, time off, every
-dependency type with lags, releases, deadlines, milestones and pins."""
+dependency type with lags, releases, deadlines, milestones, pins and optional tasks."""
 
 from __future__ import annotations
 
@@ -112,4 +112,5 @@ def _task(draw, index: int, people: list[Person], start: datetime) -> Task:
         release=release,
         deadline=deadline,
         priority=draw(st.integers(1, 5)),
+        optional=not milestone and draw(st.integers(0, 4)) == 0,
     )

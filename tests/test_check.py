@@ -406,7 +406,7 @@ def late_scenario() -> Scenario:
 def test_recompute_objective_from_plan_times():
     """Lateness is 1 h (task) + 2 x 2 h (project); makespan runs from the planning start."""
     terms = recompute_objective(late_scenario(), plan(put("api", *MON_9_17)))
-    assert terms == {"lateness": 5.0, "makespan": 17.0}
+    assert terms == {"lateness": 5.0, "unplaced": 0.0, "makespan": 17.0}
 
 
 def test_matching_objective_is_clean():

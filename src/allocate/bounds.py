@@ -17,10 +17,13 @@ from allocate.strategies.base import Schedule, earliest_times
 from allocate.strategies.greedy import topological_order
 
 
-def earliest_schedule(problem: Problem) -> Schedule:
-    """Each task's earliest possible start and end, with nobody ever busy."""
-    schedule = Schedule.empty(problem.n_tasks)
+def earliest_schedule(problem: Problem, without_optional: bool = False) -> Schedule:
+    """Each task's earliest possible start and end, with nobody ever busy; `without_optional`
+    leaves every optional task out (NONE), which frees its successors too."""
+    schedule = Schedule.empty(problem.n_tasks, problem.optional)
     for task in topological_order(problem):
+        if without_optional and problem.optional[task]:
+            continue
         start, end_at_least = earliest_times(problem, schedule, task)
         if problem.pinned_start[task] != NONE:
             start = max(start, int(problem.pinned_start[task]))
@@ -48,9 +51,9 @@ def _people(problem: Problem, task: int) -> np.ndarray:
 
 def level_bounds(problem: Problem) -> tuple[float, ...]:
     """A lower bound on every objective level, in the terms' units."""
-    end = earliest_schedule(problem).end
+    end = earliest_schedule(problem, without_optional=True).end
     bounds = {name: 0.0 for level in problem.objective for name in level}
-    for name in bounds.keys() & terms.TIME_TERMS:
+    for name in bounds.keys() & terms.TIME_TERMS - {"unplaced"}:  # leaving out may cost 0
         bounds[name] = terms.TERMS[name](problem, end, None)
     if "cost" in bounds:
         bounds["cost"] = _cheapest_cost(problem)

@@ -15,7 +15,8 @@ Terms:
 - `people_per_project`: distinct people on each project, summed (fewer hand-offs, more focus);
 - `handovers`: dependencies inside a work stream whose two tasks go to different people;
 - `preferences`: tasks not given to one of their preferred people, plus tasks given to an
-  avoided person.
+  avoided person;
+- `unplaced`: priority-weighted hours of optional work left out of the plan.
 """
 
 from __future__ import annotations
@@ -154,6 +155,17 @@ def preferences(scenario: Scenario, timing: Timing) -> float:
     return float(misses)
 
 
+def unplaced(scenario: Scenario, timing: Timing) -> float:
+    """Priority-weighted remaining hours of the optional tasks the plan leaves out."""
+    return float(
+        sum(
+            task.priority * task.remaining_hours
+            for task in scenario.tasks
+            if task.optional and not task.done and task.id not in timing.end
+        )
+    )
+
+
 def project_finishes(scenario: Scenario, timing: Timing) -> dict[str, datetime | None]:
     finishes: dict[str, datetime | None] = {project.id: None for project in scenario.projects}
     for task in scenario.tasks:
@@ -187,6 +199,7 @@ TERMS: dict[str, Callable[[Scenario, Timing], float]] = {
         people_per_project,
         handovers,
         preferences,
+        unplaced,
     )
 }
 

@@ -95,6 +95,10 @@ class Problem:
     """(resources, horizon): units of each resource available in each tick."""
     demand: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.int64))
     """(tasks, resources): units each task holds from its start to its end."""
+    optional: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    """Per task: may it be left out of the plan (`Task.optional`)?"""
+    priority: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    """Per task, its priority (weighs the `unplaced` term)."""
 
     @property
     def n_tasks(self) -> int:
@@ -328,6 +332,8 @@ def compile_problem(scenario: Scenario, horizon_end: datetime | None = None) -> 
         resource_ids=resource_ids,
         capacity=capacity,
         demand=demand,
+        optional=np.array([t.optional for t in tasks], dtype=bool),
+        priority=np.array([t.priority for t in tasks], dtype=np.int64),
     )
     for array in (
         effort,
@@ -340,6 +346,8 @@ def compile_problem(scenario: Scenario, horizon_end: datetime | None = None) -> 
         staffed,
         capacity,
         demand,
+        problem.optional,
+        problem.priority,
         *eligible,
     ):
         array.setflags(write=False)

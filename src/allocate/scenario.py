@@ -350,6 +350,10 @@ class Task(Frozen):
     """People the planner would rather not put on it (the `preferences` term)."""
     stream: Id | None = None
     """A work stream: consecutive tasks of one stream should stay with one person (`handovers`)."""
+    optional: bool = False
+    """Work that may be left out of the plan (it then costs its priority-weighted hours in the
+    `unplaced` objective term). A dependency on a left-out task is dropped: its successors go
+    ahead without it."""
 
     @property
     def staffed(self) -> bool:
@@ -371,6 +375,8 @@ class Task(Frozen):
     def _effort_fits_kind(self):
         if self.milestone and self.effort_hours:
             raise ValueError(f"milestone '{self.id}' must have zero effort")
+        if self.milestone and self.optional:
+            raise ValueError(f"milestone '{self.id}' cannot be optional: it takes no work")
         if not self.milestone and self.effort_hours <= 0:
             raise ValueError(f"task '{self.id}' needs a positive effort_hours (or milestone=True)")
         if self.release and self.deadline and self.deadline < self.release:
@@ -399,7 +405,12 @@ class Pin(Frozen):
 
 ObjectiveLevel = dict[str, Annotated[float, Field(gt=0, le=1e6)]]
 
-DEFAULT_OBJECTIVE: tuple[ObjectiveLevel, ...] = ({"lateness": 1.0}, {"makespan": 1.0})
+DEFAULT_OBJECTIVE: tuple[ObjectiveLevel, ...] = (
+    {"lateness": 1.0, "unplaced": 1.0},
+    {"makespan": 1.0},
+)
+"""Deadlines first, with optional work left out only when doing it would cost more
+priority-weighted hours of lateness than its own priority-weighted hours; then the makespan."""
 
 
 class Scenario(Frozen):

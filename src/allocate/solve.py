@@ -161,7 +161,9 @@ def verified_plan(
         unplaced=tuple(
             Unplaced(task=problem.task_ids[i], reason=reason)
             for i, reason in sorted(schedule.reasons.items())
+            if schedule.start[i] == NONE and not problem.optional[i]
         ),
+        left_out=tuple(_left_out(problem, schedule)),
         late=tuple(explain_lateness(problem, schedule)),
         objective=terms,
         level_bounds=bounds,
@@ -175,6 +177,12 @@ def verified_plan(
         log.error("the checker rejects the %s plan: %s", stats.strategy, violations[0])
         return plan.model_copy(update={"status": "unknown", "violations": violations})
     return plan.model_copy(update={"violations": violations})
+
+
+def _left_out(problem: Problem, schedule: Schedule):
+    for i in schedule.left_out.tolist():
+        reason = schedule.reasons.get(i, "left out: doing it would cost more than it is worth")
+        yield Unplaced(task=problem.task_ids[i], reason=reason)
 
 
 def _assignments(problem: Problem, schedule: Schedule):

@@ -45,6 +45,7 @@ def find_problems(scenario: Scenario) -> Iterator[Problem]:
         unknown_people_in_preferences,
         bad_horizon,
         unknown_objective_terms,
+        optional_work_without_its_term,
     ):
         yield from rule(scenario)
 
@@ -190,8 +191,9 @@ def unknown_people_in_preferences(scenario: Scenario) -> Iterator[Problem]:
         for field in ("preferred", "avoided"):
             for person in getattr(task, field):
                 if person not in people:
-                    yield ("tasks", task.id, field), (
-                        f"task '{task.id}' lists unknown person '{person}' as {field}"
+                    yield (
+                        ("tasks", task.id, field),
+                        (f"task '{task.id}' lists unknown person '{person}' as {field}"),
                     )
 
 
@@ -210,3 +212,16 @@ def unknown_objective_terms(scenario: Scenario) -> Iterator[Problem]:
                     ("objective", name),
                     (f"unknown objective term '{name}' (choose from {', '.join(sorted(TERMS))})"),
                 )
+
+
+def optional_work_without_its_term(scenario: Scenario) -> Iterator[Problem]:
+    """Without the `unplaced` term, leaving optional work out would cost nothing, so every
+    strategy would drop it: almost certainly not what the planner meant."""
+    if any(task.optional for task in scenario.tasks) and not any(
+        "unplaced" in level for level in scenario.objective
+    ):
+        yield (
+            ("objective",),
+            "the scenario has optional tasks but its objective has no 'unplaced' term: "
+            "leaving them out would cost nothing (add 'unplaced' to a level)",
+        )

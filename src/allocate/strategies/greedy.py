@@ -5,6 +5,10 @@ latest-finish propagated back from deadlines, then the longest chain of work beh
 qualified person who would finish it first, in the first gap of that person's bookings where it
 fits under their own calendar. It is fast, respects every hard rule, and is both the plan of last
 resort and the hint that CP-SAT starts from.
+
+Optional tasks: an optional task that finds no slot is left out (and a dependency on it dropped).
+When there are optional tasks, three plans are built (optional work in its turn, after the
+mandatory work that is ready, or left out altogether) and the best by the objective is kept.
 """
 
 from __future__ import annotations
@@ -42,7 +46,10 @@ class Greedy:
         progress: ProgressCallback | None = None,
     ) -> Outcome:
         began = time.perf_counter()
-        schedule = build_schedule(problem, self.priorities(problem))
+        priority = self.priorities(problem)
+        schedule = build_schedule(problem, priority)
+        if problem.optional.any():
+            schedule = _best(problem, [schedule, *_without_optional_first(problem, priority)])
         status = "feasible" if schedule.complete else "infeasible"
         values = problem.level_values(schedule.end, schedule.person) if schedule.complete else ()
         return Outcome(
@@ -63,10 +70,34 @@ class Greedy:
         return [(latest[i], -tail[i], i) for i in range(problem.n_tasks)]
 
 
-def build_schedule(problem: Problem, priority: list[tuple]) -> Schedule:
-    """Place every task in dependency order, most urgent ready task first."""
+LEFT_OUT = "left out: doing it would make deadlines slip by more than it is worth"
+
+
+def _without_optional_first(problem: Problem, priority: list[tuple]) -> list[Schedule]:
+    """Optional work after the mandatory work that is ready, and none at all."""
+    optional = problem.optional.tolist()
+    later = [(optional[key[-1]], *key) for key in priority]
+    skipped = build_schedule(problem, priority, skip=problem.optional)
+    for task in np.flatnonzero(problem.optional).tolist():
+        skipped.reasons[task] = LEFT_OUT
+    return [build_schedule(problem, later), skipped]
+
+
+def _best(problem: Problem, schedules: list[Schedule]) -> Schedule:
+    """The complete schedule with the lowest objective (the first one if none is complete)."""
+    complete = [s for s in schedules if s.complete]
+    if not complete:
+        return schedules[0]
+    return min(complete, key=lambda s: problem.level_values(s.end, s.person))
+
+
+def build_schedule(
+    problem: Problem, priority: list[tuple], skip: np.ndarray | None = None
+) -> Schedule:
+    """Place every task in dependency order, most urgent ready task first; `skip` marks tasks
+    to leave out (optional ones)."""
     n = problem.n_tasks
-    schedule = Schedule.empty(n)
+    schedule = Schedule.empty(n, problem.optional)
     waiting = np.zeros(n, dtype=np.int64)
     successors: list[list[int]] = [[] for _ in range(n)]
     for prec in problem.precedences:
@@ -77,7 +108,8 @@ def build_schedule(problem: Problem, priority: list[tuple]) -> Schedule:
     loads = Loads(problem)
     while ready:
         task = heapq.heappop(ready)[-1]
-        place(problem, schedule, loads, task)
+        if skip is None or not skip[task]:
+            place(problem, schedule, loads, task)
         for succ in successors[task]:
             waiting[succ] -= 1
             if waiting[succ] == 0:
@@ -86,7 +118,19 @@ def build_schedule(problem: Problem, priority: list[tuple]) -> Schedule:
 
 
 def place(problem: Problem, schedule: Schedule, loads: Loads, task: int) -> None:
-    blocked = [p.pred for p in problem.predecessors(task) if schedule.start[p.pred] == NONE]
+    """Put `task` where it ends first, or record why it cannot go anywhere (an optional task is
+    then left out). A dependency on a left-out optional task is dropped."""
+    _place(problem, schedule, loads, task)
+    if schedule.start[task] == NONE and problem.optional[task] and task in schedule.reasons:
+        schedule.reasons[task] = "left out: " + schedule.reasons[task]
+
+
+def _place(problem: Problem, schedule: Schedule, loads: Loads, task: int) -> None:
+    blocked = [
+        p.pred
+        for p in problem.predecessors(task)
+        if schedule.start[p.pred] == NONE and not problem.optional[p.pred]
+    ]
     if blocked:
         blocker = problem.task_ids[blocked[0]]
         schedule.reasons[task] = f"depends on '{blocker}', which could not be placed"

@@ -6,6 +6,9 @@ Terms, in ticks of the compiled problem (converted to hours for reporting):
   deadline), by `AddMaxEquality`. Dues that cannot be late within the model horizon are omitted.
 * makespan: `M - first_tick`, `M = max_i E_i`: ticks from the first tick of the plan (a constant
   away from the hours after the true scenario start, `Problem.start_offset`, that are reported).
+* unplaced: `U = sum_i priority_i * effort_i * (1 - P_i)` over optional tasks (left-out ones
+  without variables count as constants). Where a due or the makespan covers an optional task,
+  its max is stated as `>=` inequalities enforced by `P_i` (a left-out task ends nothing).
 
 Within a level, term weights (level weight x due priority) are scaled to integers: exactly when
 each has at most 6 decimals (then divided by their gcd), else to 1e-4 relative precision. Levels
@@ -33,9 +36,11 @@ from allocate.strategies.cpsat.variables import Variables
 
 MAKESPAN = -1
 """The `due` index of the makespan term."""
+UNPLACED = -2
+"""The `due` index of the unplaced term."""
 STAGE_RANGE = 2**53
 LEVEL_RANGE = 2**62
-TERMS = ("lateness", "makespan")
+TERMS = ("lateness", "makespan", "unplaced")
 
 
 @dataclass(frozen=True)
@@ -63,8 +68,15 @@ def term_ticks(problem: Problem, end: np.ndarray, due: int) -> int:
     """Ticks late of due `due` (or the makespan in ticks) for a schedule's end ticks."""
     if due == MAKESPAN:
         return max(0, int(end.max()) - problem.first_tick) if len(end) else 0
-    target = problem.dues[due]
-    return max(0, int(end[list(target.tasks)].max()) - target.tick)
+    if due == UNPLACED:
+        return int(left_out_weights(problem)[end == NONE].sum())
+    finish = int(end[list(problem.dues[due].tasks)].max())
+    return 0 if finish == NONE else max(0, finish - problem.dues[due].tick)
+
+
+def left_out_weights(problem: Problem) -> np.ndarray:
+    """Per task, what leaving it out adds to `U` (0 for mandatory tasks)."""
+    return problem.priority * problem.effort * problem.optional
 
 
 def require_stated_terms(problem: Problem) -> None:
@@ -88,6 +100,10 @@ def build_levels(
                 dues.append(MAKESPAN)
                 weights.append(weight)
                 uppers.append(max(0, horizon - problem.first_tick))
+            elif name == "unplaced":
+                dues.append(UNPLACED)
+                weights.append(weight)
+                uppers.append(int(left_out_weights(problem).sum()))
             else:
                 for d, due in enumerate(problem.dues):
                     if due.tick < horizon and (only is None or d in only):
@@ -134,20 +150,54 @@ def add_term_vars(
     In a neighbourhood the fixed tasks' latest end is one constant inside each max.
     """
     used = {due for level in levels for due in level.dues}
-    ends = {task: v.end for task, v in variables.tasks.items()}
     fixing = variables.fixing
     if MAKESPAN in used:
         fixed = _fixed_ends(fixing, range(problem.n_tasks))
         top = max([variables.horizon, *fixed])
         variables.makespan = model.new_int_var(problem.first_tick, top, "M")
-        model.add_max_equality(variables.makespan, [*ends.values(), *fixed])
-    for d in sorted(used - {MAKESPAN}):
+        _max_of(model, variables.makespan, variables, variables.tasks, fixed, 0)
+    if UNPLACED in used:
+        variables.unplaced = _unplaced(model, problem, variables)
+    for d in sorted(used - {MAKESPAN, UNPLACED}):
         due = problem.dues[d]
         fixed = _fixed_ends(fixing, due.tasks)
         late = model.new_int_var(0, max([variables.horizon, *fixed]) - due.tick, f"T{d}")
-        free = [ends[i] for i in due.tasks if i in ends]
-        model.add_max_equality(late, [0, *(e - due.tick for e in [*free, *fixed])])
+        _max_of(model, late, variables, due.tasks, [0, *(f - due.tick for f in fixed)], due.tick)
         variables.lateness[d] = late
+
+
+def _max_of(model, target, variables: Variables, tasks, constants: list[int], offset: int):
+    """`target = max(constants, E_i - offset for the model's tasks i)`; as `>=` only, each
+    enforced by its task's presence, when an optional task is among them."""
+    free = [variables.tasks[i] for i in tasks if i in variables.tasks]
+    if all(v.present is None for v in free):
+        model.add_max_equality(target, [*constants, *(v.end - offset for v in free)])
+        return
+    for constant in constants:
+        model.add(target >= constant)
+    for v in free:
+        enforced = [] if v.present is None else [v.present]
+        model.add(target >= v.end - offset).only_enforce_if(enforced)
+
+
+def _unplaced(model, problem: Problem, variables: Variables) -> cp_model.IntVar:
+    """`U`: the model's optional tasks that are absent, plus the constant left-out ones (without
+    variables: dropped, or fixed in a neighbourhood and left out there)."""
+    weights = left_out_weights(problem)
+    fixing = variables.fixing
+    constant = 0
+    for task in np.flatnonzero(problem.optional).tolist():
+        if task in variables.tasks:
+            continue
+        free = fixing is None or fixing.mask[task]
+        if free or fixing.schedule.start[task] == NONE:
+            constant += int(weights[task])
+    absent = [
+        (v.present, int(weights[t])) for t, v in variables.tasks.items() if v.present is not None
+    ]
+    total = model.new_int_var(0, int(weights.sum()), "U")
+    model.add(total == constant + sum(w * (1 - present) for present, w in absent))
+    return total
 
 
 def _fixed_ends(fixing, tasks) -> list[int]:
@@ -168,6 +218,8 @@ def stage_expression(
             if due == MAKESPAN:
                 terms.append(variables.makespan)
                 offset -= multiplier * coefficient * problem.first_tick
+            elif due == UNPLACED:
+                terms.append(variables.unplaced)
             else:
                 terms.append(variables.lateness[due])
             coefficients.append(multiplier * coefficient)

@@ -81,10 +81,11 @@ class Run:
         """Every task's end tick from the model's ends (a neighbourhood's: free tasks only)."""
         variables = self.built.variables
         fixing = variables.fixing
-        end = np.zeros(self.problem.n_tasks, dtype=np.int64)
+        end = np.full(self.problem.n_tasks, NONE, dtype=np.int64)
         if fixing is not None:
             end[:] = fixing.schedule.end
         end[list(variables.tasks)] = free_ends
+        end[list(variables.dropped)] = NONE
         return end
 
     def integer_values(self, stage: objective.Stage, end: np.ndarray | None = None) -> list[int]:
@@ -128,7 +129,7 @@ class Monitor(cp_model.CpSolverSolutionCallback):
 
     def __init__(self, run: Run, variables: Variables):
         super().__init__()
-        self.run, self.ends = run, [task.end for task in variables.tasks.values()]
+        self.run, self.tasks = run, list(variables.tasks.values())
 
     def on_solution_callback(self) -> None:
         run = self.run
@@ -137,7 +138,7 @@ class Monitor(cp_model.CpSolverSolutionCallback):
             run.first = run.solve_seconds + self.wall_time
         if run.progress is None:
             return
-        end = run.full_end([self.value(e) for e in self.ends])
+        end = run.full_end([_end(self, task) for task in self.tasks])
         found = run.integer_values(run.stage, end)
         stage_lower = objective.decompose(
             self.best_objective_bound, run.stage, run.built.levels, found
@@ -147,19 +148,31 @@ class Monitor(cp_model.CpSolverSolutionCallback):
         run.progress(Progress(time.perf_counter() - run.began, values, bounds, run.solutions))
 
 
+def _end(callback: cp_model.CpSolverSolutionCallback, task) -> int:
+    """A task's end in a solution; NONE when it is an optional task left out."""
+    if task.present is not None and not callback.boolean_value(task.present):
+        return NONE
+    return callback.value(task.end)
+
+
 def schedule_of(solver: cp_model.CpSolver, run: Run) -> Schedule:
     """The solver's plan: every task, the fixed ones of a neighbourhood where they were."""
     variables = run.built.variables
     fixing = variables.fixing
     if fixing is None:
-        schedule = Schedule.empty(run.problem.n_tasks)
+        schedule = Schedule.empty(run.problem.n_tasks, run.problem.optional)
     else:
-        held = fixing.schedule
-        schedule = Schedule(held.start.copy(), held.end.copy(), held.person.copy())
+        schedule = fixing.schedule.copy()
+    for index, reason in variables.dropped.items():
+        schedule.start[index] = schedule.end[index] = schedule.person[index] = NONE
+        schedule.reasons[index] = reason
     for index, task in variables.tasks.items():
+        schedule.person[index] = NONE
+        if task.present is not None and not solver.boolean_value(task.present):
+            schedule.start[index] = schedule.end[index] = NONE
+            continue
         schedule.start[index] = solver.value(task.start)
         schedule.end[index] = solver.value(task.end)
-        schedule.person[index] = NONE
         for option in task.options:
             if solver.boolean_value(option.present):
                 schedule.person[index] = option.person

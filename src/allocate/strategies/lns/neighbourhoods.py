@@ -86,7 +86,18 @@ class Neighbourhoods:
             excess = int(schedule.end[last]) - int(self.earliest_end.max())
             if level.get("makespan", 0) > 0 and excess > 0:
                 result.append(Target(last, scale * float(level["makespan"] * excess)))
+            result += self._left_out(schedule, scale * level.get("unplaced", 0))
         return result or [Target(last, 1.0)]
+
+    def _left_out(self, schedule: Schedule, weight: float) -> list[Target]:
+        """The optional tasks left out, each weighing its priority-weighted effort."""
+        if weight <= 0:
+            return []
+        problem = self.problem
+        return [
+            Target(task, weight * float(problem.priority[task] * problem.effort[task]))
+            for task in schedule.left_out.tolist()
+        ]
 
     def pick_target(
         self, schedule: Schedule, rng: np.random.Generator, busy: frozenset[int] = frozenset()
@@ -133,11 +144,11 @@ class Neighbourhoods:
 
     def _project(self, schedule: Schedule, task: int, size: int, rng) -> list[int]:
         members = np.flatnonzero(self.component == self.component[task])
-        members = members[np.argsort(np.abs(schedule.end[members] - schedule.end[task]))]
+        members = members[np.argsort(np.abs(schedule.end[members] - self._end(schedule, task)))]
         members = members[: max(1, 2 * size // 3)].tolist()
         people = np.flatnonzero(self.eligible[members].any(axis=0))
         lo, hi = int(schedule.start[members].min()), int(schedule.end[members].max())
-        return _merge(members, self._nearby(schedule, people, lo, hi, int(schedule.end[task])))
+        return _merge(members, self._nearby(schedule, people, lo, hi, self._end(schedule, task)))
 
     def _people(self, schedule: Schedule, task: int, size: int, rng) -> list[int]:
         person = int(schedule.person[task])
@@ -148,17 +159,26 @@ class Neighbourhoods:
         similar = np.argsort(-self.shared[person], kind="stable")
         group = similar[: max(2, min(len(similar), 2 + int(rng.integers(0, 6))))]
         mine = np.flatnonzero(np.isin(schedule.person, group))
-        center = int(schedule.start[task])
+        center = self._start(schedule, task)
         return mine[np.argsort(np.abs(schedule.start[mine] - center), kind="stable")].tolist()
 
     def _window(self, schedule: Schedule, task: int, size: int, rng) -> list[int]:
-        center = int(schedule.start[task])
+        center = self._start(schedule, task)
         if rng.random() < 0.3:  # now and then anywhere, to reach what no target points at
             center = int(rng.integers(self.problem.first_tick, int(schedule.end.max()) + 1))
         order = np.argsort(np.abs(schedule.start - center), kind="stable")
         return order.tolist()
 
     # --- helpers ---------------------------------------------------------------------------
+
+    def _start(self, schedule: Schedule, task: int) -> int:
+        """Where `task` starts; for a left-out one, where it could start at the earliest."""
+        start = int(schedule.start[task])
+        return start if start != NONE else int(self.earliest_end[task] - self.problem.effort[task])
+
+    def _end(self, schedule: Schedule, task: int) -> int:
+        end = int(schedule.end[task])
+        return end if end != NONE else int(self.earliest_end[task])
 
     def binding_chain(self, schedule: Schedule, task: int, limit: int) -> list[int]:
         """`task` and the tasks that hold it back, breadth first: predecessors and previous
@@ -214,11 +234,12 @@ class Neighbourhoods:
         """Free `free` within `reach` of their current starts, with at most `candidates` people
         each, everything else held."""
         start = schedule.start[free]
+        left_out = start == NONE  # may go anywhere
         return Fixing(
             schedule,
             free,
-            earliest=start - self.reach,
-            latest=start + self.reach,
+            earliest=np.where(left_out, 0, start - self.reach),
+            latest=np.where(left_out, self.problem.horizon, start + self.reach),
             max_options=self.candidates,
         )
 
