@@ -1,4 +1,4 @@
-"""Why a plan misses a deadline, in words a planner can act on.
+"""Why a plan misses a deadline or leaves optional work out, in words a planner can act on.
 
 For each late task or project we ask the calendar-exact, resource-free earliest schedule (`bounds`):
 if even with everybody free the chain of work before the deadline cannot end in time, the lateness
@@ -14,6 +14,7 @@ from allocate.bounds import earliest_schedule
 from allocate.plan import Lateness
 from allocate.problem import FS, NONE, SF, SS, Problem
 from allocate.strategies.base import Schedule, earliest_times
+from allocate.strategies.greedy import Loads, candidates, earliest_slot
 
 CHAIN_SHOWN = 6
 PEOPLE_SHOWN = 4
@@ -120,3 +121,37 @@ def _doing(problem: Problem, schedule: Schedule, person: int, lo: int, hi: int, 
 
 def _when(problem: Problem, tick: int) -> str:
     return problem.time_of(tick).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def explain_left_out(problem: Problem, schedule: Schedule) -> dict[int, str]:
+    """Per optional task the plan leaves out, why: either nobody who may do it has free working
+    time for it before the horizon ends (around the plan's bookings), or it would fit but doing
+    it would make work with deadlines later by more than its priority-weighted hours are worth
+    (a dependant with a deadline, or someone's time that deadline work needs)."""
+    loads = Loads(problem)
+    for task in np.flatnonzero(schedule.start != NONE).tolist():
+        if not problem.is_milestone(task):
+            loads.book(
+                task,
+                int(schedule.person[task]),
+                *map(int, (schedule.start[task], schedule.end[task])),
+            )
+    reasons = {}
+    for task in schedule.left_out.tolist():
+        lo, end_lo = earliest_times(problem, schedule, task)
+        hours = f"{problem.effort[task] * problem.hours_per_tick:g} h"
+        slots = [
+            earliest_slot(problem, loads, task, int(person), lo, end_lo)
+            for person in candidates(problem, task)
+        ]
+        if all(slot is None for slot in slots):
+            reasons[task] = (
+                f"left out: nobody who may do its {hours} has free working time for it "
+                f"before the planning horizon ends ({_when(problem, problem.horizon)})"
+            )
+        else:
+            reasons[task] = (
+                f"left out: doing its {hours} would make work with deadlines later by more "
+                "than its priority-weighted hours are worth"
+            )
+    return reasons

@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 from allocate.bounds import level_bounds
 from allocate.check import check
-from allocate.explain import explain_lateness
+from allocate.explain import explain_lateness, explain_left_out
 from allocate.objective import (
     Timing,
     evaluate,
@@ -180,8 +180,7 @@ def verified_plan(
 
 
 def _left_out(problem: Problem, schedule: Schedule):
-    for i in schedule.left_out.tolist():
-        reason = schedule.reasons.get(i, "left out: doing it would cost more than it is worth")
+    for i, reason in sorted(explain_left_out(problem, schedule).items()):
         yield Unplaced(task=problem.task_ids[i], reason=reason)
 
 
