@@ -15,6 +15,7 @@ from collections.abc import Callable
 
 from allocate.bounds import level_bounds
 from allocate.check import check
+from allocate.conflicts import core, precheck
 from allocate.explain import explain_lateness, explain_left_out
 from allocate.objective import (
     Timing,
@@ -67,13 +68,16 @@ def solve(
     if report and greedy.level_values:
         report(Progress(first_plan, greedy.level_values, (), 1))
     chosen = _choose(strategy, problem)
-    outcome = greedy
-    if chosen is not None and greedy.schedule.complete:
+    outcome, conflicts = greedy, ()
+    if not greedy.schedule.complete:
+        outcome, conflicts = _diagnosed(scenario, problem, greedy, began, time_limit)
+    if chosen is not None and outcome.schedule.complete:
+        start = outcome
         remaining = max(0.1, time_limit - (time.perf_counter() - began))
         exact = chosen.solve(
-            problem, time_limit=remaining, seed=seed, hint=greedy.schedule, progress=report
+            problem, time_limit=remaining, seed=seed, hint=start.schedule, progress=report
         )
-        outcome = _better(greedy, exact)
+        outcome = _better(start, exact)
     stats = SolveStats(
         strategy=getattr(chosen, "name", "greedy"),
         wall_seconds=time.perf_counter() - began,
@@ -86,7 +90,26 @@ def solve(
             **outcome.stats,
         },
     )
-    return verified_plan(scenario, problem, outcome, stats, ours)
+    plan = verified_plan(scenario, problem, outcome, stats, ours)
+    return plan.model_copy(update={"conflicts": conflicts}) if conflicts else plan
+
+
+def _diagnosed(
+    scenario: Scenario, problem: Problem, greedy: Outcome, began: float, time_limit: float
+) -> tuple[Outcome, tuple]:
+    """When the greedy plan misses mandatory work: the contradicting inputs the fast checks
+    find; if none, CP-SAT's verdict in half the remaining time (at least a second): a plan that
+    the greedy rule missed, or a small set of conflicting inputs."""
+    found = precheck(scenario, problem)
+    if found:
+        return greedy, tuple(found)
+    remaining = max(1.0, (time_limit - (time.perf_counter() - began)) / 2)
+    diagnosis, found = core(scenario, problem, remaining)
+    if diagnosis.schedule is None:
+        return greedy, tuple(found)
+    schedule = diagnosis.schedule
+    values = problem.level_values(schedule.end, schedule.person)
+    return Outcome(schedule, "feasible", values, (), {"diagnosis": "plan found"}), ()
 
 
 def _choose(strategy: str | Strategy, problem: Problem) -> Strategy | None:
