@@ -4,6 +4,8 @@ core naming exactly the inputs that cannot hold together."""
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from allocate import Calendar, Dependency, Person, Pin, Scenario, Task, TimeOff, solve
 from allocate.bounds import earliest_schedule
@@ -20,6 +22,7 @@ from allocate.conflicts import (
 from allocate.problem import compile_problem
 from allocate.report import summary
 from allocate.scenario import CapacityChange, Resource
+from scenarios import scenarios
 
 MONDAY = datetime(2026, 4, 27, 9, tzinfo=UTC)  # Friday May 1 is Labour Day in Germany
 BERLIN = Calendar(timezone="Europe/Berlin", holidays="DE")
@@ -266,3 +269,54 @@ def test_solve_reports_the_fast_checks_first():
     plan = solve(scen, time_limit=5)
     assert plan.status == "infeasible"
     assert [c.ids for c in plan.conflicts] == [("api",)]
+
+
+# --- soundness on generated scenarios -------------------------------------------------------
+
+
+@st.composite
+def pinned_scenarios(draw) -> Scenario:
+    """Generated scenarios with pinned starts (often off work or too early) and a horizon end a
+    few days out, so that contradictions are common."""
+    base = draw(scenarios(max_people=3, max_tasks=5))
+    pins = {pin.task: pin.model_dump() for pin in base.pins}
+    for task in base.tasks:
+        if not task.milestone and draw(st.integers(0, 3)) == 0:
+            start = base.start + timedelta(hours=draw(st.integers(0, 96)))
+            pins[task.id] = {**pins.get(task.id, {"task": task.id}), "start": start}
+    horizon = base.start + timedelta(days=draw(st.integers(2, 30)))
+    data = base.model_dump() | {"pins": list(pins.values()), "horizon_end": horizon}
+    return Scenario.model_validate(data)
+
+
+@settings(
+    max_examples=40, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
+@given(scenario=pinned_scenarios())
+def test_fast_checks_and_core_agree_with_the_exact_model(scenario):
+    """Whenever a fast check reports a conflict, no plan exists (the exact model finds none);
+    when the core finds a plan, it passes the checker; when it names a conflict, no strategy
+    found a plan either."""
+    problem = compile_problem(scenario)
+    conflicts = precheck(scenario, problem)
+    diagnosis, named = core(scenario, problem, time_limit=10)
+    if conflicts:
+        assert diagnosis.status == "infeasible", conflicts
+    if diagnosis.status == "feasible":
+        assert diagnosis.schedule.complete
+        plan = solve(scenario, strategy="greedy")
+        assert plan.status != "infeasible" and plan.violations == ()
+        assert plan.conflicts == ()
+    if diagnosis.status == "infeasible":
+        assert named
+        plan = solve(scenario, time_limit=5)
+        assert plan.status == "infeasible" and plan.conflicts
+
+
+def test_a_plan_with_conflicts_and_left_out_work_round_trips_through_json():
+    plan = solve(busy_tuesday(), strategy="greedy", time_limit=10)
+    scen = scenario(Task(id="x", effort_hours=40, optional=True), horizon_end=at(2))
+    left = solve(scen, strategy="greedy")
+    for original in (plan, left):
+        assert type(original).from_json(original.to_json()) == original
+    assert plan.conflicts and left.left_out

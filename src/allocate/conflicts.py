@@ -26,8 +26,13 @@ from allocate.plan import Conflict
 from allocate.problem import FS, NONE, SF, SS, Problem
 from allocate.scenario import WEEKDAYS, Calendar, Person, Scenario, holiday_calendar
 from allocate.strategies.base import Schedule, earliest_times
+from allocate.strategies.greedy import topological_order
 
 CHAIN_SHOWN = 5
+CORE_OPTIONS_LIMIT = 500
+"""Above this many (task, person) choices the CP-SAT core is not tried. Measured on two loaded
+cores (benchmarks/results/conflicts.md): 1 s for a 4-task contradiction; on 10 x 100 (about 250
+choices) 8-30 s, and 2 of 3 capacity-bound cases still undecided after 30 s."""
 
 
 def precheck(scenario: Scenario, problem: Problem) -> list[Conflict]:
@@ -100,7 +105,7 @@ def pinned_before_predecessors(
         if tick >= lo and not too_early:
             continue
         chain = _chain(problem, earliest, task)
-        names = " -> ".join(f"'{problem.task_ids[t]}'" for t in chain[-CHAIN_SHOWN:])
+        names = _names(problem, chain)
         bound = problem.time_of(lo if tick < lo else end_lo)
         what = "start" if tick < lo else "end"
         task_id = problem.task_ids[task]
@@ -158,12 +163,19 @@ def past_the_horizon(
     scenario: Scenario, problem: Problem, earliest: Schedule
 ) -> Iterator[Conflict]:
     """Work that cannot end before the horizon even with everybody free: the task alone (its
-    people are away or work too little) or the chain of work before it."""
+    people are away or work too little) or the chain of work before it. Only the first task of
+    a chain that cannot end is named, not every task after it."""
     end_name = "the horizon end" if scenario.horizon_end else "the planning horizon"
     end_when = _when(problem.time_of(problem.horizon))
-    for task in _mandatory(problem):
-        if problem.is_milestone(task) or _can_end(problem, earliest, task):
+    stuck: set[int] = set()
+    for task in topological_order(problem):
+        if problem.optional[task] or problem.is_milestone(task):
             continue
+        if _can_end(problem, earliest, task):
+            continue
+        stuck.add(task)
+        if any(p.pred in stuck for p in problem.predecessors(task)):
+            continue  # named with the predecessor that cannot end either
         task_id = problem.task_ids[task]
         alone = int(problem.release[task])
         hours = f"{problem.effort[task] * problem.hours_per_tick:g} h"
@@ -180,7 +192,7 @@ def past_the_horizon(
             )
             continue
         chain = _chain(problem, earliest, task)
-        names = " -> ".join(f"'{problem.task_ids[t]}'" for t in chain[-CHAIN_SHOWN:])
+        names = _names(problem, chain)
         yield Conflict(
             message=f"the work before task '{task_id}' ({names}) cannot end before "
             f"{end_name} {end_when}, even with everyone free",
@@ -189,6 +201,11 @@ def past_the_horizon(
 
 
 # --- helpers --------------------------------------------------------------------------------
+
+
+def _names(problem: Problem, chain: list[int]) -> str:
+    names = " -> ".join(f"'{problem.task_ids[t]}'" for t in chain[-CHAIN_SHOWN:])
+    return ("... -> " if len(chain) > CHAIN_SHOWN else "") + names
 
 
 def _mandatory(problem: Problem) -> list[int]:
@@ -307,10 +324,13 @@ def core(scenario: Scenario, problem: Problem, time_limit: float):
 
     The horizon end is questioned only when the scenario sets one: the calendars are then
     expanded a year further so that CP-SAT can tell whether the work would fit without it.
+    Above `CORE_OPTIONS_LIMIT` choices the answer is "unknown" at once.
     """
     from allocate.problem import compile_problem
-    from allocate.strategies.cpsat.core import diagnose
+    from allocate.strategies.cpsat.core import Diagnosis, diagnose
 
+    if problem.options > CORE_OPTIONS_LIMIT:
+        return Diagnosis("unknown"), []
     wide = problem
     if scenario.horizon_end is not None:
         wide = compile_problem(scenario, scenario.horizon_end + timedelta(days=365))

@@ -25,6 +25,7 @@ from allocate.strategies.cpsat.variables import TaskVars, Variables
 KINDS = ("FS", "SS", "FF", "SF")
 RETRY_SECONDS = 1.0
 """At most this long per deletion-filter re-solve."""
+REFINE_ROUNDS = 3
 
 
 @dataclass(frozen=True)
@@ -154,8 +155,16 @@ def _solve(model: cp_model.CpModel, literals, seconds: float):
 
 
 def _shrink(model: cp_model.CpModel, literals, core: list[int], deadline: float) -> list[int]:
-    """Deletion filtering: leave each input out in turn; if the rest still conflict, it goes."""
-    kept, position = list(core), 0
+    """Re-solve on the core alone while CP-SAT's answer shrinks it (cheap), then deletion
+    filtering: leave each input out in turn; if the rest still conflict, it goes."""
+    kept = list(core)
+    for _ in range(REFINE_ROUNDS):
+        seconds = min(RETRY_SECONDS, deadline - time.perf_counter())
+        status, smaller, _ = _solve(model, [literals[k] for k in kept], seconds)
+        if status != "infeasible" or len(smaller) == len(kept):
+            break
+        kept = [kept[k] for k in smaller]
+    position = 0
     while position < len(kept) and time.perf_counter() < deadline:
         trial = kept[:position] + kept[position + 1 :]
         seconds = min(RETRY_SECONDS, deadline - time.perf_counter())
