@@ -1,13 +1,13 @@
 """Optional tasks: left out when they cannot be placed or cost more lateness than they are worth;
 a dependency on a left-out task is dropped; the checker and the `unplaced` term agree."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
 import pytest
 from pydantic import ValidationError
 
-from allocate import Calendar, Person, Scenario, Task, check, solve
+from allocate import Calendar, Person, Pin, Scenario, Task, TimeOff, check, solve
 from allocate.check import recompute_objective
 from allocate.plan import Assignment, Plan, Unplaced
 from allocate.problem import NONE, compile_problem
@@ -173,3 +173,30 @@ def test_optional_milestones_and_objectives_without_the_term_are_refused():
         Task(id="m", milestone=True, optional=True)
     with pytest.raises(ValidationError, match="no 'unplaced' term"):
         crowded(objective=["lateness", "makespan"])
+
+
+def test_reason_for_leaving_out_names_bookings_and_leave():
+    """Ana is booked on 'launch' Monday and on leave the rest of the week; Ben is on leave all
+    week: 'polish' cannot be done before the horizon ends on Friday, and the reason says so."""
+    leave = TimeOff(start=date(2026, 3, 3), end=date(2026, 3, 6), reason="leave")
+    away = TimeOff(start=date(2026, 3, 2), end=date(2026, 3, 6), reason="conference")
+    scenario = Scenario(
+        start=MONDAY,
+        people=[
+            Person(id="ana", calendar=Calendar(time_off=[leave])),
+            Person(id="ben", calendar=Calendar(time_off=[away])),
+        ],
+        tasks=[
+            Task(id="launch", effort_hours=8, deadline=MONDAY + timedelta(hours=8)),
+            Task(id="polish", effort_hours=4, optional=True),
+        ],
+        pins=[Pin(task="launch", person="ana")],
+        horizon_end=MONDAY + timedelta(days=4),
+    )
+    (left,) = solve(scenario, time_limit=5).left_out
+    assert left.reason == (
+        "left out: nobody who may do its 4 h has free working time for it before the planning "
+        "horizon ends (2026-03-06 09:00 UTC): ana works 8 h in that time, 8 h of it booked, "
+        "off 2026-03-03 to 2026-03-06 (leave); ben works 0 h in that time, off 2026-03-02 to "
+        "2026-03-06 (conference)"
+    )

@@ -11,8 +11,10 @@ from __future__ import annotations
 import numpy as np
 
 from allocate.bounds import earliest_schedule
+from allocate.calendar import absence_interval
 from allocate.plan import Lateness
 from allocate.problem import FS, NONE, SF, SS, Problem
+from allocate.scenario import Scenario
 from allocate.strategies.base import Schedule, earliest_times
 from allocate.strategies.greedy import Loads, candidates, earliest_slot
 
@@ -123,11 +125,14 @@ def _when(problem: Problem, tick: int) -> str:
     return problem.time_of(tick).strftime("%Y-%m-%d %H:%M UTC")
 
 
-def explain_left_out(problem: Problem, schedule: Schedule) -> dict[int, str]:
+def explain_left_out(
+    problem: Problem, schedule: Schedule, scenario: Scenario | None = None
+) -> dict[int, str]:
     """Per optional task the plan leaves out, why: either nobody who may do it has free working
     time for it before the horizon ends (around the plan's bookings), or it would fit but doing
     it would make work with deadlines later by more than its priority-weighted hours are worth
-    (a dependant with a deadline, or someone's time that deadline work needs)."""
+    (a dependant with a deadline, or someone's time that deadline work needs). With the
+    `scenario`, the first reason names the candidates' time off too."""
     loads = Loads(problem)
     for task in np.flatnonzero(schedule.start != NONE).tolist():
         if not problem.is_milestone(task):
@@ -145,9 +150,16 @@ def explain_left_out(problem: Problem, schedule: Schedule) -> dict[int, str]:
             for person in candidates(problem, task)
         ]
         if all(slot is None for slot in slots):
+            people = [
+                _free_time(problem, schedule, int(p), lo, scenario)
+                for p in candidates(problem, task)
+            ]
+            shown = "; ".join(people[:PEOPLE_SHOWN]) + (
+                "; ..." if len(people) > PEOPLE_SHOWN else ""
+            )
             reasons[task] = (
                 f"left out: nobody who may do its {hours} has free working time for it "
-                f"before the planning horizon ends ({_when(problem, problem.horizon)})"
+                f"before the planning horizon ends ({_when(problem, problem.horizon)}): {shown}"
             )
         else:
             reasons[task] = (
@@ -155,3 +167,33 @@ def explain_left_out(problem: Problem, schedule: Schedule) -> dict[int, str]:
                 "than its priority-weighted hours are worth"
             )
     return reasons
+
+
+def _free_time(
+    problem: Problem, schedule: Schedule, person: int, lo: int, scenario: Scenario | None
+) -> str:
+    """How much of `person`'s working time from `lo` to the horizon is free, and their time off
+    in it (the organisation calendar for NONE)."""
+    name = "the organisation calendar" if person == NONE else problem.person_ids[person]
+    cum = problem.calendar_of(person)
+    working = int(cum[problem.horizon] - cum[min(lo, problem.horizon)])
+    mine = (
+        np.flatnonzero((schedule.person == person) & (schedule.end > lo)) if person != NONE else []
+    )
+    booked = sum(
+        int(cum[schedule.end[t]] - cum[max(lo, int(schedule.start[t]))]) for t in list(mine)
+    )
+    note = f"{name} works {working * problem.hours_per_tick:g} h in that time"
+    if booked:
+        note += f", {booked * problem.hours_per_tick:g} h of it booked"
+    if scenario is not None and person != NONE:
+        calendar = scenario.person(name).calendar
+        since = problem.time_of(lo)
+        away = [
+            f"off {off.start} to {off.end}" + (f" ({off.reason})" if off.reason else "")
+            for off in calendar.time_off
+            if absence_interval(off, calendar.zone)[1] > since
+        ]
+        if away:
+            note += ", " + ", ".join(away[:2])
+    return note

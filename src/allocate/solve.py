@@ -186,7 +186,7 @@ def verified_plan(
             for i, reason in sorted(schedule.reasons.items())
             if schedule.start[i] == NONE and not problem.optional[i]
         ),
-        left_out=tuple(_left_out(problem, schedule)),
+        left_out=tuple(_left_out(scenario, problem, schedule)),
         late=tuple(explain_lateness(problem, schedule)),
         objective=terms,
         level_bounds=bounds,
@@ -202,8 +202,8 @@ def verified_plan(
     return plan.model_copy(update={"violations": violations})
 
 
-def _left_out(problem: Problem, schedule: Schedule):
-    for i, reason in sorted(explain_left_out(problem, schedule).items()):
+def _left_out(scenario: Scenario, problem: Problem, schedule: Schedule):
+    for i, reason in sorted(explain_left_out(problem, schedule, scenario).items()):
         yield Unplaced(task=problem.task_ids[i], reason=reason)
 
 
