@@ -10,7 +10,8 @@ levels that 15-30 % of the people meet, come in projects of 5-25 tasks with a ra
 (about 1.5 predecessors per task), and have lognormal efforts of 2-80 hours scaled to about 45 % of
 the team's capacity. 20 % have release dates in the first quarter, 30 % tight deadlines (0.8-1.6
 times a chain estimate, so some lateness is unavoidable); priorities are 1-5; about a third of the
-projects have a deadline too. Sizes used by the benchmarks: 10x100, 20x200, 40x500, 150x2000.
+projects have a deadline too. Hourly rates follow seniority: 50 + 15 x the person's best level.
+Sizes used by the benchmarks: 10x100, 20x200, 40x500, 150x2000.
 """
 
 from __future__ import annotations
@@ -37,6 +38,8 @@ from allocate.scenario import (
 START = datetime(2027, 1, 4, tzinfo=UTC)
 DAYS = 26 * 7
 ZONES = (("Europe/Berlin", "DE"), ("America/New_York", "US"), ("Asia/Singapore", "SG"))
+RATE_BASE, RATE_PER_LEVEL = 50.0, 15.0
+"""Hourly rate: 65 for a best skill at level 1 up to 125 at level 5."""
 SKILLS = ("design", "frontend", "backend", "mobile", "qa", "devops", "pm", "data")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri")
 DAY_HOURS = 8
@@ -126,7 +129,10 @@ def _people(rng: np.random.Generator, n: int) -> tuple[tuple[Person, ...], float
             holidays=country,
             time_off=vacations,
         )
-        team.append(Person(id=f"p{p:0{width}d}", skills=skills, calendar=calendar))
+        rate = RATE_BASE + RATE_PER_LEVEL * max(skills.values())  # seniority, no random draw
+        team.append(
+            Person(id=f"p{p:0{width}d}", skills=skills, calendar=calendar, hourly_rate=rate)
+        )
     return tuple(team), capacity
 
 

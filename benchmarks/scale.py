@@ -24,6 +24,9 @@ from statistics import median
 HERE = Path(__file__).parent
 SIZES = ["10x100", "20x200", "40x500", "150x2000"]
 
+TIME_ONLY = ({"lateness": 1.0}, {"makespan": 1.0})
+"""The objective these results are stated in (kept when the library's default changed)."""
+
 
 def run_one(size: str, seed: int, time_limit: float, strategy: str, workers: int) -> dict:
     """Solve one generated scenario in this process and measure it."""
@@ -34,7 +37,7 @@ def run_one(size: str, seed: int, time_limit: float, strategy: str, workers: int
     from allocate.strategies.cpsat import CpSat
 
     people, tasks = map(int, size.split("x"))
-    scenario = generate(people, tasks, seed=seed)
+    scenario = generate(people, tasks, seed=seed).model_copy(update={"objective": TIME_ONLY})
     trace: list[tuple[float, tuple[float, ...]]] = []
     began = time.perf_counter()
 

@@ -1,6 +1,7 @@
 """Hypothesis strategies for small, valid scenarios with the features that make calendars hard:
 time zones 9 hours apart, half-hour zones, part-time and split days, holidays, time off, every
-dependency type with lags, releases, deadlines, milestones, pins and optional tasks."""
+dependency type with lags, releases, deadlines, milestones and pins; people with project limits,
+and with `weekly=True` weekly hour limits (which only the greedy strategy states)."""
 
 from __future__ import annotations
 
@@ -47,19 +48,22 @@ def calendars(draw) -> Calendar:
 
 
 @st.composite
-def scenarios(draw, max_people: int = 3, max_tasks: int = 6) -> Scenario:
+def scenarios(draw, max_people: int = 3, max_tasks: int = 6, weekly: bool = False) -> Scenario:
     people = [
         Person(
             id=f"p{i}",
             skills={s: draw(st.integers(0, 3)) for s in SKILLS},
             calendar=draw(calendars()),
+            max_projects=draw(st.sampled_from([None, None, 1, 2])),
+            max_hours_per_week=draw(st.sampled_from([None, 6, 12.5, 20])) if weekly else None,
         )
         for i in range(draw(st.integers(1, max_people)))
     ]
     start = START + timedelta(days=draw(st.integers(0, 30)), hours=draw(st.integers(0, 23)))
     tasks = [draw(_task(i, people, start)) for i in range(draw(st.integers(1, max_tasks)))]
     projects = [
-        Project(id="acme", deadline=start + timedelta(days=draw(st.integers(1, 20))), priority=2)
+        Project(id="acme", deadline=start + timedelta(days=draw(st.integers(1, 20))), priority=2),
+        Project(id="beta"),
     ]
     pins = []
     for task in tasks:
@@ -105,7 +109,7 @@ def _task(draw, index: int, people: list[Person], start: datetime) -> Task:
         people=0 if nobody else 1,
         skills={} if nobody else skills,
         resources={"lab": 1} if not milestone and draw(st.integers(0, 3)) == 0 else {},
-        project="acme" if draw(st.booleans()) else None,
+        project=draw(st.sampled_from(["acme", "acme", "beta", None, None])),
         effort_hours=0 if milestone else draw(st.sampled_from([0.5, 1, 3, 8, 12.5, 24, 40])),
         milestone=milestone,
         after=after,

@@ -92,7 +92,9 @@ def test_outcome_has_the_contracted_shape(name):
     assert outcome.status in STATUSES
     assert schedule.complete and outcome.status in ("optimal", "feasible")
     assert len(outcome.level_values) == len(problem.objective)
-    assert outcome.level_values == pytest.approx(problem.level_values(schedule.end))
+    assert outcome.level_values == pytest.approx(
+        problem.level_values(schedule.end, schedule.person)
+    )
     assert len(outcome.level_bounds) in (0, len(problem.objective))
     bounds = zip(outcome.level_bounds, outcome.level_values, strict=False)
     assert all(b <= v + 1e-6 for b, v in bounds)
@@ -238,7 +240,9 @@ def test_optional_work_that_cannot_fit_is_left_out(name):
     schedule = outcome.schedule
     assert schedule.complete and outcome.status in ("optimal", "feasible")
     assert list(schedule.left_out) == [problem.task_ids.index("extra")]
-    assert outcome.level_values[0] == pytest.approx(problem.level_values(schedule.end)[0])
+    assert outcome.level_values == pytest.approx(
+        problem.level_values(schedule.end, schedule.person)
+    )
     assert outcome.level_values[0] >= 400.0
     plan = solve(scenario, strategy=make(name), time_limit=5)
     assert plan.feasible and plan.violations == () and [u.task for u in plan.left_out] == ["extra"]

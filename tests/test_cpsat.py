@@ -31,6 +31,8 @@ def utc(day: int, hour: int, month: int = 3) -> datetime:
 
 
 def compile_(start=MONDAY, weeks=3, **fields):
+    """A compiled scenario, by default with the time terms only (what these tests are about)."""
+    fields.setdefault("objective", ({"lateness": 1.0}, {"makespan": 1.0}))
     scenario = Scenario(start=start, horizon_end=start + timedelta(weeks=weeks), **fields)
     return compile_problem(scenario)
 
@@ -43,7 +45,9 @@ def solve(problem, formulation="day-hour", expect="optimal", **options):
     assert outcome.status == expect, outcome.stats
     if outcome.schedule.complete:
         verify(problem, outcome.schedule)
-        assert outcome.level_values == pytest.approx(problem.level_values(outcome.schedule.end))
+        assert outcome.level_values == pytest.approx(
+            problem.level_values(outcome.schedule.end, outcome.schedule.person)
+        )
     return outcome
 
 
@@ -288,14 +292,14 @@ def test_two_stages_when_levels_do_not_fit_one_objective():
 def test_bound_decomposition():
     """A bound on the combined objective bounds the first level; later levels only once the
     earlier ones are proven (their bound reaches the found value)."""
-    levels = [Level((), (), (), 1.0, True, 9), Level((), (), (), 1.0, True, 99)]
+    levels = [Level((), (), (), (), 1.0, True, 9), Level((), (), (), (), 1.0, True, 99)]
     (stage,) = stages(levels)
     assert stage == Stage((0, 1), (100, 1))
     assert decompose(512, stage, levels, [6, 40]) == {0: 5}
     assert decompose(612, stage, levels, [6, 40]) == {0: 6, 1: 12}
     assert decompose(640, stage, levels, [6, 40]) == {0: 6, 1: 40}
     assert decompose(640, stage, levels, None) == {0: 6}
-    wide = [Level((), (), (), 1.0, True, 2**40), Level((), (), (), 1.0, True, 2**20)]
+    wide = [Level((), (), (), (), 1.0, True, 2**40), Level((), (), (), (), 1.0, True, 2**20)]
     assert [s.levels for s in stages(wide)] == [(0,), (1,)]
 
 
@@ -474,7 +478,9 @@ def reoptimise(problem, schedule, free, **fixing):
     held = np.setdiff1d(np.arange(problem.n_tasks), indices)
     for array in ("start", "end", "person"):
         assert (getattr(outcome.schedule, array)[held] == getattr(schedule, array)[held]).all()
-    assert outcome.level_values == pytest.approx(problem.level_values(outcome.schedule.end))
+    assert outcome.level_values == pytest.approx(
+        problem.level_values(outcome.schedule.end, outcome.schedule.person)
+    )
     return outcome
 
 
@@ -534,7 +540,10 @@ def test_held_neighbours_bound_the_free_task():
     outcome = reoptimise(problem, schedule, ["b"])
     assert who(problem, outcome.schedule, "b") == "ben"
     assert when(problem, outcome.schedule, "b") == (utc(2, 12), utc(2, 15))
-    assert outcome.level_values == (0, problem.level_values(schedule.end)[1])  # c ends last
+    assert outcome.level_values == (
+        0,
+        problem.level_values(schedule.end, schedule.person)[1],
+    )  # c ends last
 
 
 def test_due_with_held_and_free_tasks_counts_both():

@@ -15,6 +15,7 @@ BERLIN = Calendar(timezone="Europe/Berlin")
 
 
 def solve_greedy(**fields):
+    fields.setdefault("objective", ({"lateness": 1.0}, {"makespan": 1.0}))
     scenario = Scenario(start=THURSDAY, **fields)
     problem = compile_problem(scenario)
     outcome = Greedy().solve(problem)

@@ -42,10 +42,17 @@ def generator():
     return module
 
 
+TIME_ONLY = ({"lateness": 1.0}, {"makespan": 1.0})
+
+
 @cache
-def generated(people: int, tasks: int, seed: int = 1):
-    """A compiled generated agency scenario and its greedy outcome."""
-    problem = compile_problem(generator().generate(people, tasks, seed=seed))
+def generated(people: int, tasks: int, seed: int = 1, time_only: bool = False):
+    """A compiled generated agency scenario and its greedy outcome; with `time_only`, its
+    objective is lateness then makespan."""
+    scenario = generator().generate(people, tasks, seed=seed)
+    if time_only:
+        scenario = scenario.model_copy(update={"objective": TIME_ONLY})
+    problem = compile_problem(scenario)
     return problem, Greedy().solve(problem)
 
 
@@ -55,7 +62,9 @@ def run(problem, hint=None, seed=1, time_limit=60.0, progress=None, workers=1, *
     )
     if outcome.schedule.complete:
         verify(problem, outcome.schedule)
-        assert outcome.level_values == pytest.approx(problem.level_values(outcome.schedule.end))
+        assert outcome.level_values == pytest.approx(
+            problem.level_values(outcome.schedule.end, outcome.schedule.person)
+        )
     return outcome
 
 
@@ -161,10 +170,10 @@ def test_each_kind_frees_at_most_size_tasks_around_a_target(kind):
     hood = Neighbourhoods(problem, reach_days=7)
     rng = np.random.default_rng(0)
     for size in (5, 30):
-        target, free = hood.free(kind, greedy.schedule, size, rng)
+        target, free, group = hood.free(kind, greedy.schedule, size, rng)
         assert 0 < len(free) <= size
         assert len(np.unique(free)) == len(free)
-        fixing = hood.fixing(greedy.schedule, free)
+        fixing = hood.fixing(greedy.schedule, free, group)
         starts = greedy.schedule.start[free]
         assert (fixing.earliest <= starts).all() and (starts <= fixing.latest).all()
 
@@ -173,7 +182,7 @@ def test_targets_are_dues_late_beyond_the_calendar_bound():
     """Only lateness the resource-free bound does not force makes a target (the task ending a
     due, besides the last task for the makespan level); each binding arc of the worst target's
     chain leaves its task no idle working time."""
-    problem, greedy = generated(20, 200)
+    problem, greedy = generated(20, 200, time_only=True)
     hood = Neighbourhoods(problem, reach_days=14)
     schedule = greedy.schedule
     targets = hood.targets(schedule)
@@ -242,7 +251,9 @@ def test_a_late_result_is_carried_over_only_if_it_still_fits():
         new = placed(problem, **{task: (person, start)})
         moved.start[i], moved.end[i], moved.person[i] = new.start[i], new.end[i], new.person[i]
         stats = {"build_seconds": 0, "solve_seconds": 0, "deterministic_time": 0, "variables": 0}
-        outcome = Outcome(moved, "optimal", problem.level_values(moved.end), (), stats)
+        outcome = Outcome(
+            moved, "optimal", problem.level_values(moved.end, moved.person), (), stats
+        )
         search.settle(Proposal("window", i, np.array([i]), base, 0), outcome)
 
     for second, fits in ((utc(3, 8), True), (utc(2, 8), False)):
@@ -301,4 +312,6 @@ def test_compaction_keeps_every_rule_and_never_costs(scenario, data):
     verify(problem, compacted)
     assert (compacted.person == replanned.schedule.person).all()
     assert (compacted.start <= replanned.schedule.start).all()
-    assert problem.level_values(compacted.end) <= problem.level_values(replanned.schedule.end)
+    assert problem.level_values(compacted.end, compacted.person) <= problem.level_values(
+        replanned.schedule.end, replanned.schedule.person
+    )

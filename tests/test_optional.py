@@ -85,7 +85,7 @@ def test_optional_work_that_would_make_a_deadline_late_is_left_out(strategy):
     assert [u.task for u in plan.left_out] == ["extra"]
     assert "later by more than its priority-weighted hours are worth" in plan.left_out[0].reason
     assert plan.assignment("launch").start == MONDAY
-    assert plan.objective == {"lateness": 0.0, "unplaced": 4.0, "makespan": 8.0}
+    assert (plan.objective["lateness"], plan.objective["unplaced"]) == (0.0, 4.0)
 
 
 def test_cheap_lateness_keeps_the_optional_work():

@@ -137,7 +137,9 @@ class Broken:
             schedule.end[i] = problem.first_tick + problem.effort[i]
             schedule.person[i] = problem.eligible[i][0] if len(problem.eligible[i]) else NONE
         return Outcome(
-            schedule=schedule, status="optimal", level_values=problem.level_values(schedule.end)
+            schedule=schedule,
+            status="optimal",
+            level_values=problem.level_values(schedule.end, schedule.person),
         )
 
 

@@ -106,6 +106,9 @@ def _input_minutes(scenario: Scenario) -> Iterator[int]:
     years = range(scenario.start.year, scenario.start.year + 3)
     for calendar in (scenario.calendar, *(p.calendar for p in scenario.people)):
         yield from _calendar_minutes(calendar, years)
+    yield from (
+        _whole_minutes(p.max_hours_per_week) for p in scenario.people if p.max_hours_per_week
+    )
     for task in scenario.tasks:
         yield _whole_minutes(task.remaining_hours)
         for dependency in task.after:

@@ -485,6 +485,83 @@ def horizon(ctx: _Context) -> Iterator[Finding]:
             yield Finding(f"{message}, after the horizon end {_at(end)}", (task.id,))
 
 
+def max_hours_per_week(ctx: _Context) -> Iterator[Finding]:
+    """A person with a weekly limit works at most that many hours on tasks in each week (Monday
+    00:00 to Monday 00:00 in their own zone), counting their working time inside each task."""
+    booked: dict[str, dict[date, timedelta]] = {}
+    tasks: dict[str, dict[date, list[str]]] = {}
+    for task, a, person in ctx.workers():
+        if person.max_hours_per_week is None:
+            continue
+        for monday, lo, hi in _weeks(a.start, a.end, person.calendar.zone):
+            worked = ctx.working_time(person).worked_between(lo, hi)
+            if worked > timedelta():
+                week = booked.setdefault(person.id, {})
+                week[monday] = week.get(monday, timedelta()) + worked
+                tasks.setdefault(person.id, {}).setdefault(monday, []).append(task.id)
+    people = {person.id: person for person in ctx.scenario.people}
+    for person_id, weeks in booked.items():
+        limit = people[person_id].max_hours_per_week
+        for monday, worked in sorted(weeks.items()):
+            if hours(worked) > limit + TOLERANCE:
+                ids = tuple(tasks[person_id][monday])
+                message = f"{person_id} works {_h(worked)} in the week of {monday}"
+                yield Finding(
+                    f"{message} on {', '.join(ids)} but may work {limit:g} h a week",
+                    ids,
+                    (person_id,),
+                )
+
+
+def _weeks(
+    start: datetime, end: datetime, zone: ZoneInfo
+) -> Iterator[tuple[date, datetime, datetime]]:
+    """(Monday, part of [start, end) in that local week) for each week the span touches."""
+    local = start.astimezone(zone).date()
+    monday = local - timedelta(days=local.weekday())
+    while True:
+        lo = datetime.combine(monday, time()).replace(tzinfo=zone)
+        hi = datetime.combine(monday + timedelta(days=7), time()).replace(tzinfo=zone)
+        if lo >= end:
+            return
+        if hi > start:
+            yield monday, max(lo, start), min(hi, end)
+        monday += timedelta(days=7)
+
+
+def max_projects(ctx: _Context) -> Iterator[Finding]:
+    """A person with a project limit is on at most that many projects at any instant; they are
+    on a project from the start of their first task of it to the end of their last."""
+    spans: dict[str, dict[str, Span]] = {}
+    for task, a, person in ctx.workers():
+        if person.max_projects is None or task.project is None:
+            continue
+        mine = spans.setdefault(person.id, {})
+        lo, hi = mine.get(task.project, (a.start, a.end))
+        mine[task.project] = min(lo, a.start), max(hi, a.end)
+    people = {person.id: person for person in ctx.scenario.people}
+    for person_id, projects in spans.items():
+        limit = people[person_id].max_projects
+        events = sorted(
+            [(lo.astimezone(UTC), 1, p) for p, (lo, _) in projects.items()]
+            + [(hi.astimezone(UTC), -1, p) for p, (_, hi) in projects.items()]
+        )
+        on: set[str] = set()
+        for moment, change, project in events:  # ends sort first: spans are half-open
+            if change < 0:
+                on.discard(project)
+                continue
+            on.add(project)
+            if len(on) > limit:
+                names = ", ".join(f"'{p}'" for p in sorted(on))
+                yield Finding(
+                    f"{person_id} is on {len(on)} projects at {_at(moment)} ({names}) but may be "
+                    f"on {limit} at once",
+                    (),
+                    (person_id,),
+                )
+
+
 def objective(ctx: _Context) -> Iterator[Finding]:
     """Each objective term the plan reports equals the term recomputed from its times."""
     timing = _timing(ctx)
@@ -532,6 +609,8 @@ RULES: dict[str, Callable[[_Context], Iterator[Finding]]] = {
         planning_start,
         pinned,
         horizon,
+        max_hours_per_week,
+        max_projects,
         objective,
     )
 }

@@ -324,13 +324,15 @@ def core(scenario: Scenario, problem: Problem, time_limit: float):
 
     The horizon end is questioned only when the scenario sets one: the calendars are then
     expanded a year further so that CP-SAT can tell whether the work would fit without it.
-    Above `CORE_OPTIONS_LIMIT` choices the answer is "unknown" at once.
+    Above `CORE_OPTIONS_LIMIT` choices, or with weekly hour limits (which the model does not
+    state), the answer is "unknown" at once.
     """
+    from allocate.limits import has_week_limits
     from allocate.problem import compile_problem
     from allocate.strategies.cpsat.core import Diagnosis, diagnose
 
-    if problem.options > CORE_OPTIONS_LIMIT:
-        return Diagnosis("unknown"), []
+    if problem.options > CORE_OPTIONS_LIMIT or has_week_limits(problem):
+        return Diagnosis("unknown"), []  # too large, or a limit the model cannot state
     wide = problem
     if scenario.horizon_end is not None:
         wide = compile_problem(scenario, scenario.horizon_end + timedelta(days=365))

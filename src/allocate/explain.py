@@ -12,6 +12,7 @@ import numpy as np
 
 from allocate.bounds import earliest_schedule
 from allocate.calendar import absence_interval
+from allocate.limits import binding
 from allocate.plan import Lateness
 from allocate.problem import FS, NONE, SF, SS, Problem
 from allocate.scenario import Scenario
@@ -99,6 +100,11 @@ def _contention(problem: Problem, schedule: Schedule, task: int) -> str:
     if not problem.staffed[task]:
         return f"'{problem.task_ids[task]}' waited for its resources until {_when(problem, hi)}"
     notes = [_doing(problem, schedule, int(p), lo, hi, task) for p in problem.eligible[task]]
+    notes = [
+        note
+        for p in problem.eligible[task]
+        for note in binding(problem, schedule, int(p), lo, hi, task)
+    ] + notes
     shown = "; ".join(notes[:PEOPLE_SHOWN]) + ("; ..." if len(notes) > PEOPLE_SHOWN else "")
     return (
         f"'{problem.task_ids[task]}' could have started {_when(problem, lo)} (its predecessors "

@@ -178,13 +178,18 @@ def project_finishes(scenario: Scenario, timing: Timing) -> dict[str, datetime |
 
 def balance_window(scenario: Scenario) -> tuple[datetime, datetime]:
     """Where utilisation is measured: from the planning start to `balance_until`, else to the
-    latest deadline, else for 13 weeks (a quarter)."""
+    latest deadline, else for 13 weeks (a quarter); never past the horizon end (no work can be
+    booked there, and the compiled calendars end there)."""
     if scenario.balance_until is not None:
-        return scenario.start, scenario.balance_until
-    deadlines = [t.deadline for t in scenario.tasks if t.deadline and not t.done]
-    deadlines += [p.deadline for p in scenario.projects if p.deadline]
-    end = max(deadlines, default=scenario.start + timedelta(weeks=13))
-    return scenario.start, max(end, scenario.start + timedelta(days=1))
+        end = scenario.balance_until
+    else:
+        deadlines = [t.deadline for t in scenario.tasks if t.deadline and not t.done]
+        deadlines += [p.deadline for p in scenario.projects if p.deadline]
+        end = max(deadlines, default=scenario.start + timedelta(weeks=13))
+        end = max(end, scenario.start + timedelta(days=1))
+    if scenario.horizon_end is not None:
+        end = min(end, scenario.horizon_end)
+    return scenario.start, end
 
 
 TERMS: dict[str, Callable[[Scenario, Timing], float]] = {

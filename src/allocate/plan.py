@@ -7,7 +7,7 @@ assignments in their local time. It is plain data (JSON round-trip) so that apps
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Literal
 from zoneinfo import ZoneInfo
 
@@ -107,15 +107,25 @@ class ProjectSummary(Frozen):
         return self.value - self.cost if self.value is not None else None
 
 
+class WeekHours(Frozen):
+    """Hours of task work in the local week that starts on Monday `start`."""
+
+    start: date
+    booked_hours: float
+
+
 class PersonSummary(Frozen):
     """Booked hours against the hours the person could work between the planning start and the
-    plan's end (so part-timers and people on leave are judged by their own availability)."""
+    plan's end (so part-timers and people on leave are judged by their own availability). For a
+    person with a weekly limit, `weeks` lists the booked hours of each week they work in."""
 
     id: str
     timezone: str = "UTC"
     booked_hours: float = 0.0
     available_hours: float = 0.0
     tasks: int = 0
+    max_hours_per_week: float | None = None
+    weeks: tuple[WeekHours, ...] = ()
 
     @property
     def utilisation(self) -> float:

@@ -14,6 +14,7 @@ from functools import cached_property
 import numpy as np
 
 from allocate import calendar as cal
+from allocate import limits
 from allocate.objective import balance_window
 from allocate.scenario import Resource, Scenario, Task, ceil_ticks
 
@@ -99,6 +100,12 @@ class Problem:
     """Per task: may it be left out of the plan (`Task.optional`)?"""
     priority: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     """Per task, its priority (weighs the `unplaced` term)."""
+    week_limit: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    """Per person, working ticks of task work allowed per local week (NONE: no limit)."""
+    week_start: tuple[np.ndarray, ...] = ()
+    """Per person with a weekly limit, the ticks where their local weeks start (see `limits`)."""
+    project_limit: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    """Per person, the projects they may be on at once (NONE: no limit)."""
 
     @property
     def n_tasks(self) -> int:
@@ -251,6 +258,7 @@ def compile_problem(scenario: Scenario, horizon_end: datetime | None = None) -> 
         )
         for task in tasks
     )
+    eligible = _within_zero_limits(scenario.people, tasks, eligible)
     precedences = tuple(
         Precedence(
             pred=task_index[dep.task],
@@ -334,6 +342,7 @@ def compile_problem(scenario: Scenario, horizon_end: datetime | None = None) -> 
         demand=demand,
         optional=np.array([t.optional for t in tasks], dtype=bool),
         priority=np.array([t.priority for t in tasks], dtype=np.int64),
+        **_limits(scenario, origin, step, horizon, resolution),
     )
     for array in (
         effort,
@@ -352,6 +361,36 @@ def compile_problem(scenario: Scenario, horizon_end: datetime | None = None) -> 
     ):
         array.setflags(write=False)
     return problem
+
+
+def _within_zero_limits(people, tasks, eligible) -> tuple[np.ndarray, ...]:
+    """Eligible people without those a limit of 0 keeps off the task."""
+    if not any(p.max_hours_per_week == 0 or p.max_projects == 0 for p in people):
+        return eligible
+    return tuple(
+        np.array([p for p in chosen.tolist() if not limits.excluded(people[p], task)], np.int64)
+        for chosen, task in zip(eligible, tasks, strict=True)
+    )
+
+
+def _limits(scenario: Scenario, origin: datetime, step: timedelta, horizon: int, resolution: int):
+    """The compiled per-person limits (fields of `Problem`; see `allocate.limits`)."""
+    people = scenario.people
+    week_limit = np.array(
+        [limits.limit_ticks(p.max_hours_per_week, resolution) for p in people], dtype=np.int64
+    )
+    week_start = tuple(
+        limits.week_starts(p.calendar, origin, step, horizon)
+        if p.max_hours_per_week is not None
+        else np.zeros(0, dtype=np.int64)
+        for p in people
+    )
+    project_limit = np.array(
+        [NONE if p.max_projects is None else p.max_projects for p in people], dtype=np.int64
+    )
+    for array in (week_limit, project_limit, *week_start):
+        array.setflags(write=False)
+    return {"week_limit": week_limit, "week_start": week_start, "project_limit": project_limit}
 
 
 def _capacity_profile(resource: Resource, origin: datetime, step: timedelta, horizon: int):

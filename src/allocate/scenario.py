@@ -223,11 +223,28 @@ def holiday_calendar(code: str, years):
 
 
 class Person(Frozen):
+    """Someone who works on tasks, with their skills, calendar and limits.
+
+    `max_hours_per_week` caps the hours of planned tasks in each calendar week (Monday 00:00 to
+    Monday 00:00 in the person's own time zone) below what the calendar allows, e.g. a manager
+    who may spend only 20 h a week on delivery. A task runs on every working hour of its person
+    from its start to its end, so in a week where the limit is reached the person does no more
+    task work, and a task cannot cover a whole week with more working hours than the limit.
+    `max_projects` caps the projects a person is on at once; a person is on a project from the
+    start of their first task of it to the end of their last (tasks outside projects do not count).
+    """
+
     id: Id
     name: str = ""
     skills: dict[str, Level] = Field(default_factory=dict)
     calendar: Calendar = Field(default_factory=Calendar)
     hourly_rate: Annotated[float, Field(ge=0, le=1e6)] | None = None
+    max_hours_per_week: Annotated[float, Field(ge=0, le=168)] | None = Field(
+        default=None, description="hours of task work per local calendar week, at most"
+    )
+    max_projects: Annotated[int, Field(ge=0, le=10_000)] | None = Field(
+        default=None, description="projects the person may be on at the same time, at most"
+    )
 
     def level(self, skill: str) -> int:
         return self.skills.get(skill, 0)
@@ -407,10 +424,13 @@ ObjectiveLevel = dict[str, Annotated[float, Field(gt=0, le=1e6)]]
 
 DEFAULT_OBJECTIVE: tuple[ObjectiveLevel, ...] = (
     {"lateness": 1.0, "unplaced": 1.0},
+    {"peak_utilisation": 1.0},
+    {"cost": 1.0},
     {"makespan": 1.0},
 )
-"""Deadlines first, with optional work left out only when doing it would cost more
-priority-weighted hours of lateness than its own priority-weighted hours; then the makespan."""
+"""Deadlines first (optional work left out only when doing it would cost more priority-weighted
+hours of lateness than its own priority-weighted hours), then nobody more loaded than needed,
+then the cheapest people, then early."""
 
 
 class Scenario(Frozen):

@@ -17,6 +17,7 @@ from allocate.bounds import level_bounds
 from allocate.check import check
 from allocate.conflicts import core, precheck
 from allocate.explain import explain_lateness, explain_left_out
+from allocate.limits import week_usage
 from allocate.objective import (
     Timing,
     evaluate,
@@ -24,7 +25,15 @@ from allocate.objective import (
     project_costs,
     project_finishes,
 )
-from allocate.plan import Assignment, PersonSummary, Plan, ProjectSummary, SolveStats, Unplaced
+from allocate.plan import (
+    Assignment,
+    PersonSummary,
+    Plan,
+    ProjectSummary,
+    SolveStats,
+    Unplaced,
+    WeekHours,
+)
 from allocate.problem import NONE, Problem, compile_problem
 from allocate.scenario import Scenario, hours
 from allocate.strategies import get_strategy
@@ -126,6 +135,9 @@ def _choose(strategy: str | Strategy, problem: Problem) -> Strategy | None:
         if unsupported := _terms_cpsat_cannot_state(problem):
             log.warning("CP-SAT cannot optimise %s yet: returning the greedy plan", unsupported)
             return None
+        if unstated := _limits_cpsat_cannot_state(problem):
+            log.warning("CP-SAT cannot state %s: returning the greedy plan", ", ".join(unstated))
+            return None
         return get_strategy("cpsat" if choices <= EXACT_OPTIONS_LIMIT else "lns")
     if isinstance(strategy, str):
         strategy = get_strategy(strategy)
@@ -136,6 +148,12 @@ def _terms_cpsat_cannot_state(problem: Problem) -> list[str]:
     from allocate.strategies.cpsat.objective import TERMS
 
     return sorted({name for level in problem.objective for name in level} - set(TERMS))
+
+
+def _limits_cpsat_cannot_state(problem: Problem) -> list[str]:
+    from allocate.strategies.cpsat.limits import unstated_limits
+
+    return unstated_limits(problem)
 
 
 def _better(incumbent: Outcome, challenger: Outcome) -> Outcome:
@@ -268,7 +286,28 @@ def _person_summaries(scenario: Scenario, problem: Problem, schedule: Schedule):
             booked_hours=float(problem.effort[mine].sum()) * problem.hours_per_tick,
             available_hours=available * problem.hours_per_tick,
             tasks=int(mine.sum()),
+            **week_hours(scenario, problem, schedule, p),
         )
+
+
+def week_hours(scenario: Scenario, problem: Problem, schedule: Schedule, person: int) -> dict:
+    """A limited person's limit and booked hours per local week (fields of PersonSummary)."""
+    limit = scenario.people[person].max_hours_per_week
+    if limit is None:
+        return {}
+    usage = week_usage(problem, schedule, person)  # unplaced tasks have no person
+    zone = scenario.people[person].calendar.zone
+    weeks = problem.week_start[person]
+    return {
+        "max_hours_per_week": limit,
+        "weeks": tuple(
+            WeekHours(
+                start=problem.time_of(int(weeks[w])).astimezone(zone).date(),
+                booked_hours=ticks * problem.hours_per_tick,
+            )
+            for w, ticks in sorted(usage.items())
+        ),
+    }
 
 
 def _progress_callback(progress, began: float, bounds: tuple[float, ...]):

@@ -46,6 +46,7 @@ def find_problems(scenario: Scenario) -> Iterator[Problem]:
         bad_horizon,
         unknown_objective_terms,
         optional_work_without_its_term,
+        zero_limits,
     ):
         yield from rule(scenario)
 
@@ -225,3 +226,31 @@ def optional_work_without_its_term(scenario: Scenario) -> Iterator[Problem]:
             "the scenario has optional tasks but its objective has no 'unplaced' term: "
             "leaving them out would cost nothing (add 'unplaced' to a level)",
         )
+
+
+def zero_limits(scenario: Scenario) -> Iterator[Problem]:
+    """A limit of 0 keeps a person off all tasks (0 h a week) or off project tasks (0 projects):
+    a pin to them, or a task only they could do, is a contradiction."""
+    for pin in scenario.pins:
+        task = scenario._tasks_by_id.get(pin.task)
+        person = scenario._people_by_id.get(pin.person) if pin.person else None
+        known = task is not None and person is not None and task.staffed
+        if known and (why := excluded_by_limit(person, task)):
+            yield ("pins", pin.task), f"task '{task.id}' is pinned to '{person.id}', {why}"
+    for task in scenario.tasks:
+        qualified = scenario.qualified_people(task) if not task.done else []
+        if qualified and all(excluded_by_limit(person, task) for person in qualified):
+            names = ", ".join(f"'{p.id}'" for p in qualified)
+            yield (
+                ("tasks", task.id),
+                (f"task '{task.id}' can be done only by {names}, whose limits of 0 forbid it"),
+            )
+
+
+def excluded_by_limit(person, task) -> str | None:
+    """Why a limit of 0 keeps `person` off `task`; None if it does not."""
+    if person.max_hours_per_week == 0:
+        return "who may work 0 h a week"
+    if person.max_projects == 0 and task.project is not None:
+        return "who may be on 0 projects"
+    return None

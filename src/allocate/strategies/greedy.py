@@ -22,6 +22,7 @@ import numpy as np
 
 from allocate.problem import NONE, Problem
 from allocate.strategies.base import Outcome, ProgressCallback, Schedule, earliest_times
+from allocate.strategies.limit_loads import NEVER, LimitLoads, limit_note
 
 
 @dataclass(frozen=True)
@@ -219,7 +220,10 @@ def no_slot_reason(problem: Problem, task: int) -> str:
     if problem.pinned_start[task] != NONE:
         when = problem.time_of(int(problem.pinned_start[task])).strftime("%Y-%m-%d %H:%M UTC")
         return f"{who} cannot start it at its pinned time {when} (not working, busy, or too early)"
-    return f"no free working time for {who} before the planning horizon ends"
+    people = candidates(problem, task).tolist()
+    return f"no free working time for {who} before the planning horizon ends" + limit_note(
+        problem, people
+    )
 
 
 class Loads:
@@ -230,6 +234,7 @@ class Loads:
         self.people = [Bookings() for _ in range(problem.n_people)]
         self.usage = np.zeros_like(problem.capacity)
         self.needs = [np.flatnonzero(row).tolist() for row in problem.demand]
+        self.limits = LimitLoads(problem)
 
     def first_clash(self, task: int, person: int, start: int, end: int) -> int | None:
         """The earliest later start worth trying if [start, end) clashes, else None."""
@@ -239,13 +244,17 @@ class Loads:
             short = np.flatnonzero(room < self.problem.demand[task, r])
             if short.size:
                 later = max(later or 0, start + int(short[-1]) + 1)
-        return later
+        beyond = self.limits.first_clash(task, person, start, end)
+        if beyond == NEVER:
+            return self.problem.horizon
+        return later if beyond is None else max(later or 0, beyond)
 
     def book(self, task: int, person: int, start: int, end: int) -> None:
         if person != NONE:
             self.people[person].add(start, end)
         for r in self.needs[task]:
             self.usage[r, start:end] += self.problem.demand[task, r]
+        self.limits.book(task, person, start, end)
 
 
 class Bookings:

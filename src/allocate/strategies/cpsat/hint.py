@@ -15,7 +15,7 @@ from ortools.sat.python import cp_model
 from allocate.problem import NONE, SF, SS, Problem
 from allocate.strategies.base import Schedule, earliest_times
 from allocate.strategies.cpsat.constraints import lowest
-from allocate.strategies.cpsat.objective import UNPLACED, term_ticks
+from allocate.strategies.cpsat.limits import hint_spans, limits_problem
 from allocate.strategies.cpsat.variables import Variables
 
 SLACK_FRACTION = 0.5
@@ -40,7 +40,7 @@ def model_horizon(problem: Problem, hint: Schedule | None) -> tuple[int, str]:
     horizon = last + slack
     weight = problem.objective[0].get("makespan", 0.0) if problem.objective else 0.0
     if weight > 0:
-        hint_hours = problem.level_values(hint.end)[0]
+        hint_hours = problem.level_values(hint.end, hint.person)[0]
         beyond = problem.start_offset + hint_hours / (weight * problem.hours_per_tick)
         horizon = max(horizon, math.ceil(beyond) + 1)
     if horizon >= problem.horizon:
@@ -88,7 +88,7 @@ def hint_problem(problem: Problem, hint: Schedule) -> str | None:
             next_start < end for (_, end), (next_start, _) in zip(spans, spans[1:], strict=False)
         ):
             return f"'{problem.person_ids[person]}' has overlapping tasks in the hint"
-    return _overbooked(problem, hint)
+    return _overbooked(problem, hint) or limits_problem(problem, hint)
 
 
 def _placed_or_left_out(problem: Problem, hint: Schedule) -> bool:
@@ -139,13 +139,9 @@ def add_hint(
     for lag in variables.lags:
         source = starts if lag.precedence.kind in (SS, SF) else ends
         pairs.append((lag.shifted, int(lag.after[int(source[lag.precedence.pred])])))
-    end = np.asarray(hint.end)
-    if variables.makespan is not None:
-        pairs.append((variables.makespan, max(problem.first_tick, int(end.max()))))
-    if variables.unplaced is not None:
-        pairs.append((variables.unplaced, term_ticks(problem, end, UNPLACED)))
-    for due, late in variables.lateness.items():
-        pairs.append((late, term_ticks(problem, end, due)))
+    hint_spans(variables.project_spans, problem, hint, pairs)
+    end, person = np.asarray(hint.end), np.asarray(hint.person)
+    pairs += [(var, value(end, person)) for var, value in variables.derived]
     solution_hint = model.proto.solution_hint  # one bulk write: add_hint per variable is slow
     solution_hint.vars.extend([var.index for var, _ in pairs])
     solution_hint.values.extend([value for _, value in pairs])

@@ -13,6 +13,7 @@ from ortools.sat.python import cp_model
 from allocate.problem import NONE, Problem
 from allocate.strategies.cpsat import constraints, objective, resources
 from allocate.strategies.cpsat.fixing import Fixing, Limits, busy, fit, limits
+from allocate.strategies.cpsat.limits import add_project_limits
 from allocate.strategies.cpsat.partition import (
     Starts,
     day_hour_classes,
@@ -112,6 +113,7 @@ def build_model(
     constraints.add_no_overlap(model, variables, problem.n_people)
     constraints.add_precedences(model, problem, variables)
     resources.add_capacity(model, problem, variables)
+    variables.project_spans = add_project_limits(model, problem, variables)
     dues = None if fixing is None else _touched_dues(problem, fixing)
     levels = objective.build_levels(problem, horizon, dues)
     objective.add_term_vars(model, problem, variables, levels)

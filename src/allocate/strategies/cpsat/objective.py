@@ -1,24 +1,22 @@
 """The scenario's lexicographic objective as one (or a few) integer CP-SAT objectives.
 
-Terms, in ticks of the compiled problem (converted to hours for reporting):
+Each level is a weighted sum of components (`terms.py`): one per due for lateness (ticks late,
+`T_d = max(0, max_{i in d} E_i - tick_d)` by `AddMaxEquality`) and late projects, one for each
+other term (makespan `M - first_tick`, cost in cent-ticks, misses, pairs, handovers, basis points
+of utilisation). Components that cannot be non-zero inside the model horizon are omitted.
 
-* lateness: `sum_d w_d * T_d`, `T_d = max(0, max_{i in d} E_i - tick_d)` per due (task or project
-  deadline), by `AddMaxEquality`. Dues that cannot be late within the model horizon are omitted.
-* makespan: `M - first_tick`, `M = max_i E_i`: ticks from the first tick of the plan (a constant
-  away from the hours after the true scenario start, `Problem.start_offset`, that are reported).
-* unplaced: `U = sum_i priority_i * effort_i * (1 - P_i)` over optional tasks (left-out ones
-  without variables count as constants). Where a due or the makespan covers an optional task,
-  its max is stated as `>=` inequalities enforced by `P_i` (a left-out task ends nothing).
-
-Within a level, term weights (level weight x due priority) are scaled to integers: exactly when
-each has at most 6 decimals (then divided by their gcd), else to 1e-4 relative precision. Levels
-are combined as mixed-radix digits, `sum_l v_l * m_l` with `m_l = prod_{j > l} (upper_j + 1)`,
-which makes the order exact; consecutive levels share one objective ("stage") while the product
-of their ranges stays below 2**53 (so that bounds, reported as doubles, decompose exactly). A later
-stage is solved only once the earlier one is proven optimal, with the earlier optimum fixed.
+Within a level, weights (level weight x due priority x the component's unit) are scaled to
+integers: exactly when each level weight has at most 6 decimals, else to 1e-4 relative precision.
+Levels are combined as mixed-radix digits, `sum_l v_l * m_l` with
+`m_l = prod_{j > l} (upper_j + 1)`, which makes the order exact; consecutive levels share one
+objective ("stage") while the product of their ranges stays below 2**53 (so that bounds, reported
+as doubles, decompose exactly). A later stage is solved only once the earlier one is proven
+optimal, with the earlier optimum fixed.
 
 Presolve may relax `T_d = max(...)` to `T_d >= ...`, so level values are recomputed from the
-solution's end ticks (`Problem.level_values`), never read off the solver's objective.
+solution (`Problem.level_values`), never read off the solver's objective. Where a due or the
+makespan covers an optional task, the max is stated as `>=` inequalities enforced by the task's
+presence `P` (a left-out task ends nothing).
 """
 
 from __future__ import annotations
@@ -32,28 +30,28 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from allocate.problem import NONE, Problem
+from allocate.strategies.cpsat.terms import Component, Statement, parts, units
 from allocate.strategies.cpsat.variables import Variables
+from allocate.terms import TERMS as KNOWN_TERMS
 
-MAKESPAN = -1
-"""The `due` index of the makespan term."""
-UNPLACED = -2
-"""The `due` index of the unplaced term."""
 STAGE_RANGE = 2**53
 LEVEL_RANGE = 2**62
-TERMS = ("lateness", "makespan", "unplaced")
+TERMS = tuple(KNOWN_TERMS)
+"""The terms the model states: all of them."""
 
 
 @dataclass(frozen=True)
 class Level:
-    dues: tuple[int, ...]
-    """Due index of each term (`MAKESPAN` for the makespan)."""
+    components: tuple[Component, ...]
     weights: tuple[float, ...]
-    """Weight of each term per hour (level weight x due priority)."""
+    """Weight of each component per unit of its term (level weight x due priority)."""
+    units: tuple[Fraction, ...]
+    """Size of each component's integer unit in its term's unit."""
     coefficients: tuple[int, ...]
-    """Integer coefficient per tick of each term, `~= scale * weight`."""
+    """Integer coefficient per integer unit of each component, `~= scale * weight * unit`."""
     scale: float
     exact: bool
-    """Whether every coefficient is exactly `scale * weight`."""
+    """Whether every coefficient is exactly `scale * weight * unit`."""
     upper: int
     """The largest integer value the level can take inside the model horizon."""
 
@@ -62,21 +60,6 @@ class Level:
 class Stage:
     levels: tuple[int, ...]
     multipliers: tuple[int, ...]
-
-
-def term_ticks(problem: Problem, end: np.ndarray, due: int) -> int:
-    """Ticks late of due `due` (or the makespan in ticks) for a schedule's end ticks."""
-    if due == MAKESPAN:
-        return max(0, int(end.max()) - problem.first_tick) if len(end) else 0
-    if due == UNPLACED:
-        return int(left_out_weights(problem)[end == NONE].sum())
-    finish = int(end[list(problem.dues[due].tasks)].max())
-    return 0 if finish == NONE else max(0, finish - problem.dues[due].tick)
-
-
-def left_out_weights(problem: Problem) -> np.ndarray:
-    """Per task, what leaving it out adds to `U` (0 for mandatory tasks)."""
-    return problem.priority * problem.effort * problem.optional
 
 
 def require_stated_terms(problem: Problem) -> None:
@@ -89,36 +72,36 @@ def require_stated_terms(problem: Problem) -> None:
 def build_levels(
     problem: Problem, horizon: int, only: Collection[int] | None = None
 ) -> list[Level]:
-    """The levels of the objective; with `only`, lateness counts only those dues (the ones a
-    neighbourhood can change)."""
+    """The levels of the objective; with `only`, the per-due terms count only those dues (the
+    ones a neighbourhood can change)."""
     require_stated_terms(problem)
     levels = []
     for level in problem.objective:
-        dues, weights, uppers = [], [], []
-        for name, weight in level.items():
-            if name == "makespan":
-                dues.append(MAKESPAN)
-                weights.append(weight)
-                uppers.append(max(0, horizon - problem.first_tick))
-            elif name == "unplaced":
-                dues.append(UNPLACED)
-                weights.append(weight)
-                uppers.append(int(left_out_weights(problem).sum()))
-            else:
-                for d, due in enumerate(problem.dues):
-                    if due.tick < horizon and (only is None or d in only):
-                        dues.append(d)
-                        weights.append(weight * due.weight)
-                        uppers.append(horizon - due.tick)
-        scale, exact = _integer_scale(weights)
-        coefficients = [max(1, round(w * scale)) for w in weights]
+        found = [
+            (part, weight)
+            for name, weight in level.items()
+            for part in parts(problem, name, horizon, only)
+        ]
+        components = tuple(part.component for part, _ in found)
+        weights = [weight * part.factor for part, weight in found]
+        unit = tuple(part.unit for part, _ in found)
+        uppers = [part.upper for part, _ in found]
+        base, exact = _integer_scale(weights)
+        multiple = math.lcm(*(u.denominator for u in unit)) if unit else 1
+        scale = base * multiple
+        coefficients = [
+            max(1, round(base * w) * int(multiple * u) if exact else round(scale * w * float(u)))
+            for w, u in zip(weights, unit, strict=True)
+        ]
         upper = sum(c * u for c, u in zip(coefficients, uppers, strict=True))
         if upper > LEVEL_RANGE:  # extreme weights: trade precision for range
             shrink = upper / LEVEL_RANGE * 2
             scale, exact = scale / shrink, False
             coefficients = [max(1, round(c / shrink)) for c in coefficients]
             upper = sum(c * u for c, u in zip(coefficients, uppers, strict=True))
-        levels.append(Level(tuple(dues), tuple(weights), tuple(coefficients), scale, exact, upper))
+        levels.append(
+            Level(components, tuple(weights), unit, tuple(coefficients), scale, exact, upper)
+        )
     return levels
 
 
@@ -145,30 +128,38 @@ def stages(levels: list[Level]) -> list[Stage]:
 def add_term_vars(
     model: cp_model.CpModel, problem: Problem, variables: Variables, levels: list[Level]
 ) -> None:
-    """The makespan `M` and the lateness `T_d` of every due some level uses.
+    """The makespan `M`, the lateness `T_d` of every due some level uses, and each component's
+    expression (`variables.terms`).
 
     In a neighbourhood the fixed tasks' latest end is one constant inside each max.
     """
-    used = {due for level in levels for due in level.dues}
+    used = {c for level in levels for c in level.components}
     fixing = variables.fixing
-    if MAKESPAN in used:
+    if any(c.term == "makespan" for c in used):
         fixed = _fixed_ends(fixing, range(problem.n_tasks))
         top = max([variables.horizon, *fixed])
-        variables.makespan = model.new_int_var(problem.first_tick, top, "M")
+        first = problem.first_tick
+        variables.makespan = model.new_int_var(first, top, "M")
         _max_of(model, variables.makespan, variables, variables.tasks, fixed, 0)
-    if UNPLACED in used:
-        variables.unplaced = _unplaced(model, problem, variables)
-    for d in sorted(used - {MAKESPAN, UNPLACED}):
+        variables.derived.append(
+            (variables.makespan, lambda end, person: max(first, int(end.max())))
+        )
+    for d in sorted({c.due for c in used if c.due != NONE}):
         due = problem.dues[d]
         fixed = _fixed_ends(fixing, due.tasks)
         late = model.new_int_var(0, max([variables.horizon, *fixed]) - due.tick, f"T{d}")
         _max_of(model, late, variables, due.tasks, [0, *(f - due.tick for f in fixed)], due.tick)
         variables.lateness[d] = late
+        variables.derived.append((late, _late_ticks(problem, d)))
+    statement = Statement(model, problem, variables)
+    for component in sorted(used, key=lambda c: (c.term, c.due)):
+        variables.terms[component] = statement.expression(component)
 
 
 def _max_of(model, target, variables: Variables, tasks, constants: list[int], offset: int):
     """`target = max(constants, E_i - offset for the model's tasks i)`; as `>=` only, each
-    enforced by its task's presence, when an optional task is among them."""
+    enforced by its task's presence, when an optional task is among them (a left-out task ends
+    nothing)."""
     free = [variables.tasks[i] for i in tasks if i in variables.tasks]
     if all(v.present is None for v in free):
         model.add_max_equality(target, [*constants, *(v.end - offset for v in free)])
@@ -180,24 +171,8 @@ def _max_of(model, target, variables: Variables, tasks, constants: list[int], of
         model.add(target >= v.end - offset).only_enforce_if(enforced)
 
 
-def _unplaced(model, problem: Problem, variables: Variables) -> cp_model.IntVar:
-    """`U`: the model's optional tasks that are absent, plus the constant left-out ones (without
-    variables: dropped, or fixed in a neighbourhood and left out there)."""
-    weights = left_out_weights(problem)
-    fixing = variables.fixing
-    constant = 0
-    for task in np.flatnonzero(problem.optional).tolist():
-        if task in variables.tasks:
-            continue
-        free = fixing is None or fixing.mask[task]
-        if free or fixing.schedule.start[task] == NONE:
-            constant += int(weights[task])
-    absent = [
-        (v.present, int(weights[t])) for t, v in variables.tasks.items() if v.present is not None
-    ]
-    total = model.new_int_var(0, int(weights.sum()), "U")
-    model.add(total == constant + sum(w * (1 - present) for present, w in absent))
-    return total
+def _late_ticks(problem: Problem, d: int):
+    return lambda end, person: units(problem, Component("lateness", d), end, person)
 
 
 def _fixed_ends(fixing, tasks) -> list[int]:
@@ -209,26 +184,21 @@ def _fixed_ends(fixing, tasks) -> list[int]:
 
 
 def stage_expression(
-    stage: Stage, levels: list[Level], variables: Variables, problem: Problem
+    stage: Stage, levels: list[Level], variables: Variables
 ) -> cp_model.LinearExpr:
-    terms, coefficients, offset = [], [], 0
+    terms, coefficients = [], []
     for index, multiplier in zip(stage.levels, stage.multipliers, strict=True):
         level = levels[index]
-        for due, coefficient in zip(level.dues, level.coefficients, strict=True):
-            if due == MAKESPAN:
-                terms.append(variables.makespan)
-                offset -= multiplier * coefficient * problem.first_tick
-            elif due == UNPLACED:
-                terms.append(variables.unplaced)
-            else:
-                terms.append(variables.lateness[due])
+        for component, coefficient in zip(level.components, level.coefficients, strict=True):
+            terms.append(variables.terms[component])
             coefficients.append(multiplier * coefficient)
-    return cp_model.LinearExpr.weighted_sum(terms, coefficients) + offset
+    return sum(c * t for c, t in zip(coefficients, terms, strict=True))
 
 
-def integer_value(level: Level, problem: Problem, end: np.ndarray) -> int:
+def integer_value(level: Level, problem: Problem, end: np.ndarray, person: np.ndarray) -> int:
     return sum(
-        c * term_ticks(problem, end, d) for d, c in zip(level.dues, level.coefficients, strict=True)
+        c * units(problem, component, end, person)
+        for component, c in zip(level.components, level.coefficients, strict=True)
     )
 
 
@@ -257,16 +227,19 @@ def decompose(
     return result
 
 
-def hours(level: Level, lower: int, problem: Problem) -> float:
-    """A lower bound in hours (as `Problem.level_values` counts them) from an integer one."""
+def level_bound(level: Level, lower: int, problem: Problem) -> float:
+    """A lower bound in the level's units (as `Problem.level_values` counts them) from an
+    integer one."""
     value = lower / level.scale
     if not level.exact:
         value *= 1 - 1e-4  # coefficients were rounded to 5e-5 relative precision
     offset = problem.first_tick - problem.start_offset  # makespan counts from the true start
     value += sum(
-        w * offset for d, w in zip(level.dues, level.weights, strict=True) if d == MAKESPAN
+        w * offset * problem.hours_per_tick
+        for c, w in zip(level.components, level.weights, strict=True)
+        if c.term == "makespan"
     )
-    return max(0.0, value * problem.hours_per_tick)
+    return max(0.0, value)
 
 
 def _integer_scale(weights: list[float]) -> tuple[float, bool]:

@@ -11,7 +11,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-import numpy as np
 from ortools.sat.python import cp_model
 
 from allocate.problem import NONE, Problem
@@ -31,7 +30,7 @@ def solve_stages(run: Run, configure: Configure, time_limit: float) -> Status:
     """Solve each stage in turn; a stage starts once the one before is proven optimal."""
     built = run.built
     for index, stage in enumerate(built.stages):
-        expression = objective.stage_expression(stage, built.levels, built.variables, run.problem)
+        expression = objective.stage_expression(stage, built.levels, built.variables)
         built.model.minimize(expression)
         remaining = time_limit - (time.perf_counter() - run.began)
         solver = cp_model.CpSolver()
@@ -77,21 +76,30 @@ class Run:
     proven: set[int] = field(default_factory=set)
     lower: dict[int, int] = field(default_factory=dict)
 
-    def full_end(self, free_ends: list[int]) -> np.ndarray:
-        """Every task's end tick from the model's ends (a neighbourhood's: free tasks only)."""
+    def full_schedule(self, free: Schedule) -> Schedule:
+        """Every task's end and person from a model's solution (a neighbourhood's: free tasks
+        only, `free` indexed like `variables.tasks`)."""
         variables = self.built.variables
         fixing = variables.fixing
-        end = np.full(self.problem.n_tasks, NONE, dtype=np.int64)
-        if fixing is not None:
-            end[:] = fixing.schedule.end
-        end[list(variables.tasks)] = free_ends
-        end[list(variables.dropped)] = NONE
-        return end
+        if fixing is None:
+            schedule = Schedule.empty(self.problem.n_tasks, self.problem.optional)
+        else:
+            schedule = fixing.schedule.copy()
+        tasks = list(variables.tasks)
+        schedule.start[tasks], schedule.end[tasks] = free.start, free.end
+        schedule.person[tasks] = free.person
+        for index, reason in variables.dropped.items():  # optional tasks nothing can hold
+            schedule.start[index] = schedule.end[index] = schedule.person[index] = NONE
+            schedule.reasons[index] = reason
+        return schedule
 
-    def integer_values(self, stage: objective.Stage, end: np.ndarray | None = None) -> list[int]:
-        end = self.best.end if end is None else end
+    def integer_values(self, stage: objective.Stage, schedule: Schedule | None = None) -> list[int]:
+        schedule = self.best if schedule is None else schedule
         levels = self.built.levels
-        return [objective.integer_value(levels[i], self.problem, end) for i in stage.levels]
+        return [
+            objective.integer_value(levels[i], self.problem, schedule.end, schedule.person)
+            for i in stage.levels
+        ]
 
     def record(self, schedule: Schedule, bound: float) -> None:
         self.best = schedule
@@ -102,25 +110,26 @@ class Run:
         self.lower.update(objective.decompose(bound, self.stage, self.built.levels, values))
 
     def bounds(
-        self, end: np.ndarray | None = None, lower: dict[int, int] | None = None
+        self, schedule: Schedule | None = None, lower: dict[int, int] | None = None
     ) -> tuple[float, ...]:
-        """Per level, a lower bound in hours; 0 where not even the level's own stage has one."""
-        if end is None and self.best is not None:
-            end = self.best.end
+        """Per level, a lower bound in its units; 0 where not even the level's own stage has one."""
+        schedule = self.best if schedule is None else schedule
         lower = self.lower if lower is None else lower
-        values = None if end is None else self.problem.level_values(end)
+        values = None
+        if schedule is not None:
+            values = self.problem.level_values(schedule.end, schedule.person)
         result = []
         for index, level in enumerate(self.built.levels):
             if index in self.proven:
                 result.append(values[index])
             elif index not in lower:
                 result.append(0.0)
-            elif end is not None and lower[index] >= objective.integer_value(
-                level, self.problem, end
+            elif schedule is not None and lower[index] >= objective.integer_value(
+                level, self.problem, schedule.end, schedule.person
             ):
                 result.append(values[index])  # proven within its stage
             else:
-                result.append(objective.hours(level, lower[index], self.problem))
+                result.append(objective.level_bound(level, lower[index], self.problem))
         return tuple(result)
 
 
@@ -129,7 +138,7 @@ class Monitor(cp_model.CpSolverSolutionCallback):
 
     def __init__(self, run: Run, variables: Variables):
         super().__init__()
-        self.run, self.tasks = run, list(variables.tasks.values())
+        self.run, self.variables = run, variables
 
     def on_solution_callback(self) -> None:
         run = self.run
@@ -138,42 +147,31 @@ class Monitor(cp_model.CpSolverSolutionCallback):
             run.first = run.solve_seconds + self.wall_time
         if run.progress is None:
             return
-        end = run.full_end([_end(self, task) for task in self.tasks])
-        found = run.integer_values(run.stage, end)
+        schedule = run.full_schedule(_solution(self, self.variables))
+        found = run.integer_values(run.stage, schedule)
         stage_lower = objective.decompose(
             self.best_objective_bound, run.stage, run.built.levels, found
         )
-        bounds = run.bounds(end, {**run.lower, **stage_lower})
-        values = run.problem.level_values(end)
+        bounds = run.bounds(schedule, {**run.lower, **stage_lower})
+        values = run.problem.level_values(schedule.end, schedule.person)
         run.progress(Progress(time.perf_counter() - run.began, values, bounds, run.solutions))
 
 
-def _end(callback: cp_model.CpSolverSolutionCallback, task) -> int:
-    """A task's end in a solution; NONE when it is an optional task left out."""
-    if task.present is not None and not callback.boolean_value(task.present):
-        return NONE
-    return callback.value(task.end)
+def _solution(solver, variables: Variables) -> Schedule:
+    """The model's tasks (in `variables.tasks` order) as `solver` (or a callback) has them; an
+    optional task left out has NONE everywhere."""
+    schedule = Schedule.empty(len(variables.tasks))
+    for k, task in enumerate(variables.tasks.values()):
+        if task.present is not None and not solver.boolean_value(task.present):
+            continue
+        schedule.start[k] = solver.value(task.start)
+        schedule.end[k] = solver.value(task.end)
+        for option in task.options:
+            if solver.boolean_value(option.present):
+                schedule.person[k] = option.person
+    return schedule
 
 
 def schedule_of(solver: cp_model.CpSolver, run: Run) -> Schedule:
     """The solver's plan: every task, the fixed ones of a neighbourhood where they were."""
-    variables = run.built.variables
-    fixing = variables.fixing
-    if fixing is None:
-        schedule = Schedule.empty(run.problem.n_tasks, run.problem.optional)
-    else:
-        schedule = fixing.schedule.copy()
-    for index, reason in variables.dropped.items():
-        schedule.start[index] = schedule.end[index] = schedule.person[index] = NONE
-        schedule.reasons[index] = reason
-    for index, task in variables.tasks.items():
-        schedule.person[index] = NONE
-        if task.present is not None and not solver.boolean_value(task.present):
-            schedule.start[index] = schedule.end[index] = NONE
-            continue
-        schedule.start[index] = solver.value(task.start)
-        schedule.end[index] = solver.value(task.end)
-        for option in task.options:
-            if solver.boolean_value(option.present):
-                schedule.person[index] = option.person
-    return schedule
+    return run.full_schedule(_solution(solver, run.built.variables))

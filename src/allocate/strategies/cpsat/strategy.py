@@ -20,6 +20,7 @@ from allocate.strategies.base import Outcome, ProgressCallback, Schedule
 from allocate.strategies.cpsat import objective
 from allocate.strategies.cpsat.fixing import Fixing
 from allocate.strategies.cpsat.hint import add_hint, hint_problem, model_horizon
+from allocate.strategies.cpsat.limits import require_limits_stated
 from allocate.strategies.cpsat.model import Prepared, build_model
 from allocate.strategies.cpsat.run import Configure, Run, solve_stages
 from allocate.strategies.cpsat.variables import FORMULATIONS
@@ -92,8 +93,9 @@ class CpSat:
         """
         began = time.perf_counter()
         objective.require_stated_terms(problem)
+        require_limits_stated(problem)
         if problem.n_tasks == 0:
-            values = problem.level_values(np.zeros(0, dtype=np.int64))
+            values = problem.level_values(*(np.zeros(0, dtype=np.int64),) * 2)
             return Outcome(
                 Schedule.empty(0), "optimal", values, values, {"formulation": self.formulation}
             )
@@ -131,7 +133,13 @@ class CpSat:
         )
         if run.best is None:
             return _no_plan(problem, usable_hint, status, run.bounds(), stats)
-        return Outcome(run.best, status, problem.level_values(run.best.end), run.bounds(), stats)
+        return Outcome(
+            run.best,
+            status,
+            problem.level_values(run.best.end, run.best.person),
+            run.bounds(),
+            stats,
+        )
 
     def reoptimise(
         self,
@@ -176,7 +184,7 @@ class CpSat:
         )
         best = held if run.best is None else run.best
         status = "feasible" if status in ("unknown", "infeasible") else status
-        return Outcome(best, status, problem.level_values(best.end), (), stats)
+        return Outcome(best, status, problem.level_values(best.end, best.person), (), stats)
 
     def _configurer(
         self, problem: Problem, seed: int, deterministic_limit: float | None = None
@@ -204,7 +212,7 @@ class CpSat:
 def _no_plan(problem: Problem, hint: Schedule | None, status: str, bounds, stats) -> Outcome:
     """What to return when CP-SAT has no plan: the valid hint if it just ran out of time."""
     if hint is not None and status == "unknown":
-        return Outcome(hint, "feasible", problem.level_values(hint.end), bounds, stats)
+        return Outcome(hint, "feasible", problem.level_values(hint.end, hint.person), bounds, stats)
     schedule = Schedule.empty(problem.n_tasks)
     schedule.reasons.update(dict.fromkeys(range(problem.n_tasks), NO_PLAN[status]))
     return Outcome(schedule, status, (), bounds, stats)

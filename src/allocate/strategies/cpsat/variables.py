@@ -79,7 +79,14 @@ class Variables:
     dropped: dict[int, str] = field(default_factory=dict)
     """Optional tasks no option can hold: left out, with why (they have no variables)."""
     lateness: dict[int, cp_model.IntVar] = field(default_factory=dict)
+    project_spans: list = field(default_factory=list)
+    """Per (person, project) under a project limit, its span (`limits.ProjectSpan`)."""
     """Hours late, in ticks, per due index (dues that cannot be late inside the horizon omitted)."""
+    terms: dict = field(default_factory=dict)
+    """Per objective component (`terms.Component`), its integer expression."""
+    derived: list = field(default_factory=list)
+    """(variable, value) for each variable the objective adds: `value(end, person)` of a whole
+    schedule gives its value there (for hints)."""
 
     @property
     def options(self) -> list[OptionVars]:

@@ -6,7 +6,8 @@ next neighbourhood needs, so accepted plans are compacted: in order of start, ea
 to the first slot of its own person (same person, never later) that its predecessors, release
 and the person's other tasks allow. Every rule is monotone in the predecessors' times and ends
 only move earlier, so the plan stays valid and no objective term gets worse. Tasks that hold a
-shared resource or have a pinned start stay put (moving them could overbook or break the pin).
+shared resource or have a pinned start stay put (moving them could overbook or break the pin), and
+so do project tasks of people with a project limit (moving them could stretch a project span).
 """
 
 from __future__ import annotations
@@ -24,11 +25,21 @@ def compact(problem: Problem, schedule: Schedule, free: np.ndarray) -> Schedule:
     result = schedule.copy()
     holds = problem.demand.any(axis=1)
     movable = [int(t) for t in free if not holds[t] and problem.pinned_start[t] == NONE]
+    movable = [t for t in movable if not _spans_a_limited_project(problem, result, t)]
     for task in sorted(movable, key=lambda t: (result.start[t], t)):
         start, end = _earliest_slot(problem, result, task)
         if start < result.start[task]:
             result.start[task], result.end[task] = start, end
     return result
+
+
+def _spans_a_limited_project(problem: Problem, schedule: Schedule, task: int) -> bool:
+    """Moving a project task of a person with a project limit earlier may stretch their span of
+    that project into another one's: such tasks stay put."""
+    person = int(schedule.person[task])
+    if person == NONE or not len(problem.project_limit) or problem.project_of[task] == NONE:
+        return False
+    return bool(problem.project_limit[person] != NONE)
 
 
 def _earliest_slot(problem: Problem, schedule: Schedule, task: int) -> tuple[int, int]:

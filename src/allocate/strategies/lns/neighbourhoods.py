@@ -12,7 +12,7 @@ a later objective level's much less than the first's.
   project in practice) holding a target, nearest in time to the target first, then the tasks
   around them on the people who could do them.
 * `people`: a target's person and the people who share most of their skills, their tasks nearest
-  in time to the target.
+  in time to the target, free to move between them (balance, cost and continuity moves).
 * `window`: every task starting near a moment (a target's start or a random one).
 
 Each returns at most `size` task indices; `Neighbourhoods.fixing` turns them into a `Fixing` with
@@ -29,8 +29,18 @@ from allocate.bounds import earliest_schedule
 from allocate.problem import NONE, SF, SS, Problem
 from allocate.strategies.base import Schedule
 from allocate.strategies.cpsat.fixing import Fixing
+from allocate.terms import utilisation_basis_points
 
 KINDS = ("late", "project", "people", "window")
+ASSIGNMENT_TARGETS = (
+    "cost",
+    "preferences",
+    "handovers",
+    "people_per_project",
+    "peak_utilisation",
+    "utilisation_spread",
+)
+"""Terms that depend on who does what: their targets are tasks another person might do better."""
 MISS = 0.5
 """A target's weight is multiplied by this for each neighbourhood around it that found nothing."""
 LATER_LEVEL = 0.05
@@ -87,6 +97,10 @@ class Neighbourhoods:
             if level.get("makespan", 0) > 0 and excess > 0:
                 result.append(Target(last, scale * float(level["makespan"] * excess)))
             result += self._left_out(schedule, scale * level.get("unplaced", 0))
+            for name, weight in level.items():
+                if name in ASSIGNMENT_TARGETS:
+                    found = getattr(self, f"_{name}_targets")(schedule)
+                    result += [Target(t, scale * weight * excess) for t, excess in found]
         return result or [Target(last, 1.0)]
 
     def _left_out(self, schedule: Schedule, weight: float) -> list[Target]:
@@ -98,6 +112,58 @@ class Neighbourhoods:
             Target(task, weight * float(problem.priority[task] * problem.effort[task]))
             for task in schedule.left_out.tolist()
         ]
+
+    # Tasks whose person costs a term something another eligible person might not, with how much.
+
+    def _cost_targets(self, schedule: Schedule) -> list[tuple[int, float]]:
+        problem, rates = self.problem, self.problem.rate_cents
+        result = []
+        for t in np.flatnonzero(schedule.person != NONE).tolist():
+            cheapest = int(rates[problem.eligible[t]].min())
+            extra = int(problem.effort[t]) * (int(rates[schedule.person[t]]) - cheapest)
+            if extra > 0:
+                result.append((t, extra * problem.hours_per_tick / 100))
+        return result
+
+    def _preferences_targets(self, schedule: Schedule) -> list[tuple[int, float]]:
+        problem, person = self.problem, schedule.person
+        return [
+            (t, 1.0)
+            for t in np.flatnonzero(person != NONE).tolist()
+            if (len(problem.preferred[t]) and person[t] not in problem.preferred[t])
+            or person[t] in problem.avoided[t]
+        ]
+
+    def _handovers_targets(self, schedule: Schedule) -> list[tuple[int, float]]:
+        return [
+            (b, 1.0) for a, b in self.problem.handovers if schedule.person[a] != schedule.person[b]
+        ]
+
+    def _people_per_project_targets(self, schedule: Schedule) -> list[tuple[int, float]]:
+        """Each task of a (project, person) pair, weighted 1 / the pair's tasks: a pair with one
+        task is the cheapest to dissolve."""
+        problem, person = self.problem, schedule.person
+        staffed = np.flatnonzero((person != NONE) & (problem.project_of != NONE)).tolist()
+        pairs: dict[tuple[int, int], list[int]] = {}
+        for t in staffed:
+            pairs.setdefault((int(problem.project_of[t]), int(person[t])), []).append(t)
+        return [(t, 1.0 / len(tasks)) for tasks in pairs.values() for t in tasks]
+
+    def _peak_utilisation_targets(self, schedule: Schedule) -> list[tuple[int, float]]:
+        """The tasks of the most utilised people, by how far each is above the average."""
+        points = utilisation_basis_points(self.problem, schedule.person)
+        if not points:
+            return []
+        mean = sum(points.values()) / len(points)
+        return [
+            (t, (points[p] - mean) / 100)
+            for p in points
+            if points[p] > mean
+            for t in np.flatnonzero(schedule.person == p).tolist()
+        ]
+
+    def _utilisation_spread_targets(self, schedule: Schedule) -> list[tuple[int, float]]:
+        return self._peak_utilisation_targets(schedule)
 
     def pick_target(
         self, schedule: Schedule, rng: np.random.Generator, busy: frozenset[int] = frozenset()
@@ -128,12 +194,19 @@ class Neighbourhoods:
         size: int,
         rng: np.random.Generator,
         busy: frozenset[int] = frozenset(),
-    ) -> tuple[int, np.ndarray]:
-        """A target drawn from `schedule` (not one of `busy` if others remain) and the tasks
-        `kind` frees around it, at most `size`."""
+    ) -> tuple[int, np.ndarray, np.ndarray | None]:
+        """A target drawn from `schedule` (not one of `busy` if others remain), the tasks `kind`
+        frees around it (at most `size`) and, for `people`, the group of people they may move
+        between (None: whoever can finish them first)."""
         target = self.pick_target(schedule, rng, busy).task
-        chosen = _merge([target], getattr(self, f"_{kind}")(schedule, target, size, rng))
-        return target, np.unique(np.asarray(chosen[:size], dtype=np.int64))
+        group = None
+        if kind == "people":
+            group = self._group(schedule, target, rng)
+            found = self._people(schedule, group, target)
+        else:
+            found = getattr(self, f"_{kind}")(schedule, target, size, rng)
+        chosen = _merge([target], found)
+        return target, np.unique(np.asarray(chosen[:size], dtype=np.int64)), group
 
     def _late(self, schedule: Schedule, task: int, size: int, rng) -> list[int]:
         chain = self.binding_chain(schedule, task, max(1, size // 3))
@@ -150,14 +223,18 @@ class Neighbourhoods:
         lo, hi = int(schedule.start[members].min()), int(schedule.end[members].max())
         return _merge(members, self._nearby(schedule, people, lo, hi, self._end(schedule, task)))
 
-    def _people(self, schedule: Schedule, task: int, size: int, rng) -> list[int]:
+    def _group(self, schedule: Schedule, task: int, rng) -> np.ndarray:
+        """The target's person and 1-6 people who share most of their skills."""
         person = int(schedule.person[task])
         if self.problem.n_people == 0:
-            return self._window(schedule, task, size, rng)
+            return np.zeros(0, dtype=np.int64)
         if person == NONE:  # a task that needs nobody: start from anyone
             person = int(rng.integers(self.problem.n_people))
         similar = np.argsort(-self.shared[person], kind="stable")
-        group = similar[: max(2, min(len(similar), 2 + int(rng.integers(0, 6))))]
+        return similar[: max(2, min(len(similar), 2 + int(rng.integers(0, 6))))]
+
+    def _people(self, schedule: Schedule, group: np.ndarray, task: int) -> list[int]:
+        """The group's tasks, nearest in time to the target first."""
         mine = np.flatnonzero(np.isin(schedule.person, group))
         center = self._start(schedule, task)
         return mine[np.argsort(np.abs(schedule.start[mine] - center), kind="stable")].tolist()
@@ -230,17 +307,33 @@ class Neighbourhoods:
         tasks = np.flatnonzero(mine)
         return tasks[np.argsort(np.abs(schedule.start[tasks] - center), kind="stable")].tolist()
 
-    def fixing(self, schedule: Schedule, free: np.ndarray) -> Fixing:
-        """Free `free` within `reach` of their current starts, with at most `candidates` people
-        each, everything else held."""
+    def fixing(
+        self, schedule: Schedule, free: np.ndarray, group: np.ndarray | None = None
+    ) -> Fixing:
+        """Free `free` within `reach` of their current starts, everything else held; each task
+        may go to anyone of `group` who can do it (and stay with its person), or without a
+        group to the `candidates` people who can finish it first."""
         start = schedule.start[free]
+        people = None
+        if group is not None:
+            people = {
+                int(t): sorted(
+                    {
+                        int(schedule.person[t]),
+                        *np.intersect1d(group, self.problem.eligible[t]).tolist(),
+                    }
+                )
+                for t in free
+                if schedule.person[t] != NONE
+            }
         left_out = start == NONE  # may go anywhere
         return Fixing(
             schedule,
             free,
+            people=people,
             earliest=np.where(left_out, 0, start - self.reach),
             latest=np.where(left_out, self.problem.horizon, start + self.reach),
-            max_options=self.candidates,
+            max_options=self.candidates if group is None else None,
         )
 
 

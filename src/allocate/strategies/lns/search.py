@@ -62,6 +62,8 @@ class Proposal:
     """The incumbent it is planned around (never modified, only replaced)."""
     version: int
     seed: int = 0
+    group: np.ndarray | None = None
+    """The people the free tasks may move between (None: the default candidates)."""
 
 
 class Search:
@@ -69,7 +71,7 @@ class Search:
         self.settings, self.problem, self.seed = settings, problem, seed
         self.began, self.progress = time.perf_counter(), progress
         self.incumbent, self.version = start, 0
-        self.values = problem.level_values(start.end)
+        self.values = problem.level_values(start.end, start.person)
         self.horizon = model_horizon(problem, start)[0]
         self.rng = np.random.default_rng(seed)
         self.neighbourhoods = Neighbourhoods(problem, settings.reach_days, settings.candidates)
@@ -125,16 +127,16 @@ class Search:
     def propose(self, busy: frozenset[int] = frozenset()) -> Proposal:
         """A neighbourhood of the incumbent around a target none of the `busy` sub-solves has."""
         kind, size = self.adaptive.choose(self.rng)
-        target, free = self.neighbourhoods.free(kind, self.incumbent, size, self.rng, busy)
+        target, free, group = self.neighbourhoods.free(kind, self.incumbent, size, self.rng, busy)
         self.launched += 1
         seed = (self.seed + self.launched) % 2**31
-        return Proposal(kind, target, free, self.incumbent, self.version, seed)
+        return Proposal(kind, target, free, self.incumbent, self.version, seed, group)
 
     def solve(self, proposal: Proposal, deadline: float) -> Outcome:
         """Re-plan `proposal` around its base (safe in a worker thread: it only reads)."""
         return self.settings.cpsat.reoptimise(
             self.problem,
-            self.neighbourhoods.fixing(proposal.base, proposal.free),
+            self.neighbourhoods.fixing(proposal.base, proposal.free, proposal.group),
             horizon=self.horizon,
             time_limit=deadline - time.perf_counter(),
             seed=proposal.seed,
@@ -154,7 +156,9 @@ class Search:
             schedule = self._carried_over(proposal, schedule)
         if schedule is not None and self.settings.compact:
             schedule = compact(self.problem, schedule, proposal.free)
-        values = None if schedule is None else self.problem.level_values(schedule.end)
+        values = (
+            None if schedule is None else self.problem.level_values(schedule.end, schedule.person)
+        )
         order = 1 if values is None else _compare(values, self.values)
         changed = order < 0 or (
             order == 0 and self.settings.accept_equal and _differs(schedule, self.incumbent)

@@ -20,6 +20,7 @@ from allocate.problem import Problem
 from allocate.strategies.base import Outcome, ProgressCallback, Schedule
 from allocate.strategies.cpsat import CpSat, objective
 from allocate.strategies.cpsat.hint import hint_problem
+from allocate.strategies.cpsat.limits import require_limits_stated
 from allocate.strategies.greedy import Greedy
 from allocate.strategies.lns.adaptive import Adaptive
 from allocate.strategies.lns.neighbourhoods import KINDS
@@ -118,8 +119,9 @@ class Lns:
         """
         began = time.perf_counter()
         objective.require_stated_terms(problem)
+        require_limits_stated(problem)
         if problem.n_tasks == 0:
-            values = problem.level_values(np.zeros(0, dtype=np.int64))
+            values = problem.level_values(*(np.zeros(0, dtype=np.int64),) * 2)
             return Outcome(Schedule.empty(0), "optimal", values, values, {"start": "empty"})
         start_kind = "hint"
         if hint is None or hint_problem(problem, hint) is not None:
