@@ -200,3 +200,54 @@ def test_reason_for_leaving_out_names_bookings_and_leave():
         "off 2026-03-03 to 2026-03-06 (leave); ben works 0 h in that time, off 2026-03-02 to "
         "2026-03-06 (conference)"
     )
+
+
+def test_cpsat_states_a_left_out_task_as_nothing_but_unplaced(monkeypatch):
+    """'extra' (optional, preferred: ben, in a stream after 'spec') is left out: the model must
+    count no preference miss and no handover for it. At every solution the solver's own stage
+    objective bound may not exceed the plan's recomputed value (a phantom term would)."""
+    from allocate.strategies.cpsat import run as cpsat_run
+
+    seen = []
+    record = cpsat_run.Run.record
+
+    def checked(self, schedule, bound):
+        values = self.integer_values(self.stage, schedule)
+        seen.append(
+            (bound, sum(m * v for m, v in zip(self.stage.multipliers, values, strict=True)))
+        )
+        return record(self, schedule, bound)
+
+    monkeypatch.setattr(cpsat_run.Run, "record", checked)
+    week = {d: ["09:00-24:00"] for d in ("mon", "tue")}
+    scenario = Scenario(
+        start=MONDAY,
+        people=[
+            Person(id="ana", calendar=Calendar(weekly_hours=week)),
+            Person(id="ben", calendar=Calendar(weekly_hours=week)),
+        ],
+        tasks=[
+            Task(id="spec", effort_hours=2, stream="s", preferred=("ana",)),
+            Task(
+                id="extra",
+                effort_hours=4,
+                optional=True,
+                stream="s",
+                after=["spec"],
+                preferred=("ben",),
+            ),
+            Task(
+                id="launch",
+                effort_hours=8,
+                after=["extra"],
+                deadline=MONDAY + timedelta(hours=10),
+                priority=5,
+                preferred=("ana",),
+            ),
+        ],
+        objective=[{"lateness": 1, "unplaced": 1}, "preferences", "handovers", "makespan"],
+    )
+    plan = solve(scenario, strategy=CpSat(workers=1), time_limit=10)
+    assert plan.status == "optimal" and [u.task for u in plan.left_out] == ["extra"]
+    assert plan.objective["preferences"] == 0 and plan.objective["handovers"] == 0
+    assert seen and all(bound <= value + 1e-6 for bound, value in seen)

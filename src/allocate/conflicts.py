@@ -29,6 +29,8 @@ from allocate.strategies.base import Schedule, earliest_times
 from allocate.strategies.greedy import topological_order
 
 CHAIN_SHOWN = 5
+LABELS_SHOWN = 8
+"""A core's inputs named in its message (all of them are in its ids)."""
 CORE_OPTIONS_LIMIT = 500
 """Above this many (task, person) choices the CP-SAT core is not tried. Measured on two loaded
 cores (benchmarks/results/conflicts.md): 1 s for a 4-task contradiction; on 10 x 100 (about 250
@@ -345,6 +347,8 @@ def core(scenario: Scenario, problem: Problem, time_limit: float):
             "the work does not fit the qualified people's working time"
         )
         return diagnosis, [Conflict(message=message)]
-    labels = "; ".join(i.label for i in diagnosis.inputs)
+    shown = [i.label for i in diagnosis.inputs[:LABELS_SHOWN]]
+    more = len(diagnosis.inputs) - len(shown)
+    labels = "; ".join(shown) + (f"; and {more} more (see the ids)" if more else "")
     ids = tuple(dict.fromkeys(i for item in diagnosis.inputs for i in item.ids))
     return diagnosis, [Conflict(message=f"these inputs cannot all hold: {labels}", ids=ids)]
