@@ -1,7 +1,7 @@
 """Hypothesis strategies for small, valid scenarios with the features that make calendars hard:
 time zones 9 hours apart, half-hour zones, part-time and split days, holidays, time off, every
-dependency type with lags, releases, deadlines, milestones and pins; people with project limits,
-and with `weekly=True` weekly hour limits (which only the greedy strategy states)."""
+dependency type with lags, releases, deadlines, milestones, pins and teams; people with project
+limits, and with `weekly=True` weekly hour limits (which only the greedy strategy states)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 from hypothesis import strategies as st
 
 from allocate import Calendar, Dependency, Person, Pin, Project, Scenario, Task, TimeOff
-from allocate.scenario import Resource
+from allocate.scenario import Resource, Slot
 
 ZONES = ["Europe/Berlin", "America/Los_Angeles", "Asia/Kolkata", "UTC"]
 HOLIDAYS = {
@@ -104,10 +104,13 @@ def _task(draw, index: int, people: list[Person], start: datetime) -> Task:
     if release and deadline and deadline < release:
         deadline = release
     nobody = not milestone and draw(st.integers(0, 5)) == 0
+    team = {}
+    if not milestone and not nobody and len(people) > 1 and draw(st.integers(0, 3)) == 0:
+        team = draw(_team(people))
+        skills = {}
     return Task(
         id=f"t{index}",
-        people=0 if nobody else 1,
-        skills={} if nobody else skills,
+        **({"people": 0 if nobody else 1, "skills": {} if nobody else skills} | team),
         resources={"lab": 1} if not milestone and draw(st.integers(0, 3)) == 0 else {},
         project=draw(st.sampled_from(["acme", "acme", "beta", None, None])),
         effort_hours=0 if milestone else draw(st.sampled_from([0.5, 1, 3, 8, 12.5, 24, 40])),
@@ -116,5 +119,17 @@ def _task(draw, index: int, people: list[Person], start: datetime) -> Task:
         release=release,
         deadline=deadline,
         priority=draw(st.integers(1, 5)),
-        optional=not milestone and draw(st.integers(0, 4)) == 0,
+        optional=not milestone and not team and draw(st.integers(0, 4)) == 0,
     )
+
+
+@st.composite
+def _team(draw, people: list[Person]) -> dict:
+    """Two people at once: `people=2` with skills both of two people have, or two slots with
+    each one's skills (so that distinct qualified people always exist)."""
+    a, b = draw(st.permutations(people))[:2]
+    if draw(st.booleans()):
+        shared = {s: min(a.level(s), b.level(s)) for s in SKILLS if min(a.level(s), b.level(s))}
+        return {"people": 2, "skills": shared}
+    slots = [Slot(skills={s: p.level(s) for s in SKILLS if p.level(s)}) for p in (a, b)]
+    return {"team": slots}

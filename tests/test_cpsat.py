@@ -74,7 +74,8 @@ def verify(problem, schedule: Schedule) -> None:
             assert p in problem.eligible[i]
             assert problem.pinned_person[i] in (NONE, p)
             assert problem.working[p, start[i]], "starts outside working time"
-        assert end[i] == problem.end_of(i, p, int(start[i]))
+        assert end[i] == problem.team_end(i, person, int(start[i]))  # the last member's finish
+        assert start[problem.team(i)[0]] == start[i]  # a team starts together
     for p in range(problem.n_people):
         mine = np.flatnonzero(person == p)
         spans = sorted(zip(start[mine], end[mine], strict=True))
@@ -466,7 +467,9 @@ def test_generated_scenarios_agree(scenario):
 
 def reoptimise(problem, schedule, free, **fixing):
     """Re-plan `free` (task ids) with the rest of `schedule` held; verify and return the plan."""
-    indices = np.array(sorted(problem.task_ids.index(t) for t in free), dtype=np.int64)
+    indices = np.array(
+        [i for i, t in enumerate(problem.task_ids) if t in free], dtype=np.int64
+    )  # every slot of a team
     outcome = CpSat(workers=1).reoptimise(
         problem,
         Fixing(schedule, indices, **fixing),

@@ -18,8 +18,10 @@ from allocate.instances import (
     START,
     InstanceFormatError,
     parse_imopse,
+    parse_mslib,
     read_imopse,
     read_instance,
+    read_mslib,
     read_psplib,
 )
 from allocate.scenario import hours
@@ -312,6 +314,46 @@ def test_imopse_header_counts_must_match(tmp_path):
         read_imopse(write(tmp_path, "none.def", "hello\n"))
 
 
+# ---------------------------------------------------------------- MSLIB
+
+MSLIB = DATA / "MSLIB_Set1_1.msrcp"
+
+
+def test_mslib_activities_become_teams():
+    """An activity needing 3 resources of skill 2 is a team of three people mastering s2."""
+    scenario = read_mslib(MSLIB)
+    assert len(scenario.tasks) == 32 and len(scenario.people) == 4
+    assert scenario.task("a1").milestone and scenario.task("a32").milestone
+    a2 = scenario.task("a2")
+    assert a2.effort_hours == 7 and a2.team_size == 3 and a2.members[0] == {"s2": 1}
+    assert [d.task for d in scenario.task("a11").after] == ["a2", "a3"]
+
+
+def test_mslib_levels_variant_keeps_each_resources_level():
+    """With levels, activity 2's three places need s2 at levels 1, 1 and 2."""
+    a2 = read_mslib(MSLIB, levels=True).task("a2")
+    assert a2.members == ({"s2": 1}, {"s2": 1}, {"s2": 2})
+
+
+def test_mslib_plan_is_valid_and_not_below_the_workload_bound():
+    """Every activity is staffed by its whole team; the makespan respects the workload bound."""
+    instance = parse_mslib(MSLIB)
+    scenario = read_mslib(MSLIB)
+    plan = solve(scenario, strategy="greedy")
+    assert plan.feasible and not check(scenario, plan)
+    work = sum(a.duration * sum(a.needs) for a in instance.activities)
+    makespan = hours(plan.finish - START)
+    assert makespan >= work / len(scenario.people)
+    assert all(len(a.people) == scenario.task(a.task).team_size for a in plan.assignments)
+    assert instance.deadlines == (133, 130)
+
+
+def test_mslib_malformed_file_names_the_line(tmp_path):
+    text = MSLIB.read_text().replace("0\t16\t2 3 4", "0\t17\t2 3 4", 1)
+    with pytest.raises(InstanceFormatError, match=r"line \d+: expected 'duration successors"):
+        read_mslib(write(tmp_path, "bad.msrcp", text))
+
+
 # ---------------------------------------------------------------- dispatch
 
 
@@ -319,8 +361,7 @@ def test_imopse_header_counts_must_match(tmp_path):
 def test_read_instance_by_suffix(tmp_path):
     assert read_instance(J301_1).name == "j301_1"
     assert read_instance(SMALL_DEF).name == "10_3_5_3"
-    with pytest.raises(ValueError, match="teams"):
-        read_instance(tmp_path / "MSLIB_Set1_1.msrcp")
+    assert read_instance(MSLIB).name == "MSLIB_Set1_1"
     with pytest.raises(ValueError, match=r"unknown instance format '\.txt'"):
         read_instance(tmp_path / "x.txt")
     with pytest.raises(FileNotFoundError):

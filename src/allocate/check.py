@@ -243,13 +243,25 @@ class _Context:
             if task.id in self.placed:
                 yield task, self.placed[task.id]
 
-    def workers(self) -> Iterator[tuple[Task, Assignment, Person]]:
-        """Placed work tasks with exactly one known person (the others are the `people` rule's)."""
+    def crews(self) -> Iterator[tuple[Task, Assignment, list[tuple[dict[str, int], Person]]]]:
+        """Placed work tasks with as many known people as they need, each paired with the
+        skills of their place (slot by slot); the others are the `people` rule's."""
         people = {person.id: person for person in self.scenario.people}
         for task, assignment in self.tasks():
-            only = assignment.people[0] if len(assignment.people) == 1 else None
-            if task.staffed and only in people:
-                yield task, assignment, people[only]
+            members = task.members
+            if (
+                task.staffed
+                and len(assignment.people) == len(members)
+                and all(p in people for p in assignment.people)
+            ):
+                crew = [people[p] for p in assignment.people]
+                yield task, assignment, list(zip(members, crew, strict=True))
+
+    def workers(self) -> Iterator[tuple[Task, Assignment, Person]]:
+        """Each member of each placed work task with a full crew."""
+        for task, assignment, crew in self.crews():
+            for _, person in crew:
+                yield task, assignment, person
 
 
 def _at(moment: datetime) -> str:
@@ -308,8 +320,8 @@ def _left_out(ctx: _Context) -> Iterator[Finding]:
 
 
 def people(ctx: _Context) -> Iterator[Finding]:
-    """A task has exactly one known person; a milestone has none and is an instant; a task that
-    needs nobody (`people=0`) has none."""
+    """A task has as many distinct known people as it needs (one, or its team's size); a
+    milestone has none and is an instant; a task that needs nobody (`people=0`) has none."""
     known = {person.id for person in ctx.scenario.people}
     for task, a in ctx.tasks():
         ids, names = (task.id,), ", ".join(a.people) or "none"
@@ -325,53 +337,73 @@ def people(ctx: _Context) -> Iterator[Finding]:
         elif not task.staffed:
             if a.people:
                 yield Finding(f"task '{task.id}' needs nobody but has {names}", ids, a.people)
-        elif len(a.people) != 1:
-            yield Finding(f"task '{task.id}' needs one person but has {names}", ids, a.people)
-        elif a.people[0] not in known:
-            yield Finding(f"task '{task.id}' goes to unknown person '{names}'", ids, a.people)
+        elif len(a.people) != task.team_size:
+            needed = "one person" if task.team_size == 1 else f"{task.team_size} people"
+            yield Finding(f"task '{task.id}' needs {needed} but has {names}", ids, a.people)
+        for person in sorted(set(a.people) - known):
+            yield Finding(f"task '{task.id}' goes to unknown person '{person}'", ids, (person,))
+        twice = sorted(p for p, n in Counter(a.people).items() if n > 1)
+        if twice:
+            message = f"task '{task.id}' has {', '.join(twice)} in more than one place"
+            yield Finding(f"{message} (a team needs distinct people)", ids, tuple(twice))
 
 
 def qualified(ctx: _Context) -> Iterator[Finding]:
-    """The person has every skill of the task at the required level or above."""
-    for task, _, person in ctx.workers():
-        for skill, level in task.skills.items():
-            if (has := person.level(skill)) < level:
-                message = f"task '{task.id}' needs {skill} {level} but {person.id} has {has}"
-                yield Finding(message, (task.id,), (person.id,))
+    """Each person has every skill of their place on the task at the required level or above
+    (a team's people are listed slot by slot, in the order of `Task.team`)."""
+    for task, _, crew in ctx.crews():
+        for place, (skills, person) in enumerate(crew, start=1):
+            where = f" (place {place} of {len(crew)})" if len(crew) > 1 else ""
+            for skill, level in skills.items():
+                if (has := person.level(skill)) < level:
+                    message = f"task '{task.id}'{where} needs {skill} {level} but {person.id} has"
+                    yield Finding(f"{message} {has}", (task.id,), (person.id,))
 
 
 def working_time(ctx: _Context) -> Iterator[Finding]:
     """Work starts in working time and ends once the effort is worked, pausing outside it: the
-    assignee's working time, or the organisation's for a task that needs nobody."""
-    for task, a, person in ctx.workers():
-        yield from _worked(ctx, task, a, person)
+    assignee's working time, or the organisation's for a task that needs nobody. In a team each
+    member starts in their working time and puts in the effort by the end, and the task ends
+    when the last of them is done."""
+    for task, a, crew in ctx.crews():
+        yield from _worked(ctx, task, a, [person for _, person in crew])
     for task, a in ctx.tasks():
         if not task.staffed and not task.milestone:
-            yield from _worked(ctx, task, a, None)
+            yield from _worked(ctx, task, a, [None])
 
 
-def _worked(ctx: _Context, task: Task, a: Assignment, person: Person | None) -> Iterator[Finding]:
-    calendar = ctx.working_time(person)
-    owner = person.calendar if person else ctx.scenario.calendar
-    name, people_ = (person.id, (person.id,)) if person else ("the organisation", ())
-    who = f"task '{task.id}' ({name})"
-    if not calendar.is_working(a.start):
-        local = _local(a.start, owner)
-        message = f"{who} starts {_at(a.start)} ({local}), outside {name}'s working time"
-        yield Finding(message, (task.id,), people_)
+def _worked(
+    ctx: _Context, task: Task, a: Assignment, people_: list[Person | None]
+) -> Iterator[Finding]:
     work = ctx.work(task.remaining_hours)
-    end = calendar.finish(a.start, work)
+    finishes: list[tuple[datetime | None, Person | None]] = []
+    for person in people_:
+        calendar = ctx.working_time(person)
+        owner = person.calendar if person else ctx.scenario.calendar
+        name, ids = _who(person)
+        if not calendar.is_working(a.start):
+            local = _local(a.start, owner)
+            message = f"task '{task.id}' ({name}) starts {_at(a.start)} ({local}), outside"
+            yield Finding(f"{message} {name}'s working time", (task.id,), ids)
+        finishes.append((calendar.finish(a.start, work), person))
+    unfinished = [person for end, person in finishes if end is None]
+    end, last = (None, unfinished[0]) if unfinished else max(finishes, key=lambda f: f[0])
     if end != a.end:
+        name, ids = _who(last)
         then = f"end at {_at(end)}" if end else f"do not end within {GIVE_UP.days} days"
-        message = f"{who} ends {_at(a.end)} but {_h(work)} of {name}'s working time"
-        yield Finding(f"{message} from its start {then}", (task.id,), people_)
+        message = f"task '{task.id}' ({name}) ends {_at(a.end)} but {_h(work)} of {name}'s"
+        yield Finding(f"{message} working time from its start {then}", (task.id,), ids)
+
+
+def _who(person: Person | None) -> tuple[str, tuple[str, ...]]:
+    return (person.id, (person.id,)) if person else ("the organisation", ())
 
 
 def one_at_a_time(ctx: _Context) -> Iterator[Finding]:
     """A person's tasks do not overlap (each task's `[start, end)` hull)."""
     by_person: dict[str, list[tuple[str, Assignment]]] = {}
     for task, a in ctx.tasks():
-        for person in () if task.milestone else a.people:
+        for person in () if task.milestone else dict.fromkeys(a.people):
             by_person.setdefault(person, []).append((task.id, a))
     for person, tasks in by_person.items():
         tasks.sort(key=lambda pair: pair[1].start)
@@ -467,7 +499,10 @@ def pinned(ctx: _Context) -> Iterator[Finding]:
     for pin in ctx.scenario.pins:
         if (a := ctx.placed.get(pin.task)) is None:
             continue
-        if pin.person is not None and a.people != (pin.person,):
+        single = ctx.scenario.task(pin.task).team_size <= 1
+        if pin.person is not None and (
+            a.people != (pin.person,) if single else pin.person not in a.people
+        ):
             message = f"task '{pin.task}' is pinned to {pin.person}"
             goes_to = ", ".join(a.people) or "nobody"
             yield Finding(f"{message} but goes to {goes_to}", (pin.task,), (pin.person, *a.people))
@@ -493,8 +528,10 @@ def max_hours_per_week(ctx: _Context) -> Iterator[Finding]:
     for task, a, person in ctx.workers():
         if person.max_hours_per_week is None:
             continue
+        left = timedelta(hours=task.remaining_hours)  # a team member may finish before the end
         for monday, lo, hi in _weeks(a.start, a.end, person.calendar.zone):
-            worked = ctx.working_time(person).worked_between(lo, hi)
+            worked = min(left, ctx.working_time(person).worked_between(lo, hi))
+            left -= worked
             if worked > timedelta():
                 week = booked.setdefault(person.id, {})
                 week[monday] = week.get(monday, timedelta()) + worked

@@ -50,7 +50,7 @@ def precheck(scenario: Scenario, problem: Problem) -> list[Conflict]:
         past_the_horizon,
     ):
         found += check(scenario, problem, earliest)
-    return found
+    return list(dict.fromkeys(found))  # the slot tasks of a team find the same ones
 
 
 # --- the checks -----------------------------------------------------------------------------
@@ -149,6 +149,8 @@ def resource_always_short(
     for task in _mandatory(problem):
         for r in np.flatnonzero(problem.demand[task]).tolist():
             start = int(max(problem.release[task], earliest.start[task]))
+            if start >= problem.horizon:
+                continue  # starts past the horizon: `past_the_horizon` says so
             available = problem.capacity[r, start:]
             if available.size and available.max() >= problem.demand[task, r]:
                 continue
@@ -171,9 +173,7 @@ def past_the_horizon(
     end_when = _when(problem.time_of(problem.horizon))
     stuck: set[int] = set()
     for task in topological_order(problem):
-        if problem.optional[task] or problem.is_milestone(task):
-            continue
-        if _can_end(problem, earliest, task):
+        if problem.optional[task] or _can_end(problem, earliest, task):
             continue
         stuck.add(task)
         if any(p.pred in stuck for p in problem.predecessors(task)):
@@ -181,7 +181,22 @@ def past_the_horizon(
         task_id = problem.task_ids[task]
         alone = int(problem.release[task])
         hours = f"{problem.effort[task] * problem.hours_per_tick:g} h"
-        if not any(
+        pinned = int(problem.pinned_start[task])
+        if pinned != NONE and pinned >= problem.horizon:
+            yield Conflict(
+                message=f"task '{task_id}' is pinned to start {_when(problem.time_of(pinned))}, "
+                f"at or after {end_name} {end_when}",
+                ids=(task_id,),
+            )
+            continue
+        if problem.is_milestone(task) and alone > problem.horizon:
+            yield Conflict(
+                message=f"milestone '{task_id}' is released {_when(problem.time_of(alone))}, "
+                f"after {end_name} {end_when}",
+                ids=(task_id,),
+            )
+            continue
+        if not problem.is_milestone(task) and not any(
             _end(problem, task, int(p), _next(problem, int(p), alone)) != NONE
             for p in _people(problem, task)
         ):
@@ -240,6 +255,8 @@ def _end(problem: Problem, task: int, person: int, start: int) -> int:
 def _can_end(problem: Problem, earliest: Schedule, task: int) -> bool:
     start, end_lo = earliest_times(problem, earliest, task)
     start = max(start, int(problem.pinned_start[task]))
+    if problem.is_milestone(task):
+        return max(start, end_lo) <= problem.horizon
     for person in _people(problem, task).tolist():
         end = _end(problem, task, person, _next(problem, person, start))
         if end != NONE and end <= problem.horizon:
@@ -304,9 +321,8 @@ def _short_reason(scenario: Scenario, problem: Problem, person: int, tick: int) 
     someone = _person(scenario, person)
     who = someone.id if someone else "the organisation"
     calendar = someone.calendar if someone else scenario.calendar
-    hours = (
-        problem.calendar_of(person)[-1] - problem.calendar_of(person)[tick]
-    ) * problem.hours_per_tick
+    cum = problem.calendar_of(person)
+    hours = (cum[-1] - cum[min(tick, problem.horizon)]) * problem.hours_per_tick
     absences = [
         f"off {off.start} to {off.end}" + (f" ({off.reason})" if off.reason else "")
         for off in calendar.time_off

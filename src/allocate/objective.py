@@ -13,9 +13,10 @@ Terms:
 - `utilisation_spread`: highest minus lowest utilisation, in percent;
 - `cost`: hours × each person's hourly rate, summed;
 - `people_per_project`: distinct people on each project, summed (fewer hand-offs, more focus);
-- `handovers`: dependencies inside a work stream whose two tasks go to different people;
-- `preferences`: tasks not given to one of their preferred people, plus tasks given to an
-  avoided person;
+- `handovers`: dependencies inside a work stream whose two tasks go to different people (for
+  teams: different sets of people);
+- `preferences`: per person on a task (every member of a team), one miss if the task prefers
+  other people and one if it avoids this person;
 - `unplaced`: priority-weighted hours of optional work left out of the plan.
 """
 
@@ -143,15 +144,13 @@ def handovers(scenario: Scenario, timing: Timing) -> float:
 
 
 def preferences(scenario: Scenario, timing: Timing) -> float:
+    """Per person on a task (each member of a team): one miss if the task prefers others, one
+    if it avoids them."""
     misses = 0
     for task in scenario.tasks:
-        people = set(timing.people.get(task.id, ()))
-        if task.id not in timing.people:
-            continue
-        if task.preferred and not people & set(task.preferred):
-            misses += 1
-        if people & set(task.avoided):
-            misses += 1
+        for person in timing.people.get(task.id, ()):
+            misses += bool(task.preferred) and person not in task.preferred
+            misses += person in task.avoided
     return float(misses)
 
 

@@ -108,16 +108,23 @@ class ProjectSummary(Frozen):
 
 
 class WeekHours(Frozen):
-    """Hours of task work in the local week that starts on Monday `start`."""
+    """Hours booked on tasks and hours the person could work in their local week that starts on
+    Monday `start` (from the planning start on)."""
 
     start: date
     booked_hours: float
+    available_hours: float = 0.0
+
+    @property
+    def utilisation(self) -> float | None:
+        """Booked over available hours; None in a week they cannot work at all."""
+        return self.booked_hours / self.available_hours if self.available_hours else None
 
 
 class PersonSummary(Frozen):
     """Booked hours against the hours the person could work between the planning start and the
-    plan's end (so part-timers and people on leave are judged by their own availability). For a
-    person with a weekly limit, `weeks` lists the booked hours of each week they work in."""
+    plan's end (so part-timers and people on leave are judged by their own availability), in total
+    and per local week (`weeks`, Monday to Monday in their own zone) up to the plan's finish."""
 
     id: str
     timezone: str = "UTC"

@@ -1,8 +1,11 @@
 """The compiled problem: a Scenario turned into integer ticks and indices, read-only.
 
 Strategies see only this form. Tasks and people are numbered in scenario order; times are ticks on
-the UTC grid of `calendar.py`. Deadlines of tasks and of projects become one list of `Due` entries,
-each "the last of these tasks ends by tick d, else pay weight per hour late".
+the UTC grid of `calendar.py`. A team task becomes one compiled task per member ("slot tasks",
+consecutive, the first one its `leader`): each has one person, all share one start and one end
+(the last member's finish), and precedences, resources and dues hang on the leader. Deadlines of
+tasks and of projects become one list of `Due` entries, each "the last of these tasks ends by
+tick d, else pay weight per hour late".
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import numpy as np
 
 from allocate import calendar as cal
 from allocate import limits
+from allocate.matching import match
 from allocate.objective import balance_window
 from allocate.scenario import Resource, Scenario, Task, ceil_ticks
 
@@ -59,6 +63,7 @@ class Problem:
     start_offset: float
     """The planning start in ticks after the origin (fractional when it lies off the grid)."""
     task_ids: tuple[str, ...]
+    """Per compiled task, its scenario task's id (repeated for the slots of a team)."""
     person_ids: tuple[str, ...]
     effort: np.ndarray
     """Work per task in ticks; 0 for milestones."""
@@ -106,6 +111,8 @@ class Problem:
     """Per person with a weekly limit, the ticks where their local weeks start (see `limits`)."""
     project_limit: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     """Per person, the projects they may be on at once (NONE: no limit)."""
+    leader: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    """Per task, the first slot task of its team (itself for a task of one person or none)."""
 
     @property
     def n_tasks(self) -> int:
@@ -125,6 +132,27 @@ class Problem:
 
     def is_milestone(self, task: int) -> bool:
         return self.effort[task] == 0
+
+    def team(self, task: int) -> range:
+        """The slot tasks of `task`'s team (just `task` when one person or none does it)."""
+        return self._teams[int(self.leader[task])] if len(self.leader) else range(task, task + 1)
+
+    @cached_property
+    def _teams(self) -> dict[int, range]:
+        teams: dict[int, range] = {}
+        for task, lead in enumerate(self.leader.tolist()):
+            teams[lead] = range(lead, task + 1)
+        return teams
+
+    @cached_property
+    def has_teams(self) -> bool:
+        return bool(len(self.leader)) and bool((self.leader != np.arange(self.n_tasks)).any())
+
+    def team_end(self, task: int, person: np.ndarray, start: int) -> int:
+        """Where `task`'s team, begun at `start`, ends: the last member's finish on their own
+        calendar (`person` per task); NONE past the horizon."""
+        ends = [self.end_of(slot, int(person[slot]), start) for slot in self.team(task)]
+        return NONE if NONE in ends else max(ends)
 
     def calendar_of(self, person: int) -> np.ndarray:
         """Cumulative working ticks of `person`, or of the organisation for NONE (tasks without
@@ -226,8 +254,8 @@ def compile_problem(scenario: Scenario, horizon_end: datetime | None = None) -> 
     horizon = max(1, int((end.astimezone(UTC) - origin) // step))
     first = _ceil((scenario.start - origin) / step)
 
-    tasks = [task for task in scenario.tasks if not task.done]
-    task_index = {task.id: i for i, task in enumerate(tasks)}
+    tasks, slot_skills, leader = _slot_tasks(scenario)
+    task_index = {task.id: int(lead) for task, lead in zip(tasks, leader, strict=True)}
     person_index = {person.id: p for p, person in enumerate(scenario.people)}
 
     working = (
@@ -251,14 +279,15 @@ def compile_problem(scenario: Scenario, horizon_end: datetime | None = None) -> 
     staffed = np.array([task.staffed for task in tasks], dtype=bool)
     eligible = tuple(
         np.array(
-            [p for p, person in enumerate(scenario.people) if person.qualifies_for(task)]
-            if task.staffed
+            [p for p, person in enumerate(scenario.people) if person.has(skills)]
+            if skills is not None
             else [],
             dtype=np.int64,
         )
-        for task in tasks
+        for skills in slot_skills
     )
     eligible = _within_zero_limits(scenario.people, tasks, eligible)
+    leads = [i for i, lead in enumerate(leader) if lead == i]
     precedences = tuple(
         Precedence(
             pred=task_index[dep.task],
@@ -267,18 +296,22 @@ def compile_problem(scenario: Scenario, horizon_end: datetime | None = None) -> 
             lag=_signed_ticks(dep.lag_hours, resolution),
             working_lag=dep.lag_in == "working" and dep.lag_hours > 0,
         )
-        for i, task in enumerate(tasks)
-        for dep in task.after
+        for i in leads
+        for dep in tasks[i].after
         if dep.task in task_index  # dependencies on done tasks are met
     )
-    dues = tuple(_dues(scenario, tasks, task_index, lambda m: tick(m, up=False)))
+    dues = tuple(
+        _dues(scenario, [tasks[i] for i in leads], task_index, lambda m: tick(m, up=False))
+    )
     pinned_person = np.full(len(tasks), NONE, dtype=np.int64)
     pinned_start = np.full(len(tasks), NONE, dtype=np.int64)
     for pin in (pin for pin in scenario.pins if pin.task in task_index):
+        team = [i for i in range(len(tasks)) if leader[i] == task_index[pin.task]]
         if pin.person is not None:
-            pinned_person[task_index[pin.task]] = person_index[pin.person]
+            person = person_index[pin.person]
+            pinned_person[_pinned_slot(team, person, eligible)] = person
         if pin.start is not None:
-            pinned_start[task_index[pin.task]] = tick(pin.start, up=True)
+            pinned_start[team] = tick(pin.start, up=True)
 
     resource_ids = tuple(resource.id for resource in scenario.resources)
     capacity = (
@@ -287,7 +320,11 @@ def compile_problem(scenario: Scenario, horizon_end: datetime | None = None) -> 
         else np.zeros((0, horizon), dtype=np.int64)
     )
     demand = np.array(
-        [[task.resources.get(r, 0) for r in resource_ids] for task in tasks], dtype=np.int64
+        [
+            [task.resources.get(r, 0) if leader[i] == i else 0 for r in resource_ids]
+            for i, task in enumerate(tasks)
+        ],
+        dtype=np.int64,
     ).reshape(len(tasks), len(resource_ids))
 
     project_index = {project.id: j for j, project in enumerate(scenario.projects)}
@@ -299,9 +336,9 @@ def compile_problem(scenario: Scenario, horizon_end: datetime | None = None) -> 
     streams = {t.id: t.stream for t in tasks}
     handovers = tuple(
         (task_index[dep.task], i)
-        for i, t in enumerate(tasks)
-        for dep in t.after
-        if t.stream and streams.get(dep.task) == t.stream
+        for i in leads
+        for dep in tasks[i].after
+        if tasks[i].stream and streams.get(dep.task) == tasks[i].stream
     )
 
     problem = Problem(
@@ -310,7 +347,7 @@ def compile_problem(scenario: Scenario, horizon_end: datetime | None = None) -> 
         horizon=horizon,
         first_tick=first,
         start_offset=(scenario.start - origin) / step,
-        task_ids=tuple(task_index),
+        task_ids=tuple(task.id for task in tasks),
         person_ids=tuple(person_index),
         effort=effort,
         release=release,
@@ -343,6 +380,7 @@ def compile_problem(scenario: Scenario, horizon_end: datetime | None = None) -> 
         optional=np.array([t.optional for t in tasks], dtype=bool),
         priority=np.array([t.priority for t in tasks], dtype=np.int64),
         **_limits(scenario, origin, step, horizon, resolution),
+        leader=leader,
     )
     for array in (
         effort,
@@ -357,6 +395,7 @@ def compile_problem(scenario: Scenario, horizon_end: datetime | None = None) -> 
         demand,
         problem.optional,
         problem.priority,
+        leader,
         *eligible,
     ):
         array.setflags(write=False)
@@ -391,6 +430,34 @@ def _limits(scenario: Scenario, origin: datetime, step: timedelta, horizon: int,
     for array in (week_limit, project_limit, *week_start):
         array.setflags(write=False)
     return {"week_limit": week_limit, "week_start": week_start, "project_limit": project_limit}
+
+
+def _slot_tasks(scenario: Scenario) -> tuple[list[Task], list[dict | None], np.ndarray]:
+    """The compiled tasks: each task not done, a team once per member (consecutive). Returns
+    the scenario task of each, the skills its person needs (None: no person) and its leader."""
+    tasks: list[Task] = []
+    skills: list[dict | None] = []
+    leader: list[int] = []
+    for task in scenario.tasks:
+        if task.done:
+            continue
+        lead = len(tasks)
+        for member in task.members or (None,):
+            tasks.append(task)
+            skills.append(member)
+            leader.append(lead)
+    return tasks, skills, np.array(leader, dtype=np.int64)
+
+
+def _pinned_slot(team: list[int], person: int, eligible) -> int:
+    """The first slot of `team` that `person` can take while the others can still be staffed
+    by other people (the first they qualify for if none)."""
+    places = [i for i in team if person in eligible[i]]
+    for slot in places:
+        others = [[p for p in eligible[i].tolist() if p != person] for i in team if i != slot]
+        if match(others) is not None:
+            return slot
+    return places[0] if places else team[0]
 
 
 def _capacity_profile(resource: Resource, origin: datetime, step: timedelta, horizon: int):

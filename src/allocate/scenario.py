@@ -250,7 +250,16 @@ class Person(Frozen):
         return self.skills.get(skill, 0)
 
     def qualifies_for(self, task: Task) -> bool:
-        return all(self.level(skill) >= level for skill, level in task.skills.items())
+        """Can this person fill some place on `task` (any slot of a team)?"""
+        return any(self.has(dict(skills)) for skills in set(map(_frozen, task.members)))
+
+    def has(self, skills: dict[str, int]) -> bool:
+        """Every one of `skills` at its level or above?"""
+        return all(self.level(skill) >= level for skill, level in skills.items())
+
+
+def _frozen(skills: dict[str, int]) -> tuple:
+    return tuple(sorted(skills.items()))
 
 
 Money = Annotated[float, Field(ge=0, le=1e12)]
@@ -338,8 +347,24 @@ class Progress(Frozen):
     finished: AwareDatetime | None = Field(default=None, description="when a done task finished")
 
 
+MAX_TEAM = 100
+"""More people than this on one task is treated as an input mistake."""
+
+
+class Slot(Frozen):
+    """A place in a team: `count` people, each with every one of `skills`."""
+
+    skills: dict[str, Level] = Field(default_factory=dict)
+    count: Annotated[int, Field(ge=1, le=MAX_TEAM)] = 1
+
+
 class Task(Frozen):
     """Work of `effort_hours` done by one qualified person, pausing outside their working time.
+
+    A team task needs several people at once: `people=n` asks for n distinct people, each with
+    `skills`; `team` gives each slot its own skills (one designer and two developers). All
+    members work over the same `[start, end)`, each putting in `effort_hours` of their own working
+    time; the task ends when the last of them is done, and every member is busy until then.
 
     A milestone marks a deliverable: zero effort, no person, it happens when its dependencies allow.
     `people=0` makes a task that needs nobody (a machine run, a review period): it takes
@@ -358,7 +383,9 @@ class Task(Frozen):
     deadline: AwareDatetime | None = None
     priority: Priority = 1
     milestone: bool = False
-    people: Annotated[int, Field(ge=0, le=1)] = 1
+    people: Annotated[int, Field(ge=0, le=MAX_TEAM)] = 1
+    team: tuple[Slot, ...] = ()
+    """Slots with their own skills; then `skills` stays empty and `people` at its default."""
     resources: dict[str, Annotated[int, Field(ge=1, le=1_000_000)]] = Field(default_factory=dict)
     progress: Progress = Field(default_factory=Progress)
     preferred: tuple[Id, ...] = ()
@@ -378,6 +405,20 @@ class Task(Frozen):
         return not self.milestone and self.people > 0
 
     @property
+    def members(self) -> tuple[dict[str, int], ...]:
+        """The skills each member needs, one entry per person, slot by slot (the order of a
+        plan's `people`); empty when the task needs nobody."""
+        if not self.staffed:
+            return ()
+        if self.team:
+            return tuple(slot.skills for slot in self.team for _ in range(slot.count))
+        return (self.skills,) * self.people
+
+    @property
+    def team_size(self) -> int:
+        return len(self.members)
+
+    @property
     def done(self) -> bool:
         return self.progress.status == "done"
 
@@ -394,8 +435,18 @@ class Task(Frozen):
             raise ValueError(f"milestone '{self.id}' must have zero effort")
         if self.milestone and self.optional:
             raise ValueError(f"milestone '{self.id}' cannot be optional: it takes no work")
+        if self.optional and self.team_size > 1:
+            raise ValueError(f"task '{self.id}' has a team: a team task cannot be optional yet")
         if not self.milestone and self.effort_hours <= 0:
             raise ValueError(f"task '{self.id}' needs a positive effort_hours (or milestone=True)")
+        if self.team and (self.skills or self.people != 1):
+            raise ValueError(
+                f"task '{self.id}' has a team: give skills per slot, not `skills` or `people`"
+            )
+        if self.milestone and (self.team or self.people > 1):
+            raise ValueError(f"milestone '{self.id}' needs no people")
+        if sum(slot.count for slot in self.team) > MAX_TEAM:
+            raise ValueError(f"task '{self.id}' needs more than {MAX_TEAM} people")
         if self.release and self.deadline and self.deadline < self.release:
             raise ValueError(f"task '{self.id}' has its deadline before its release")
         if self.progress.status == "in_progress" and self.progress.hours_spent >= self.effort_hours:
@@ -407,7 +458,9 @@ class Task(Frozen):
 
 
 class Pin(Frozen):
-    """A promise already made: `task` goes to `person`, and/or starts at `start`."""
+    """A promise already made: `task` goes to `person`, and/or starts at `start`. On a team task,
+    `person` takes the first slot whose skills they have and that leaves the other slots
+    staffable."""
 
     task: Id
     person: Id | None = None
@@ -501,6 +554,7 @@ class Scenario(Frozen):
         return {resource.id: resource for resource in self.resources}[resource_id]
 
     def qualified_people(self, task: Task) -> list[Person]:
+        """Who can fill some place on `task`."""
         if not task.staffed:
             return []
         return [person for person in self.people if person.qualifies_for(task)]

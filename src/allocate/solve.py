@@ -17,28 +17,23 @@ from allocate.bounds import level_bounds
 from allocate.check import check
 from allocate.conflicts import core, precheck
 from allocate.explain import explain_lateness, explain_left_out
-from allocate.limits import week_usage
 from allocate.objective import (
     Timing,
     evaluate,
     level_values,
-    project_costs,
-    project_finishes,
 )
 from allocate.plan import (
     Assignment,
-    PersonSummary,
     Plan,
-    ProjectSummary,
     SolveStats,
     Unplaced,
-    WeekHours,
 )
 from allocate.problem import NONE, Problem, compile_problem
-from allocate.scenario import Scenario, hours
+from allocate.scenario import Scenario
 from allocate.strategies import get_strategy
 from allocate.strategies.base import Outcome, Progress, Schedule, Strategy
 from allocate.strategies.greedy import Greedy
+from allocate.summaries import person_summaries, project_summaries
 
 log = logging.getLogger("allocate")
 
@@ -200,17 +195,16 @@ def verified_plan(
         resolution_minutes=problem.resolution,
         assignments=assignments,
         unplaced=tuple(
-            Unplaced(task=problem.task_ids[i], reason=reason)
-            for i, reason in sorted(schedule.reasons.items())
-            if schedule.start[i] == NONE and not problem.optional[i]
+            Unplaced(task=task, reason=reason)
+            for task, reason in _reasons(problem, schedule).items()
         ),
         left_out=tuple(_left_out(scenario, problem, schedule)),
         late=tuple(explain_lateness(problem, schedule)),
         objective=terms,
         level_bounds=bounds,
         gap=_gap(values, bounds) if schedule.complete else None,
-        projects=tuple(_project_summaries(scenario, timing)),
-        people=tuple(_person_summaries(scenario, problem, schedule)),
+        projects=tuple(project_summaries(scenario, timing)),
+        people=tuple(person_summaries(scenario, problem, schedule)),
         stats=stats,
     )
     violations = tuple(check(scenario, plan))
@@ -226,16 +220,27 @@ def _left_out(scenario: Scenario, problem: Problem, schedule: Schedule):
 
 
 def _assignments(problem: Problem, schedule: Schedule):
+    """One assignment per scenario task; a team's members slot by slot (its slot tasks share
+    start and end)."""
     for i, task_id in enumerate(problem.task_ids):
-        if schedule.start[i] == NONE:
+        if schedule.start[i] == NONE or problem.team(i)[0] != i:
             continue
-        person = int(schedule.person[i])
+        people = [int(schedule.person[slot]) for slot in problem.team(i)]
         yield Assignment(
             task=task_id,
-            people=() if person == NONE else (problem.person_ids[person],),
+            people=tuple(problem.person_ids[p] for p in people if p != NONE),
             start=problem.time_of(int(schedule.start[i])),
             end=problem.time_of(int(schedule.end[i])),
         )
+
+
+def _reasons(problem: Problem, schedule: Schedule) -> dict[str, str]:
+    """Why each unplaced scenario task is unplaced (a team's first reason)."""
+    reasons: dict[str, str] = {}
+    for i, reason in sorted(schedule.reasons.items()):
+        if schedule.start[i] == NONE and not problem.optional[i]:  # left out: `_left_out`
+            reasons.setdefault(problem.task_ids[i], reason)
+    return reasons
 
 
 def _best_bounds(ours: tuple[float, ...], outcome: Outcome) -> tuple[float, ...]:
@@ -255,59 +260,6 @@ def _close(a, b) -> bool:
     return len(a) == len(b) and all(
         abs(x - y) <= 1e-6 * max(1.0, abs(x)) for x, y in zip(a, b, strict=True)
     )
-
-
-def _project_summaries(scenario: Scenario, timing: Timing):
-    finishes = project_finishes(scenario, timing)
-    costs = project_costs(scenario, timing)
-    for project in scenario.projects:
-        finish = finishes.get(project.id)
-        late = hours(finish - project.deadline) if finish and project.deadline else 0.0
-        yield ProjectSummary(
-            id=project.id,
-            finish=finish,
-            deadline=project.deadline,
-            late_hours=max(0.0, late),
-            cost=round(costs.get(project.id, 0.0), 2),
-            budget=project.budget,
-            value=project.value,
-        )
-
-
-def _person_summaries(scenario: Scenario, problem: Problem, schedule: Schedule):
-    placed_end = schedule.end[schedule.start != NONE]
-    last = int(placed_end.max()) if placed_end.size else problem.first_tick
-    for p, person in enumerate(scenario.people):
-        mine = schedule.person == p
-        available = int(problem.cum_work[p, last] - problem.cum_work[p, problem.first_tick])
-        yield PersonSummary(
-            id=person.id,
-            timezone=person.calendar.timezone,
-            booked_hours=float(problem.effort[mine].sum()) * problem.hours_per_tick,
-            available_hours=available * problem.hours_per_tick,
-            tasks=int(mine.sum()),
-            **week_hours(scenario, problem, schedule, p),
-        )
-
-
-def week_hours(scenario: Scenario, problem: Problem, schedule: Schedule, person: int) -> dict:
-    """A limited person's limit and booked hours per local week (fields of PersonSummary)."""
-    limit = scenario.people[person].max_hours_per_week
-    if limit is None:
-        return {}
-    usage = week_usage(problem, schedule, person)  # unplaced tasks have no person
-    zone = scenario.people[person].calendar.zone
-    weeks = problem.week_start[person]
-    return {
-        "max_hours_per_week": limit,
-        "weeks": tuple(
-            WeekHours(
-                start=problem.time_of(int(weeks[w])).astimezone(zone).date(),
-                booked_hours=ticks * problem.hours_per_tick,
-            )
-            for w, ticks in sorted(usage.items())
-        ),
-    }
 
 
 def _progress_callback(progress, began: float, bounds: tuple[float, ...]):

@@ -94,16 +94,20 @@ def people_per_project(problem: Problem, end, person: np.ndarray) -> float:
 
 
 def handovers(problem: Problem, end, person: np.ndarray) -> float:
+    def crew(task: int) -> set[int]:  # a team's members, or the one person
+        return {int(person[slot]) for slot in problem.team(task)}
+
     return float(
         sum(
             1
             for a, b in problem.handovers
-            if person[a] != person[b] and end[a] != NONE and end[b] != NONE
+            if end[a] != NONE and end[b] != NONE and crew(a) != crew(b)
         )
     )
 
 
 def preferences(problem: Problem, end, person: np.ndarray) -> float:
+    """Per person placed (each member of a team): not preferred, or avoided."""
     misses = 0
     for task in range(problem.n_tasks):
         if end[task] == NONE:  # left out

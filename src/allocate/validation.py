@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 from pydantic import ValidationError
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
+from allocate.matching import match
+
 if TYPE_CHECKING:
     from allocate.scenario import Scenario
 
@@ -141,6 +143,9 @@ def dependency_cycles(scenario: Scenario) -> Iterator[Problem]:
 
 def unqualified_tasks(scenario: Scenario) -> Iterator[Problem]:
     for task in scenario.tasks:
+        if task.staffed and len(task.members) > 1:
+            yield from _unstaffable_team(scenario, task)
+            continue
         if not task.staffed or scenario.qualified_people(task):
             continue
         wanted = ", ".join(f"{skill} {level}" for skill, level in sorted(task.skills.items()))
@@ -150,6 +155,38 @@ def unqualified_tasks(scenario: Scenario) -> Iterator[Problem]:
             ("tasks", task.id, "skills"),
             (f"task '{task.id}' needs {wanted or 'a person'}; nobody has that{hint}"),
         )
+
+
+def _unstaffable_team(scenario: Scenario, task) -> Iterator[Problem]:
+    """A team needs enough distinct people with each slot's skills, all at once."""
+    places = [[p.id for p in scenario.people if p.has(skills)] for skills in task.members]
+    if match(places) is not None:
+        return
+    loc = ("tasks", task.id, "team" if task.team else "people")
+    short = [
+        f"{needed} with {_skills(skills)} ({len(have)} have that)"
+        for skills, needed, have in _slot_counts(task, places)
+        if len(have) < needed
+    ]
+    detail = "; ".join(short) or "not enough distinct people for all its slots at once"
+    yield loc, f"task '{task.id}' needs {task.team_size} people: {detail}"
+
+
+def _slot_counts(task, places: list[list[str]]):
+    """(skills, how many the task needs, who has them) per distinct skill set of its slots."""
+    counts: dict[tuple, tuple[dict, int, list[str]]] = {}
+    for skills, have in zip(task.members, places, strict=True):
+        key = tuple(sorted(skills.items()))
+        _, needed, _ = counts.get(key, (skills, 0, have))
+        counts[key] = (skills, needed + 1, have)
+    return counts.values()
+
+
+def _skills(skills: dict[str, int]) -> str:
+    return (
+        ", ".join(f"{skill} {level}" for skill, level in sorted(skills.items()))
+        or "no particular skill"
+    )
 
 
 def _closest_person(scenario: Scenario, task):

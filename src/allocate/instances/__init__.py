@@ -7,10 +7,9 @@ objective is `["makespan"]`, and a plan's makespan in hours is the instance's in
 - `read_psplib(path)`: PSPLIB single-mode RCPSP (`.sm`), via the optional `psplib` package
   (`pip install 'allocate[instances]'`): tasks need no person, only units of resources.
 - `read_imopse(path)`: iMOPSE multi-skill RCPSP (`.def`): tasks need one person with a skill level.
-- `read_instance(path)`: either of the above, by file suffix.
-
-MSLIB (`.msrcp`) is not read: its activities need several skilled workers at once, and a task in
-`allocate` is done by one person. See docs/instances.md.
+- `read_mslib(path)`: MSLIB multi-skilled RCPSP (`.msrcp`): tasks need a team, a number of people
+  per skill, all working the activity's whole duration.
+- `read_instance(path)`: any of the above, by file suffix.
 """
 
 from __future__ import annotations
@@ -19,20 +18,17 @@ from pathlib import Path
 
 from allocate.instances._common import ALWAYS, START, InstanceFormatError
 from allocate.instances.imopse import ImopseInstance, parse_imopse, read_imopse
+from allocate.instances.mslib import MslibInstance, parse_mslib, read_mslib
 from allocate.instances.psplib import read_psplib
 from allocate.scenario import Scenario
 
-READERS = {".sm": read_psplib, ".def": read_imopse}
+READERS = {".sm": read_psplib, ".def": read_imopse, ".msrcp": read_mslib}
 
 
 def read_instance(path: str | Path) -> Scenario:
-    """The benchmark instance at `path` as a Scenario, chosen by suffix (`.sm`, `.def`)."""
+    """The benchmark instance at `path` as a Scenario, chosen by suffix (`.sm`, `.def`,
+    `.msrcp`)."""
     suffix = Path(path).suffix.lower()
-    if suffix == ".msrcp":
-        raise ValueError(
-            f"{path}: MSLIB instances need several workers per activity (teams), which allocate "
-            "does not model yet (one person per task)"
-        )
     try:
         reader = READERS[suffix]
     except KeyError:
@@ -47,6 +43,9 @@ __all__ = [
     "START",
     "ImopseInstance",
     "InstanceFormatError",
+    "MslibInstance",
+    "parse_mslib",
+    "read_mslib",
     "parse_imopse",
     "read_imopse",
     "read_instance",

@@ -3,8 +3,9 @@
 Tasks become ready when all their predecessors are placed; the most urgent ready task (earliest
 latest-finish propagated back from deadlines, then the longest chain of work behind it) goes to the
 qualified person who would finish it first, in the first gap of that person's bookings where it
-fits under their own calendar. It is fast, respects every hard rule, and is both the plan of last
-resort and the hint that CP-SAT starts from.
+fits under their own calendar. A team goes to the earliest start at which enough distinct qualified
+people are free until the last of them would finish. It is fast, respects every hard rule, and
+is both the plan of last resort and the hint that CP-SAT starts from.
 
 Optional tasks: an optional task that finds no slot is left out (and a dependency on it dropped).
 When there are optional tasks, three plans are built (optional work in its turn, after the
@@ -20,6 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from allocate.matching import match
 from allocate.problem import NONE, Problem
 from allocate.strategies.base import Outcome, ProgressCallback, Schedule, earliest_times
 from allocate.strategies.limit_loads import NEVER, LimitLoads, limit_note
@@ -109,6 +111,8 @@ def build_schedule(
     loads = Loads(problem)
     while ready:
         task = heapq.heappop(ready)[-1]
+        if problem.team(task)[0] != task:
+            continue  # a team's other slots are placed with its leader
         if skip is None or not skip[task]:
             place(problem, schedule, loads, task)
         for succ in successors[task]:
@@ -145,7 +149,13 @@ def _place(problem: Problem, schedule: Schedule, loads: Loads, task: int) -> Non
                 schedule.reasons[task] = "its pinned time is before its dependencies allow"
                 return
             moment = pinned_start
+        if moment > problem.horizon:
+            schedule.reasons[task] = "its release or pinned time lies past the planning horizon"
+            return
         schedule.start[task] = schedule.end[task] = moment
+        return
+    if len(problem.team(task)) > 1:
+        place_team(problem, schedule, loads, task, earliest_start, earliest_end)
         return
     best: tuple[int, int, int] | None = None
     for free_end, person in optimistic_ends(problem, task, earliest_start, earliest_end):
@@ -160,6 +170,74 @@ def _place(problem: Problem, schedule: Schedule, loads: Loads, task: int) -> Non
     start, end, person = best
     schedule.start[task], schedule.end[task], schedule.person[task] = start, end, person
     loads.book(task, person, start, end)
+
+
+def place_team(
+    problem: Problem,
+    schedule: Schedule,
+    loads: Loads,
+    lead: int,
+    not_before: int,
+    end_not_before: int,
+) -> None:
+    """The team at the first start where distinct qualified people are free together."""
+    team = problem.team(lead)
+    pinned_start = int(problem.pinned_start[lead])
+    start = max(not_before, pinned_start)
+    while start < problem.horizon:
+        found, later = team_at(problem, loads, team, start)
+        if found is not None and found[1] >= end_not_before:
+            people, end = found
+            for slot, person in zip(team, people, strict=True):
+                schedule.start[slot], schedule.end[slot], schedule.person[slot] = start, end, person
+                loads.book(slot, person, start, end)
+            return
+        if pinned_start != NONE:
+            break
+        start = later if found is None else start + 1
+    why = f"no moment when {len(team)} distinct qualified people are free together"
+    schedule.reasons[lead] = f"{why} ({no_slot_reason(problem, lead)})"
+
+
+def team_at(
+    problem: Problem, loads: Loads, team: range, start: int
+) -> tuple[tuple[list[int], int] | None, int]:
+    """((people per slot, end), _) if distinct qualified people can all start at `start` and stay
+    free until the last one finishes; else (None, the next start at which that could change)."""
+    effort = int(problem.effort[team[0]])
+    changes = [problem.horizon]
+    free: dict[int, int] = {}  # person: own end
+    for person in {p for slot in team for p in candidates(problem, slot).tolist()}:
+        timeline = problem.timeline(person)
+        if timeline.next_working(start) != start:
+            changes.append(timeline.next_working(start))
+            continue
+        end = timeline.end(start, effort)
+        clash = loads.people[person].first_clash(start, end) if end != NONE else None
+        if end != NONE and clash is None:
+            free[person] = end
+        elif clash is not None:
+            changes.append(clash)
+    while True:
+        places = [
+            sorted(
+                (p for p in candidates(problem, slot).tolist() if p in free),
+                key=lambda p: (free[p], p),
+            )
+            for slot in team
+        ]
+        people = match(places)
+        if people is None:
+            return None, max(start + 1, min(changes))
+        end = max(free[p] for p in people)
+        clashes = {p: loads.people[p].first_clash(start, end) for p in people}
+        if not any(clashes.values()):
+            held = loads.first_clash(team[0], NONE, start, end)  # the team's resources
+            return ((people, end), start + 1) if held is None else (None, held)
+        for person, clash in clashes.items():
+            if clash is not None:
+                free.pop(person, None)
+                changes.append(clash)
 
 
 def optimistic_ends(problem: Problem, task: int, not_before: int, end_not_before: int):

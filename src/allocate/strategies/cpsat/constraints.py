@@ -7,6 +7,10 @@
 * calendar (start-partition): class => `S in starts`.
 * one task at a time: NoOverlap of each person's optional intervals (a task's calendar interval
   includes its pauses, so disjoint intervals are exactly "one task at a time").
+* teams: the slot tasks of a team share the leader's start `S`, and all end at
+  `S + max_slot(own span)`, each option's interval covering that whole stretch (so NoOverlap also
+  keeps members distinct). In a neighbourhood, a member's fixed bookings join their NoOverlap,
+  because the team's span, unlike the own span, is not known when starts are filtered.
 * precedence: FS `S_s >= E_p + lag`, SS `S_s >= S_p + lag`, FF `E_s >= E_p + lag`,
   SF `E_s >= S_p + lag`, only while both tasks are present (a dependency on a left-out optional
   task is dropped); a working lag `W(target) >= W(source) + lag` with W the organisation's
@@ -40,7 +44,10 @@ def add_assignment(model: cp_model.CpModel, task: TaskVars, ticks_per_day: int) 
         model.add_exactly_one([*option.classes, ~option.present])
         partition = option.partition
         spans = cp_model.LinearExpr.weighted_sum(option.classes, partition.spans.tolist())
-        model.add(option.size == spans)
+        if option.team:
+            model.add(option.size >= spans).only_enforce_if(option.present)
+        else:
+            model.add(option.size == spans)
         if task.day is None:
             for literal, starts in zip(option.classes, partition.sets, strict=True):
                 model.add_linear_expression_in_domain(
@@ -67,6 +74,50 @@ def add_no_overlap(model: cp_model.CpModel, variables: Variables, n_people: int)
     for person_intervals in intervals:
         if len(person_intervals) > 1:
             model.add_no_overlap(person_intervals)
+
+
+def add_teams(model: cp_model.CpModel, problem: Problem, variables: Variables) -> None:
+    """Each team's slots start and end together, at the last member's finish. A slot held by
+    a neighbourhood counts with its fixed start and own span."""
+    for first in {problem.team(t)[0] for t in variables.tasks if len(problem.team(t)) > 1}:
+        free = [variables.tasks[s] for s in problem.team(first) if s in variables.tasks]
+        owns = [
+            sum(
+                cp_model.LinearExpr.weighted_sum(o.classes, o.partition.spans.tolist())
+                for o in slot.options
+            )
+            for slot in free
+        ]
+        held = [s for s in problem.team(first) if s not in variables.tasks]
+        lead = free[0]
+        if held:
+            fixed = variables.fixing.schedule
+            start = int(fixed.start[held[0]])
+            owns += [problem.end_of(s, int(fixed.person[s]), start) - start for s in held]
+            model.add(lead.start == start)
+            model.add(lead.end == int(fixed.end[held[0]]))
+        model.add_max_equality(lead.end - lead.start, owns)
+        for slot in free[1:]:
+            model.add(slot.start == lead.start)
+            model.add(slot.end == lead.end)
+    if variables.fixing is not None:
+        _fixed_bookings(model, problem, variables)
+
+
+def _fixed_bookings(model: cp_model.CpModel, problem: Problem, variables: Variables) -> None:
+    """Each member's fixed tasks as constant intervals beside their team options."""
+    fixing = variables.fixing
+    held = ~fixing.mask & (fixing.schedule.person != NONE)
+    for person in {o.person for o in variables.options if o.team}:
+        mine = np.flatnonzero(held & (fixing.schedule.person == person))
+        fixed = [
+            model.new_fixed_size_interval_var(int(fixing.schedule.start[t]), int(span), "")
+            for t in mine
+            if (span := fixing.schedule.end[t] - fixing.schedule.start[t]) > 0
+        ]
+        if fixed:
+            team = [o.interval for o in variables.options if o.team and o.person == person]
+            model.add_no_overlap(team + fixed)
 
 
 def add_precedences(model: cp_model.CpModel, problem: Problem, variables: Variables) -> None:

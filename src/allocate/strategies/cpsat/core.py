@@ -82,11 +82,15 @@ def _assume(
     """The inputs as constraints behind literals: releases, pins, dependencies, the horizon."""
     literals: list[cp_model.IntVar] = []
     inputs: list[Input] = []
+    made: dict[str, cp_model.IntVar] = {}
 
     def literal(label: str, *ids: str) -> cp_model.IntVar:
-        literals.append(model.new_bool_var(label))
-        inputs.append(Input(label, ids))
-        return literals[-1]
+        """One literal per input: the slot tasks of a team share their task's release and pin."""
+        if label not in made:
+            literals.append(model.new_bool_var(label))
+            inputs.append(Input(label, ids))
+            made[label] = literals[-1]
+        return made[label]
 
     names, people = problem.task_ids, problem.person_ids
     for task, v in variables.tasks.items():

@@ -78,7 +78,8 @@ def hint_problem(problem: Problem, hint: Schedule) -> str | None:
         timeline = problem.timeline(person)
         if not (0 <= start < problem.horizon and timeline.next_working(start) == start):
             return f"task '{name}' does not start at a working tick of its calendar"
-        if end != problem.end_of(task, person, start):
+        lead = problem.team(task)[0]
+        if hint.start[lead] != start or end != problem.team_end(task, hint.person, start):
             return f"task '{name}' does not end when its effort is done"
         if person != NONE:
             busy.setdefault(person, []).append((start, end))

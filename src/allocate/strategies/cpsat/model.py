@@ -100,17 +100,22 @@ def build_model(
             variables.tasks[task] = milestone_vars(model, task, earliest, latest)
             continue
         shift = None if shifts is None else int(shifts[task])
-        task_variables = task_vars(model, task, options, tpd, shift)
+        team = len(problem.team(task)) > 1
+        if team:  # a team's start and end range over every slot's options
+            options_of = dict(zip(tasks, candidates, strict=True))
+            bounding = [o for slot in problem.team(task) for o in options_of.get(slot, [])]
+        task_variables = task_vars(model, task, bounding if team else options, tpd, shift)
         if problem.optional[task]:
             task_variables.present = model.new_bool_var(f"P{task}")
         for person, starts in options:
             partition = (
                 span_classes(starts) if shift is None else day_hour_classes(starts, tpd, shift)
             )
-            option_vars(model, task_variables, task, person, starts, partition)
+            option_vars(model, task_variables, task, person, starts, partition, team)
         constraints.add_assignment(model, task_variables, tpd)
         variables.tasks[task] = task_variables
     constraints.add_no_overlap(model, variables, problem.n_people)
+    constraints.add_teams(model, problem, variables)
     constraints.add_precedences(model, problem, variables)
     resources.add_capacity(model, problem, variables)
     variables.project_spans = add_project_limits(model, problem, variables)

@@ -11,7 +11,8 @@ Who does what enters through the options' presence literals `x[t, p]`:
 * cost: `sum effort_t * rate_p * x[t, p]`; preferences: `1 - sum_{p preferred} x[t, p]` per task
   with preferences, plus `sum_{p avoided} x[t, p]`;
 * people_per_project: `y[j, p] >= x[t, p]` for each task t of project j, counted `sum y`;
-* handovers: `h[a, b] >= x[a, p] - x[b, p]` for each person p who can do a or b;
+* handovers: `h[a, b] >= |m[a, p] - m[b, p]|` for each person p who can do a or b, where
+  `m[t, p]` is the sum of `x` over the slots of t's team (a crew changes iff someone moves);
 * utilisation: `U_p = ceil(10000 * booked_p / available_p)` by two linear inequalities, then
   `max U` (peak) and `max U - min U` (spread);
 * late_projects: a flag `L_d` with `T_d <= range_d * L_d`;
@@ -121,7 +122,13 @@ def units(problem: Problem, component: Component, end: np.ndarray, person: np.nd
         pairs = zip(problem.project_of[staffed].tolist(), person[staffed].tolist(), strict=True)
         return len(set(pairs))
     if term == "handovers":
-        return sum(1 for a, b in problem.handovers if _handover(end, person, a, b))
+        return sum(
+            1
+            for a, b in problem.handovers
+            if end[a] != NONE
+            and end[b] != NONE
+            and _crew(problem, person, a) != _crew(problem, person, b)
+        )
     points = list(_basis_points(problem, person).values()) or [0]
     return max(points) if term == "peak_utilisation" else max(points) - min(points)
 
@@ -240,19 +247,23 @@ class Statement:
             if any(isinstance(p, int) and p == 0 for p in both):
                 continue  # one of them is left out: no handover
             enforced = [p for p in both if not isinstance(p, int)]
-            if a not in self.literals and b not in self.literals:
-                count.append(int(self.held.person[a] != self.held.person[b]))
+            team_a, team_b = problem.team(a), problem.team(b)
+            if not any(t in self.literals for t in (*team_a, *team_b)):
+                held = self.held.person
+                count.append(int(_crew(problem, held, a) != _crew(problem, held, b)))
             elif (not _has_people(problem, a) or not _has_people(problem, b)) and not enforced:
                 count.append(int(_has_people(problem, a) != _has_people(problem, b)))
             else:
                 change = self.model.new_bool_var(f"h{a}_{b}")
                 if _has_people(problem, a) != _has_people(problem, b):
                     self.model.add(change == 1).only_enforce_if(enforced)
-                for p in set(self.people_of(a)) | set(self.people_of(b)):
-                    self.model.add(change >= self.x(a, p) - self.x(b, p)).only_enforce_if(enforced)
-                count.append(
-                    self.derive(change, lambda end, person, a=a, b=b: _handover(end, person, a, b))
-                )
+                people = {p for t in (*team_a, *team_b) for p in self.people_of(t)}
+                for p in people:  # the crews differ iff someone is on one and not the other
+                    on_a = sum(self.x(t, p) for t in team_a)
+                    on_b = sum(self.x(t, p) for t in team_b)
+                    self.model.add(change >= on_a - on_b).only_enforce_if(enforced)
+                    self.model.add(change >= on_b - on_a).only_enforce_if(enforced)
+                count.append(self.derive(change, _handed_over(problem, a, b)))
         return sum(count)
 
     def _unplaced(self) -> cp_model.LinearExprT:
@@ -335,9 +346,19 @@ def left_out_weights(problem: Problem) -> np.ndarray:
     return problem.priority * problem.effort * problem.optional
 
 
-def _handover(end: np.ndarray, person: np.ndarray, a: int, b: int) -> int:
+def _crew(problem: Problem, person: np.ndarray, task: int) -> set[int]:
+    """The people of `task`'s team (one person for most tasks; {NONE} for none)."""
+    return {int(person[slot]) for slot in problem.team(task)}
+
+
+def _handed_over(problem: Problem, a: int, b: int) -> Value:
     """Does the stream change hands from `a` to `b` (both in the plan)?"""
-    return int(end[a] != NONE and end[b] != NONE and person[a] != person[b])
+
+    def value(end, person) -> int:
+        placed = end[a] != NONE and end[b] != NONE
+        return int(placed and _crew(problem, person, a) != _crew(problem, person, b))
+
+    return value
 
 
 def _staffed(problem: Problem) -> list[int]:

@@ -5,7 +5,8 @@ day-hour formulation also the day `Y` and hour `R` of the start, `S + shift = ti
 An optional task also has a presence literal `P` (its options' presences sum to it).
 Per option (eligible person p): presence `x`, calendar span `D` and the optional interval
 `[S, E)` of size `D` that goes into p's NoOverlap, plus one literal per class of starts of equal
-span (see `partition.py`).
+span (see `partition.py`). In a slot task of a team, `D` is the team's span (the last member's
+finish), at least the option's own span (`constraints.add_teams`).
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ class OptionVars:
     size: cp_model.IntVar
     interval: cp_model.IntervalVar
     classes: list[cp_model.IntVar]
+    team: bool = False
+    """A slot of a team: the interval lasts until the last member finishes."""
 
 
 @dataclass
@@ -133,14 +136,17 @@ def option_vars(
     person: int,
     starts: Starts,
     partition: Partition,
+    team: bool = False,
 ) -> OptionVars:
     name = f"{index}_{person}"
     present = model.new_bool_var(f"x{name}")
-    size = model.new_int_var_from_domain(
-        Domain.from_values([0, *partition.spans.tolist()]), f"D{name}"
-    )
+    spans = Domain.from_values([0, *partition.spans.tolist()])
+    if team:  # until the team's last finish: anything up to the task's longest stretch
+        longest = list(task.end.proto.domain)[-1] - list(task.start.proto.domain)[0]
+        spans = Domain(0, longest)
+    size = model.new_int_var_from_domain(spans, f"D{name}")
     interval = model.new_optional_interval_var(task.start, size, task.end, present, f"I{name}")
     classes = [model.new_bool_var(f"c{name}_{k}") for k in range(len(partition))]
-    option = OptionVars(index, person, starts, partition, present, size, interval, classes)
+    option = OptionVars(index, person, starts, partition, present, size, interval, classes, team)
     task.options.append(option)
     return option

@@ -7,7 +7,8 @@ to the first slot of its own person (same person, never later) that its predeces
 and the person's other tasks allow. Every rule is monotone in the predecessors' times and ends
 only move earlier, so the plan stays valid and no objective term gets worse. Tasks that hold a
 shared resource or have a pinned start stay put (moving them could overbook or break the pin), and
-so do project tasks of people with a project limit (moving them could stretch a project span).
+so do project tasks of people with a project limit (moving them could stretch a project span),
+and teams (their members move only together).
 """
 
 from __future__ import annotations
@@ -24,7 +25,11 @@ def compact(problem: Problem, schedule: Schedule, free: np.ndarray) -> Schedule:
     """`schedule` with the movable `free` tasks moved as early as they can go."""
     result = schedule.copy()
     holds = problem.demand.any(axis=1)
-    movable = [int(t) for t in free if not holds[t] and problem.pinned_start[t] == NONE]
+    movable = [
+        int(t)
+        for t in free
+        if not holds[t] and problem.pinned_start[t] == NONE and len(problem.team(t)) == 1
+    ]
     movable = [t for t in movable if not _spans_a_limited_project(problem, result, t)]
     for task in sorted(movable, key=lambda t: (result.start[t], t)):
         start, end = _earliest_slot(problem, result, task)

@@ -196,8 +196,9 @@ class Neighbourhoods:
         busy: frozenset[int] = frozenset(),
     ) -> tuple[int, np.ndarray, np.ndarray | None]:
         """A target drawn from `schedule` (not one of `busy` if others remain), the tasks `kind`
-        frees around it (at most `size`) and, for `people`, the group of people they may move
-        between (None: whoever can finish them first)."""
+        frees around it (at most `size`, plus the rest of the teams among them) and, for
+        `people`, the group of people they may move between (None: whoever can finish them
+        first)."""
         target = self.pick_target(schedule, rng, busy).task
         group = None
         if kind == "people":
@@ -206,7 +207,8 @@ class Neighbourhoods:
         else:
             found = getattr(self, f"_{kind}")(schedule, target, size, rng)
         chosen = _merge([target], found)
-        return target, np.unique(np.asarray(chosen[:size], dtype=np.int64)), group
+        whole = [slot for task in chosen[:size] for slot in self.problem.team(task)]  # teams
+        return target, np.unique(np.asarray(whole, dtype=np.int64)), group
 
     def _late(self, schedule: Schedule, task: int, size: int, rng) -> list[int]:
         chain = self.binding_chain(schedule, task, max(1, size // 3))
