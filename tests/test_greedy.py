@@ -4,11 +4,15 @@ from datetime import UTC, date, datetime
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
 
 from allocate import Calendar, Dependency, Person, Pin, Project, Scenario, Task, TimeOff
 from allocate.bounds import earliest_schedule, level_bounds
 from allocate.problem import NONE, compile_problem
+from allocate.strategies import greedy
 from allocate.strategies.greedy import Greedy
+from scenarios import scenarios
+from test_lns import generator
 
 THURSDAY = datetime(2026, 3, 5, 8, tzinfo=UTC)  # 09:00 in Berlin
 BERLIN = Calendar(timezone="Europe/Berlin")
@@ -181,3 +185,53 @@ def test_bound_is_below_every_plan_and_tight_without_contention():
     problem, _, outcome = solve_greedy(people=people, tasks=crowded)
     assert all(b <= v for b, v in zip(level_bounds(problem), outcome.level_values, strict=True))
     assert np.all(earliest_schedule(problem).start == problem.first_tick)
+
+
+def slot_by_walking(problem, loads, task, person, not_before, end_not_before):
+    """The plain search the fast one replaces: walk real ticks, jumping past each clash."""
+    timeline = problem.timeline(person)
+    effort = int(problem.effort[task])
+    pinned_start = int(problem.pinned_start[task])
+    start = max(not_before, pinned_start)
+    if end_not_before > 0:
+        start = max(start, timeline.start_for_end(end_not_before, effort))
+    while start < problem.horizon:
+        start = timeline.next_working(start)
+        end = timeline.end(start, effort) if start < problem.horizon else NONE
+        if end == NONE:
+            return None
+        clash = loads.first_clash(task, person, start, end)
+        if clash is None:
+            return None if pinned_start not in (NONE, start) else (start, end)
+        start = clash
+    return None
+
+
+def walked(problem, monkeypatch):
+    """The greedy schedule with every slot found by `slot_by_walking`, person by person."""
+    with monkeypatch.context() as patch:
+        patch.setattr(greedy, "earliest_slot", slot_by_walking)
+        patch.setattr(greedy.Loads, "bookings_only", lambda *_: False)
+        return Greedy().solve(problem).schedule
+
+
+@pytest.mark.parametrize(("people", "tasks", "seed"), [(10, 100, 1), (20, 200, 2), (40, 500, 3)])
+def test_fast_slot_search_places_every_task_as_walking_does(people, tasks, seed, monkeypatch):
+    """The working-tick and all-candidates-at-once search gives the identical plan."""
+    problem = compile_problem(generator().generate(people, tasks, seed=seed))
+    fast, plain = Greedy().solve(problem).schedule, walked(problem, monkeypatch)
+    for field in ("start", "end", "person"):
+        assert np.array_equal(getattr(fast, field), getattr(plain, field))
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(scenario=scenarios(max_people=3, max_tasks=8, weekly=True))
+def test_fast_slot_search_agrees_on_hard_calendars(scenario, monkeypatch):
+    """Same on small scenarios with teams, pins, resources, lags and both kinds of limit."""
+    problem = compile_problem(scenario)
+    fast, plain = Greedy().solve(problem).schedule, walked(problem, monkeypatch)
+    for field in ("start", "end", "person"):
+        assert np.array_equal(getattr(fast, field), getattr(plain, field))
+    assert fast.reasons.keys() == plain.reasons.keys()
