@@ -77,39 +77,52 @@ class Neighbourhoods:
     # --- targets ---------------------------------------------------------------------------
 
     def targets(self, schedule: Schedule) -> list[Target]:
-        """The tasks that end an objective term later than the calendars force, weighted by
-        that excess; a later level's weights are scaled down by `LATER_LEVEL` per level, so
-        they are drawn mostly once the earlier level's targets keep missing (the last task if
-        nothing has any excess)."""
-        last = int(np.argmax(schedule.end))
+        """The tasks where the plan loses on some objective term, weighted by how much (in the
+        level's weighted units). Each level's weights are normalised to sum to `LATER_LEVEL` per
+        level of rank, whatever its units, so a later level is drawn mostly once the earlier
+        level's targets keep missing or it has none (the last task if nothing has any excess)."""
         result = []
         for rank, level in enumerate(self.problem.objective):
-            scale = LATER_LEVEL**rank
-            if level.get("lateness", 0) > 0:
-                for due in self.problem.dues:
-                    tasks = list(due.tasks)
-                    end = tasks[int(np.argmax(schedule.end[tasks]))]
-                    floor = max(due.tick, int(self.earliest_end[tasks].max()))
-                    excess = level["lateness"] * due.weight * (int(schedule.end[end]) - floor)
-                    if excess > 0:
-                        result.append(Target(end, scale * float(excess)))
-            excess = int(schedule.end[last]) - int(self.earliest_end.max())
-            if level.get("makespan", 0) > 0 and excess > 0:
-                result.append(Target(last, scale * float(level["makespan"] * excess)))
-            result += self._left_out(schedule, scale * level.get("unplaced", 0))
-            for name, weight in level.items():
-                if name in ASSIGNMENT_TARGETS:
-                    found = getattr(self, f"_{name}_targets")(schedule)
-                    result += [Target(t, scale * weight * excess) for t, excess in found]
-        return result or [Target(last, 1.0)]
+            found = [
+                (task, weight * excess)
+                for name, weight in level.items()
+                for task, excess in self._term_targets(name, schedule)
+                if excess > 0
+            ]
+            total = sum(excess for _, excess in found)
+            result += [Target(t, LATER_LEVEL**rank * excess / total) for t, excess in found]
+        return result or [Target(int(np.argmax(schedule.end)), 1.0)]
 
-    def _left_out(self, schedule: Schedule, weight: float) -> list[Target]:
-        """The optional tasks left out, each weighing its priority-weighted effort."""
-        if weight <= 0:
+    def _term_targets(self, name: str, schedule: Schedule) -> list[tuple[int, float]]:
+        if name in ASSIGNMENT_TARGETS:
+            return getattr(self, f"_{name}_targets")(schedule)
+        if name == "unplaced":
+            return self._unplaced_targets(schedule)
+        if name == "makespan":
+            last = int(np.argmax(schedule.end))
+            excess = int(schedule.end[last]) - int(self.earliest_end.max())
+            return [(last, excess * self.problem.hours_per_tick)]
+        if name not in ("lateness", "late_projects"):
             return []
+        result = []
+        for due in self.problem.dues:
+            if name == "late_projects" and not due.project:
+                continue
+            tasks = list(due.tasks)
+            end = tasks[int(np.argmax(schedule.end[tasks]))]
+            floor = max(due.tick, int(self.earliest_end[tasks].max()))
+            excess = int(schedule.end[end]) - floor
+            if name == "lateness":
+                result.append((end, due.weight * excess * self.problem.hours_per_tick))
+            elif excess > 0:
+                result.append((end, 1.0))
+        return result
+
+    def _unplaced_targets(self, schedule: Schedule) -> list[tuple[int, float]]:
+        """The optional tasks left out, each weighing its priority-weighted hours."""
         problem = self.problem
         return [
-            Target(task, weight * float(problem.priority[task] * problem.effort[task]))
+            (task, float(problem.priority[task] * problem.effort[task]) * problem.hours_per_tick)
             for task in schedule.left_out.tolist()
         ]
 
