@@ -290,3 +290,25 @@ def test_generated_scenarios_with_weekly_limits_give_checked_plans(scenario):
         assert plan.violations == () and check(scenario, plan) == []
     else:
         assert plan.unplaced and all(u.reason for u in plan.unplaced)
+
+
+def test_greedy_keeps_weekly_limits_for_team_members():
+    """A two-person team task of 8 h: p2 (6 h a week) may not be a member; p0 and p1 are."""
+    from allocate.scenario import Slot
+
+    monday = Calendar(timezone="Europe/Berlin", weekly_hours={"mon": ["07:00-15:00"]})
+    two_days = Calendar(
+        timezone="Europe/Berlin", weekly_hours={"mon": ["07:00-15:00"], "tue": ["07:00-15:00"]}
+    )
+    scenario = Scenario(
+        start=datetime(2026, 3, 2, 8, tzinfo=UTC),
+        people=[
+            Person(id="p0", calendar=monday),
+            Person(id="p1", calendar=monday),
+            Person(id="p2", calendar=two_days, max_hours_per_week=6),
+        ],
+        tasks=[Task(id="t3", effort_hours=8, team=[Slot(skills={}), Slot(skills={})])],
+    )
+    plan = solve(scenario, strategy="greedy")
+    assert plan.feasible and plan.violations == ()
+    assert sorted(plan.assignment("t3").people) == ["p0", "p1"]

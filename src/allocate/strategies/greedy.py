@@ -249,6 +249,11 @@ def team_at(
             return None, max(start + 1, min(changes))
         end = max(free[p] for p in people)
         clashes = {p: loads.people[p].first_clash(start, end) for p in people}
+        if loads.limited:  # each member's own work must fit their limits too
+            for p in people:
+                beyond = loads.limits.first_clash(team[0], p, start, free[p])
+                if clashes[p] is None and beyond is not None:
+                    clashes[p] = problem.horizon if beyond == NEVER else beyond
         if not any(clashes.values()):
             held = loads.first_clash(team[0], NONE, start, end)  # the team's resources
             return ((people, end), start + 1) if held is None else (None, held)
