@@ -286,3 +286,17 @@ def test_most_constrained_first_keeps_the_scarce_person_for_the_task_only_they_c
     scarce = Greedy(rule="constrained").solve(problem)
     assert scarce.level_values[0] == 0
     assert [problem.person_ids[p] for p in scarce.schedule.person] == ["ben", "ana"]
+
+
+def test_solve_uses_the_greedy_strategy_it_is_given():
+    """`solve(strategy=Greedy(rule=...))` returns that rule's plan, not the default rule's."""
+    from allocate import solve
+
+    scenario = agency()
+    problem = compile_problem(scenario)
+    for rule in RULES:
+        expected = Greedy(rule=rule).solve(problem).level_values
+        plan = solve(scenario, strategy=Greedy(rule=rule))
+        lateness = plan.objective["lateness"]
+        assert lateness == pytest.approx(expected[0]), rule
+    assert len({Greedy(rule=r).solve(problem).level_values[0] for r in RULES}) > 1
