@@ -1,6 +1,6 @@
 """The compiled problem, the greedy construction and the resource-free bound, on tiny cases."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
 import pytest
@@ -286,3 +286,32 @@ def test_most_constrained_first_keeps_the_scarce_person_for_the_task_only_they_c
     scarce = Greedy(rule="constrained").solve(problem)
     assert scarce.level_values[0] == 0
     assert [problem.person_ids[p] for p in scarce.schedule.person] == ["ben", "ana"]
+
+
+def test_solve_uses_the_greedy_strategy_it_is_given():
+    """`solve(strategy=Greedy(rule=...))` returns that rule's plan, not the default rule's."""
+    from allocate import solve
+
+    scenario = agency()
+    problem = compile_problem(scenario)
+    for rule in RULES:
+        expected = Greedy(rule=rule).solve(problem).level_values
+        plan = solve(scenario, strategy=Greedy(rule=rule))
+        lateness = plan.objective["lateness"]
+        assert lateness == pytest.approx(expected[0]), rule
+    assert len({Greedy(rule=r).solve(problem).level_values[0] for r in RULES}) > 1
+
+
+def test_pinned_work_keeps_its_time_whatever_the_order():
+    """An urgent task and a task pinned to Ana on Thursday 09:00 Berlin: the urgent one goes
+    first in priority order but must go around the pin, so both are placed and the pin holds."""
+    people = [Person(id="ana", calendar=BERLIN)]
+    tasks = [
+        Task(id="urgent", effort_hours=4, deadline=THURSDAY + timedelta(hours=4)),
+        Task(id="promised", effort_hours=2),
+    ]
+    pins = [Pin(task="promised", person="ana", start=THURSDAY)]
+    problem, schedule, outcome = solve_greedy(people=people, tasks=tasks, pins=pins)
+    assert outcome.schedule.complete
+    assert when(problem, schedule, "promised")[0] == THURSDAY
+    assert when(problem, schedule, "urgent")[0] == THURSDAY + timedelta(hours=2)

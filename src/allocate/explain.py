@@ -99,12 +99,9 @@ def _contention(problem: Problem, schedule: Schedule, task: int) -> str:
     lo, hi = earliest_times(problem, schedule, task)[0], int(schedule.start[task])
     if not problem.staffed[task]:
         return f"'{problem.task_ids[task]}' waited for its resources until {_when(problem, hi)}"
-    notes = [_doing(problem, schedule, int(p), lo, hi, task) for p in problem.eligible[task]]
-    notes = [
-        note
-        for p in problem.eligible[task]
-        for note in binding(problem, schedule, int(p), lo, hi, task)
-    ] + notes
+    people = sorted({int(p) for slot in problem.team(task) for p in problem.eligible[slot]})
+    notes = [_doing(problem, schedule, p, lo, hi, task) for p in people]
+    notes = [note for p in people for note in binding(problem, schedule, p, lo, hi, task)] + notes
     shown = "; ".join(notes[:PEOPLE_SHOWN]) + ("; ..." if len(notes) > PEOPLE_SHOWN else "")
     return (
         f"'{problem.task_ids[task]}' could have started {_when(problem, lo)} (its predecessors "
@@ -115,7 +112,8 @@ def _contention(problem: Problem, schedule: Schedule, task: int) -> str:
 def _doing(problem: Problem, schedule: Schedule, person: int, lo: int, hi: int, task: int) -> str:
     name = problem.person_ids[person]
     busy = np.flatnonzero((schedule.person == person) & (schedule.start < hi) & (schedule.end > lo))
-    busy = [t for t in busy.tolist() if t != task]
+    team = problem.team(task)
+    busy = [t for t in busy.tolist() if t not in team]
     working = int(problem.cum_work[person, hi] - problem.cum_work[person, lo]) if hi > lo else 0
     if busy:
         names = ", ".join(f"'{problem.task_ids[t]}'" for t in busy[:3]) + (
@@ -124,7 +122,10 @@ def _doing(problem: Problem, schedule: Schedule, person: int, lo: int, hi: int, 
         return f"{name} was on {names}"
     if working == 0:
         return f"{name} was not working (time off, holidays or days off)"
-    return f"{name} was free for {working * problem.hours_per_tick:,.0f} h, too little for it"
+    free = f"{name} was free for {working * problem.hours_per_tick:,.0f} h"
+    if len(team) > 1:
+        return f"{free}, but not with enough of the rest of the team"
+    return f"{free}, too little for it"
 
 
 def _when(problem: Problem, tick: int) -> str:

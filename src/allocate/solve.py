@@ -67,7 +67,9 @@ def solve(
     build_seconds = time.perf_counter() - began
     ours = level_bounds(problem)
     report = _progress_callback(progress, began, ours)
-    greedy = Greedy().solve(problem)
+    if isinstance(strategy, str) and strategy != "auto":
+        strategy = get_strategy(strategy)
+    greedy = (strategy if isinstance(strategy, Greedy) else Greedy()).solve(problem)
     first_plan = time.perf_counter() - began
     if report and greedy.level_values:
         report(Progress(first_plan, greedy.level_values, (), 1))

@@ -133,6 +133,7 @@ def build_schedule(
     ready = [priority[i] for i in range(n) if waiting[i] == 0]
     heapq.heapify(ready)
     loads = Loads(problem)
+    loads.reserve_pins()
     while ready:
         task = heapq.heappop(ready)[-1]
         if problem.team(task)[0] != task:
@@ -177,6 +178,13 @@ def _place(problem: Problem, schedule: Schedule, loads: Loads, task: int) -> Non
             schedule.reasons[task] = "its release or pinned time lies past the planning horizon"
             return
         schedule.start[task] = schedule.end[task] = moment
+        return
+    if task in loads.reserved:
+        person, start, end = loads.reserved[task]
+        if start < earliest_start or end < earliest_end:
+            schedule.reasons[task] = "its pinned start is before its dependencies allow"
+            return
+        schedule.start[task], schedule.end[task], schedule.person[task] = start, end, person
         return
     if len(problem.team(task)) > 1:
         place_team(problem, schedule, loads, task, earliest_start, earliest_end)
@@ -398,6 +406,8 @@ class Loads:
         self.limits = LimitLoads(problem)
         self.limited = self.limits.weekly is not None or self.limits.projects is not None
         self.limited_person = (problem.week_limit != NONE) | (problem.project_limit != NONE)
+        self.reserved: dict[int, tuple[int, int, int]] = {}
+        """Tasks booked ahead at their pinned person and start: (person, start, end)."""
 
     def bookings_only(self, task: int, people: np.ndarray) -> bool:
         """Do only the people's own bookings decide when `task` can start (someone does it, no
@@ -428,6 +438,26 @@ class Loads:
         if beyond == NEVER:
             return self.problem.horizon
         return later if beyond is None else max(later or 0, beyond)
+
+    def reserve_pins(self) -> None:
+        """Book every one-person task pinned to both a person and a start before anything else
+        is placed: a promise already made holds its time, and other work goes around it (in
+        dependency order it would come too late to find its slot free). A pin that is not a
+        working start, runs past the horizon or clashes with an earlier reservation is left to
+        the ordinary placement, which then says why it fails."""
+        problem = self.problem
+        self.reserved = {}
+        pinned = (problem.pinned_start != NONE) & (problem.pinned_person != NONE)
+        for task in np.flatnonzero(pinned).tolist():
+            if problem.is_milestone(task) or len(problem.team(task)) > 1:
+                continue
+            person, start = int(problem.pinned_person[task]), int(problem.pinned_start[task])
+            if start >= problem.horizon or problem.timeline(person).next_working(start) != start:
+                continue
+            end = problem.end_of(task, person, start)
+            if end != NONE and self.first_clash(task, person, start, end) is None:
+                self.book(task, person, start, end)
+                self.reserved[task] = (person, start, end)
 
     def book(self, task: int, person: int, start: int, end: int) -> None:
         if person != NONE:
