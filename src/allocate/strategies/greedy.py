@@ -449,8 +449,8 @@ class Loads:
         self.reserved = {}
         pinned = (problem.pinned_start != NONE) & (problem.pinned_person != NONE)
         for task in np.flatnonzero(pinned).tolist():
-            if problem.is_milestone(task) or len(problem.team(task)) > 1:
-                continue
+            if problem.is_milestone(task) or len(problem.team(task)) > 1 or problem.optional[task]:
+                continue  # optional work is no promise: it takes its turn (or is left out)
             person, start = int(problem.pinned_person[task]), int(problem.pinned_start[task])
             if start >= problem.horizon or problem.timeline(person).next_working(start) != start:
                 continue
