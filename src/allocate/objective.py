@@ -208,6 +208,25 @@ TERMS: dict[str, Callable[[Scenario, Timing], float]] = {
 }
 
 
+UNITS: dict[str, str] = {
+    "lateness": "h",
+    "makespan": "h",
+    "unplaced": "h",
+    "peak_utilisation": "%",
+    "utilisation_spread": "%",
+    "cost": "money",
+}
+"""Each term's unit where it has one (the others count things)."""
+
+
+def with_unit(name: str, value: float) -> str:
+    """`value` of term `name` as a planner reads it: '1,844.0 h', '71.6 %', '478,000.00'."""
+    unit = UNITS.get(name, "")
+    if unit == "money":
+        return f"{value:,.2f}"
+    return f"{value:,.1f} {unit}".rstrip() if unit else f"{value:,.0f}"
+
+
 def evaluate(scenario: Scenario, timing: Timing) -> dict[str, float]:
     """Every term that the scenario's objective names, in its own unit."""
     return {name: TERMS[name](scenario, timing) for level in scenario.objective for name in level}

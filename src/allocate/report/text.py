@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from allocate.objective import with_unit
 from allocate.plan import Plan
 
 
@@ -57,7 +58,7 @@ def _left_out_count(plan: Plan) -> str:
 
 
 def _objective_line(plan: Plan) -> str:
-    terms = ", ".join(f"{name} {value:,.1f} h" for name, value in plan.objective.items())
+    terms = ", ".join(f"{name} {with_unit(name, value)}" for name, value in plan.objective.items())
     bounds = " / ".join(f"{b:,.1f}" for b in plan.level_bounds)
     return f"Objective: {terms or '-'} (lower bound per level: {bounds or '-'})"
 
