@@ -1,0 +1,155 @@
+"""Energy bounds: work that only some people, or a resource, can do needs their time.
+
+A *source* is a pool of people or a capacity-limited resource, with its cumulative capacity over
+the horizon. A pool's is the sum of its members' cumulative working ticks: a person does one task
+at a time, and a task of effort e holds its person for at least e of their working ticks between
+its start and end. A resource's is the running sum of its units per tick: a task holds its demand
+from start to end, which is at least `effort` ticks apart. The *energy* a task needs from a source:
+from a pool, its effort when every person who may do it belongs to the pool (each team slot on
+its own); from a resource, demand × effort.
+
+If the tasks of a set T all start at or after r (their resource-free earliest starts) and end by
+C, their energy on one source fits in the source's capacity in [r, C): C is at least the first
+tick by which that capacity covers it. Over several thresholds r (T's tasks that start at or after
+r) and sources, this bounds the makespan (T: every task) and each due's finish (T: the due's tasks
+and all tasks that must end before one of them ends). People's weekly limits only lower the
+capacity, so ignoring them keeps the bound valid.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import reduce
+from operator import or_
+
+import numpy as np
+
+from allocate.bounds.earliest import people
+from allocate.problem import FF, FS, Problem
+from allocate.strategies.greedy import topological_order
+
+MAX_POOLS = 400
+"""At most this many candidate pools (each costs one cumulative row over the horizon)."""
+
+
+@dataclass(frozen=True)
+class Sources:
+    cum: np.ndarray
+    """(sources, horizon + 1): cumulative capacity; the pools come first."""
+    energy: np.ndarray
+    """(tasks, sources): the energy each task needs from each source."""
+    pools: tuple[int, ...]
+    """The pools as bit masks over people, in the order of the first rows."""
+
+
+def sources(problem: Problem) -> Sources:
+    """The candidate pools and every resource, with their capacity and the tasks' energy."""
+    masks = task_masks(problem)
+    pools = candidate_pools(problem, masks)
+    members = np.array(
+        [[bool(mask >> p & 1) for p in range(problem.n_people)] for mask in pools], dtype=float
+    ).reshape(len(pools), problem.n_people)
+    pool_cum = np.rint(members @ problem.cum_work.astype(float)).astype(np.int64)
+    effort = problem.effort.astype(np.int64)
+    distinct = sorted(set(masks))
+    within = np.array(
+        [[mask != 0 and mask & ~pool == 0 for pool in pools] for mask in distinct], dtype=bool
+    ).reshape(len(distinct), len(pools))
+    index = {mask: i for i, mask in enumerate(distinct)}
+    inside = within[[index[mask] for mask in masks]].reshape(problem.n_tasks, len(pools))
+    resource_cum = np.zeros((len(problem.resource_ids), problem.horizon + 1), dtype=np.int64)
+    np.cumsum(problem.capacity, axis=1, out=resource_cum[:, 1:])
+    return Sources(
+        cum=np.vstack([pool_cum, resource_cum]),
+        energy=np.hstack([inside * effort[:, None], problem.demand * effort[:, None]]),
+        pools=tuple(pools),
+    )
+
+
+def task_masks(problem: Problem) -> list[int]:
+    """Per task, the people who may do it as a bit mask (0: nobody needed, or no work)."""
+    return [
+        reduce(or_, (1 << p for p in people(problem, t).tolist()), 0)
+        if problem.staffed[t] and problem.effort[t] > 0
+        else 0
+        for t in range(problem.n_tasks)
+    ]
+
+
+def candidate_pools(problem: Problem, masks: list[int]) -> list[int]:
+    """Each distinct eligible set, everybody together, and unions of two overlapping sets (the
+    densest sets first when there are too many pairs): the groups whose exclusive work is most
+    likely to outgrow their time."""
+    work: dict[int, int] = {}
+    for mask, effort in zip(masks, problem.effort.tolist(), strict=True):
+        if mask:
+            work[mask] = work.get(mask, 0) + effort
+    sets = sorted(work, key=lambda m: -work[m] / m.bit_count())
+    pools = dict.fromkeys([*sets, reduce(or_, sets, 0)])
+    pools.pop(0, None)
+    for i, a in enumerate(sets):
+        for b in sets[i + 1 :]:
+            if len(pools) >= MAX_POOLS:
+                return list(pools)
+            if a & b and a & ~b and b & ~a:
+                pools[a | b] = None
+    return list(pools)
+
+
+def reach(cum: np.ndarray, rows: np.ndarray, start: np.ndarray, work: np.ndarray) -> np.ndarray:
+    """Per query, the first tick C >= start with cum[row, C] - cum[row, start] >= work (the
+    horizon when there is none: no plan then fits)."""
+    horizon = cum.shape[1] - 1
+    lo = np.minimum(start, horizon)
+    hi = np.full_like(lo, horizon)
+    target = cum[rows, lo] + work
+    while (lo < hi).any():
+        mid = (lo + hi) // 2
+        enough = cum[rows, mid] >= target
+        hi = np.where(enough, mid, hi)
+        lo = np.where(enough, lo, mid + 1)
+    return lo
+
+
+def energy_queries(sources: Sources, tasks: np.ndarray, start: np.ndarray):
+    """(rows, thresholds, work) for the tasks `tasks`: per source and per task needing it, the
+    energy of the tasks that start no earlier than that task."""
+    order = tasks[np.argsort(-start[tasks], kind="stable")]
+    energy = sources.energy[order]
+    later = np.cumsum(energy, axis=0)
+    position, rows = np.nonzero(energy)
+    return rows, start[order[position]], later[position, rows]
+
+
+def makespan_end(problem: Problem, sources: Sources, start: np.ndarray) -> int:
+    """A lower bound on the tick at which the last task ends (0 when no energy is needed)."""
+    rows, thresholds, work = energy_queries(sources, np.arange(problem.n_tasks), start)
+    return int(reach(sources.cum, rows, thresholds, work).max(initial=0))
+
+
+def due_finishes(problem: Problem, sources: Sources, start: np.ndarray) -> np.ndarray:
+    """Per due, a lower bound on the tick at which its last task ends (0 when no energy)."""
+    before = ends_before(problem)
+    queries = []
+    for d, due in enumerate(problem.dues):
+        tasks = np.array(sorted(set().union(*(before[t] for t in due.tasks))), dtype=np.int64)
+        rows, thresholds, work = energy_queries(sources, tasks, start)
+        queries.append((np.full(len(rows), d), rows, thresholds, work))
+    finish = np.zeros(len(problem.dues), dtype=np.int64)
+    if queries:
+        due, rows, thresholds, work = (np.concatenate(part) for part in zip(*queries, strict=True))
+        np.maximum.at(finish, due, reach(sources.cum, rows, thresholds, work))
+    return finish
+
+
+def ends_before(problem: Problem) -> list[frozenset[int]]:
+    """Per task, tasks that end no later than it in every plan: itself, its team (one end), and
+    transitively its finish-to-start and finish-to-finish predecessors with lags >= 0."""
+    earlier: list[list[int]] = [[] for _ in range(problem.n_tasks)]
+    for prec in problem.precedences:
+        if prec.kind in (FS, FF) and prec.lag >= 0:
+            earlier[prec.succ].append(prec.pred)
+    found: list[frozenset[int]] = [frozenset()] * problem.n_tasks
+    for task in topological_order(problem):  # predecessors first
+        found[task] = frozenset(problem.team(task)).union(*(found[p] for p in earlier[task]))
+    return found
