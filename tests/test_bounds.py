@@ -1,0 +1,209 @@
+"""Lower bounds (`allocate.bounds`): below every plan, equal to the optimum where they should be.
+
+Each bound gets a small plan whose optimum CP-SAT proves (one worker), where the bound is tight
+and the resource-free floor alone is not; a hypothesis test checks every term's bound against the
+plans of every strategy on random scenarios with teams, pins, resources and limits.
+"""
+
+from datetime import UTC, datetime, timedelta
+
+from hypothesis import HealthCheck, given, settings
+
+from allocate import Calendar, Person, Project, Scenario, Task, terms
+from allocate.bounds import level_bounds, term_bounds
+from allocate.bounds.earliest import earliest_schedule
+from allocate.problem import compile_problem
+from allocate.scenario import Resource
+from allocate.strategies.cpsat import CpSat
+from allocate.strategies.greedy import Greedy
+from allocate.strategies.lns import Lns
+from scenarios import scenarios
+
+MONDAY = datetime(2026, 3, 2, 8, tzinfo=UTC)  # 09:00 in Berlin
+BERLIN = Calendar(timezone="Europe/Berlin")  # 09:00-17:00 on weekdays
+ALWAYS = Calendar(
+    weekly_hours={d: ["00:00-24:00"] for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
+)
+ALL_TERMS = set(terms.TERMS)
+
+
+def problem_of(objective, people=(), tasks=(), **fields):
+    scenario = Scenario(
+        start=MONDAY,
+        horizon_end=MONDAY + timedelta(weeks=3),
+        people=list(people),
+        tasks=list(tasks),
+        objective=objective,
+        **fields,
+    )
+    return compile_problem(scenario)
+
+
+def optimum(problem) -> tuple[float, ...]:
+    """The proven optimal level values (one worker, fixed seed)."""
+    outcome = CpSat(workers=1).solve(problem, time_limit=20, seed=1)
+    assert outcome.status == "optimal", outcome.stats
+    return outcome.level_values
+
+
+def resource_free(problem, term: str) -> float:
+    return terms.TERMS[term](problem, earliest_schedule(problem).end, None)
+
+
+def ana_and(*tasks, **fields):
+    return [Person(id="ana", skills={"design": 2}, calendar=BERLIN, **fields)], list(tasks)
+
+
+def test_makespan_counts_the_hours_only_a_pool_can_work():
+    """Three days of work for one person end on Wednesday evening, not on Monday's."""
+    people, tasks = ana_and(
+        *(Task(id=f"t{i}", effort_hours=8, skills={"design": 1}) for i in range(3))
+    )
+    problem = problem_of(({"makespan": 1.0},), people, tasks)
+    assert level_bounds(problem) == optimum(problem) == (2 * 24 + 8,)
+    assert resource_free(problem, "makespan") == 8
+
+
+def test_a_due_counts_the_work_of_its_tasks_and_their_predecessors():
+    """A project's tasks and what they wait for, all Ana's, end a day after the deadline; the
+    unrelated task does not count, and one late project is unavoidable."""
+    people, tasks = ana_and(
+        Task(id="brief", effort_hours=4, skills={"design": 1}),
+        Task(id="a", effort_hours=4, skills={"design": 1}, project="web", after=["brief"]),
+        Task(id="b", effort_hours=8, skills={"design": 1}, project="web"),
+        Task(id="other", effort_hours=8, skills={"design": 1}),
+    )
+    web = Project(id="web", deadline=MONDAY + timedelta(hours=8), priority=2)  # Monday 17:00
+    problem = problem_of(({"lateness": 1.0},), people, tasks, projects=[web])
+    assert level_bounds(problem) == optimum(problem) == (2 * 24.0,)
+    assert resource_free(problem, "lateness") == resource_free(problem, "late_projects") == 0
+    assert term_bounds(problem, {"late_projects"}) == {"late_projects": 1.0}  # it cannot be 0
+
+
+def test_resource_energy_bounds_the_makespan_of_work_without_people():
+    """Three four-hour tasks that each hold the only lab unit take twelve hours."""
+    tasks = [Task(id=f"t{i}", effort_hours=4, people=0, resources={"lab": 1}) for i in range(3)]
+    problem = problem_of(
+        ({"makespan": 1.0},), tasks=tasks, resources=[Resource(id="lab")], calendar=ALWAYS
+    )
+    assert level_bounds(problem) == optimum(problem) == (12.0,)
+    assert resource_free(problem, "makespan") == 4
+
+
+def test_cost_takes_each_slot_at_its_cheapest_rate():
+    """A team of two and a task for one: the two cheapest on the team, the cheapest alone."""
+    people = [
+        Person(id=name, skills={"design": 1}, calendar=BERLIN, hourly_rate=rate)
+        for name, rate in (("ana", 50), ("ben", 80), ("cem", 120))
+    ]
+    tasks = [
+        Task(id="pair", effort_hours=2, people=2, skills={"design": 1}),
+        Task(id="solo", effort_hours=3, skills={"design": 1}),
+    ]
+    problem = problem_of(({"cost": 1.0},), people, tasks)
+    bound, best = level_bounds(problem)[0], optimum(problem)[0]
+    assert bound <= best
+    assert bound == 2 * 50 + 2 * 50 + 3 * 50  # each slot alone: not yet tight for teams
+    solo = problem_of(({"cost": 1.0},), people, tasks[1:])
+    assert level_bounds(solo) == optimum(solo) == (150.0,)
+
+
+def test_preferences_count_tasks_that_cannot_meet_them():
+    """A preferred person who lacks the skill, and a task only an avoided person can do."""
+    people = [
+        Person(id="ana", skills={"design": 2}, calendar=BERLIN),
+        Person(id="ben", skills={"design": 1}, calendar=BERLIN),
+    ]
+    tasks = [
+        Task(id="hard", effort_hours=2, skills={"design": 2}, preferred=["ben"]),
+        Task(id="easy", effort_hours=2, skills={"design": 1}, preferred=["ben"], avoided=["ana"]),
+        Task(id="only", effort_hours=2, skills={"design": 2}, avoided=["ana"]),
+    ]
+    problem = problem_of(({"preferences": 1.0},), people, tasks)
+    assert level_bounds(problem) == optimum(problem) == (2.0,)
+
+
+def test_people_per_project_needs_one_per_disjoint_skill():
+    """A design task and a backend task that no one can both do need two people."""
+    people = [
+        Person(id="ana", skills={"design": 1}, calendar=BERLIN),
+        Person(id="ben", skills={"backend": 1}, calendar=BERLIN),
+        Person(id="cem", skills={"backend": 1}, calendar=BERLIN),
+    ]
+    tasks = [
+        Task(id=name, effort_hours=2, skills={skill: 1}, project="web", stream="s", after=after)
+        for name, skill, after in (
+            ("ui", "design", []),
+            ("api", "backend", ["ui"]),
+            ("db", "backend", ["api"]),
+        )
+    ]
+    problem = problem_of(
+        ({"people_per_project": 1.0}, {"handovers": 1.0}),
+        people,
+        tasks,
+        projects=[Project(id="web")],
+    )
+    assert level_bounds(problem) == optimum(problem) == (2.0, 1.0)
+
+
+def test_peak_is_at_least_the_average_of_a_pool_and_spread_counts_the_idle():
+    """Two designers share 32 hours of design work; the developer has nothing to do."""
+    people = [
+        Person(id="ana", skills={"design": 1}, calendar=BERLIN),
+        Person(id="ben", skills={"design": 1}, calendar=BERLIN),
+        Person(id="dev", skills={"backend": 1}, calendar=BERLIN),
+    ]
+    tasks = [Task(id=f"t{i}", effort_hours=8, skills={"design": 1}) for i in range(4)]
+    until = MONDAY + timedelta(weeks=1)  # 40 working hours each
+    problem = problem_of(
+        ({"peak_utilisation": 1.0}, {"utilisation_spread": 1.0}), people, tasks, balance_until=until
+    )
+    assert level_bounds(problem) == optimum(problem) == (40.0, 40.0)
+
+
+def test_bounds_of_an_empty_scenario_are_zero():
+    problem = problem_of({name: 1.0} for name in sorted(ALL_TERMS))
+    assert set(level_bounds(problem)) == {0.0}
+
+
+@settings(
+    max_examples=40, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
+@given(scenario=scenarios(max_people=3, max_tasks=6))
+def test_no_bound_exceeds_any_plan(scenario):
+    """Every term's bound is at most its value in the plan of every strategy (teams, pins,
+    resources, project limits and every dependency type), and so is every level's."""
+    problem = compile_problem(scenario)
+    bounds = term_bounds(problem, ALL_TERMS)
+    greedy = Greedy().solve(problem)
+    outcomes = [greedy]
+    if greedy.schedule.complete:
+        hint = greedy.schedule
+        outcomes.append(CpSat(workers=1).solve(problem, time_limit=5, seed=1, hint=hint))
+        outcomes.append(
+            Lns(workers=1, iterations=2).solve(problem, time_limit=5, seed=1, hint=hint)
+        )
+    for outcome in outcomes:
+        schedule = outcome.schedule
+        if not schedule.complete:
+            continue
+        for name in ALL_TERMS:
+            value = terms.TERMS[name](problem, schedule.end, schedule.person)
+            assert bounds[name] <= value + 1e-9, (name, bounds[name], value)
+        values = problem.level_values(schedule.end, schedule.person)
+        assert all(b <= v + 1e-9 for b, v in zip(level_bounds(problem), values, strict=True))
+
+
+@settings(
+    max_examples=15, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
+@given(scenario=scenarios(max_people=3, max_tasks=6, weekly=True))
+def test_no_bound_exceeds_a_plan_with_weekly_limits(scenario):
+    """Weekly limits only take capacity away: the bounds, which ignore them, stay below."""
+    problem = compile_problem(scenario)
+    schedule = Greedy().solve(problem).schedule
+    if schedule.complete:
+        bounds = term_bounds(problem, ALL_TERMS)
+        for name in ALL_TERMS:
+            assert bounds[name] <= terms.TERMS[name](problem, schedule.end, schedule.person) + 1e-9
