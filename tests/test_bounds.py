@@ -90,6 +90,23 @@ def test_resource_energy_bounds_the_makespan_of_work_without_people():
     assert resource_free(problem, "makespan") == 4
 
 
+def test_the_last_of_the_contended_work_still_has_its_tail_to_go():
+    """Two lab tasks one after the other, then the report that waits for both: twelve hours,
+    for the project's deadline too."""
+    lab = [Task(id=f"t{i}", effort_hours=4, people=0, resources={"lab": 1}) for i in range(2)]
+    report = Task(id="report", effort_hours=4, people=0, after=["t0", "t1"], project="p")
+    due = Project(id="p", deadline=MONDAY + timedelta(hours=10))
+    problem = problem_of(
+        ({"makespan": 1.0}, {"lateness": 1.0}),
+        tasks=[*lab, report],
+        projects=[due],
+        resources=[Resource(id="lab")],
+        calendar=ALWAYS,
+    )
+    assert level_bounds(problem) == optimum(problem) == (12.0, 2.0)
+    assert resource_free(problem, "makespan") == 8
+
+
 def test_cost_takes_each_slot_at_its_cheapest_rate():
     """A team of two and a task for one: the two cheapest on the team, the cheapest alone."""
     people = [

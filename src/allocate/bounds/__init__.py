@@ -17,6 +17,7 @@ from allocate.bounds import energy
 from allocate.bounds import people as people_terms
 from allocate.bounds.earliest import earliest_schedule
 from allocate.problem import Problem
+from allocate.strategies.base import Schedule
 
 __all__ = ["earliest_schedule", "level_bounds", "term_bounds", "finish_bounds"]
 
@@ -35,14 +36,7 @@ def term_bounds(problem: Problem, names: set[str] | None = None) -> dict[str, fl
     sources = energy.sources(problem)
     bounds = {}
     if names & {"lateness", "late_projects", "makespan"}:
-        finishes, last_end = finish_bounds(problem, sources)
-        late = [
-            (due, max(0, int(end) - due.tick))
-            for due, end in zip(problem.dues, finishes, strict=True)
-        ]
-        bounds["lateness"] = sum(due.weight * ticks for due, ticks in late) * problem.hours_per_tick
-        bounds["late_projects"] = float(sum(1 for due, ticks in late if due.project and ticks > 0))
-        bounds["makespan"] = max(0.0, last_end - problem.start_offset) * problem.hours_per_tick
+        bounds |= _time_bounds(problem, sources)
     if names & {"peak_utilisation", "utilisation_spread"}:
         exclusive = sources.energy[:, : len(sources.pools)].sum(axis=0)
         peak = people_terms.peak_basis_points(problem, sources.pools, exclusive)
@@ -54,13 +48,28 @@ def term_bounds(problem: Problem, names: set[str] | None = None) -> dict[str, fl
     return {name: bounds[name] for name in names}
 
 
+def _time_bounds(problem: Problem, sources: energy.Sources) -> dict[str, float]:
+    earliest = earliest_schedule(problem)
+    finishes, last_end = finish_bounds(problem, sources, earliest)
+    late = np.maximum(0, finishes - np.array([due.tick for due in problem.dues], dtype=np.int64))
+    weights = np.array([due.weight for due in problem.dues])
+    lateness = float(weights @ late)
+    return {
+        "lateness": lateness * problem.hours_per_tick,
+        "late_projects": float(
+            sum(due.project and t > 0 for due, t in zip(problem.dues, late, strict=True))
+        ),
+        "makespan": max(0.0, last_end - problem.start_offset) * problem.hours_per_tick,
+    }
+
+
 def finish_bounds(
-    problem: Problem, sources: energy.Sources | None = None
+    problem: Problem, sources: energy.Sources | None = None, earliest: Schedule | None = None
 ) -> tuple[np.ndarray, int]:
     """Per due, a tick before which its last task cannot end, and one for the last end of all:
     the later of the resource-free and the energy floors."""
     sources = sources or energy.sources(problem)
-    earliest = earliest_schedule(problem)
+    earliest = earliest or earliest_schedule(problem)
     free = np.array([earliest.end[list(due.tasks)].max() for due in problem.dues], dtype=np.int64)
     finishes = np.maximum(free, energy.due_finishes(problem, sources, earliest.start))
     last = max(

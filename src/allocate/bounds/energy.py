@@ -12,12 +12,15 @@ If the tasks of a set T all start at or after r (their resource-free earliest st
 C, their energy on one source fits in the source's capacity in [r, C): C is at least the first
 tick by which that capacity covers it. Over several thresholds r (T's tasks that start at or after
 r) and sources, this bounds the makespan (T: every task) and each due's finish (T: the due's tasks
-and all tasks that must end before one of them ends). People's weekly limits only lower the
-capacity, so ignoring them keeps the bound valid.
+and all tasks that must end before one of them ends). The last of those tasks to end still has its
+tail to go (`tails`: the least time from its end to the end of the makespan's or due's tasks), so
+the least tail among them is added. People's weekly limits only lower the capacity, so ignoring
+them keeps the bound valid.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from functools import reduce
 from operator import or_
@@ -25,6 +28,7 @@ from operator import or_
 import numpy as np
 
 from allocate.bounds.earliest import people
+from allocate.bounds.tails import ranks, successors, tails
 from allocate.problem import FF, FS, Problem
 from allocate.strategies.greedy import topological_order
 
@@ -111,35 +115,52 @@ def reach(cum: np.ndarray, rows: np.ndarray, start: np.ndarray, work: np.ndarray
     return lo
 
 
-def energy_queries(sources: Sources, tasks: np.ndarray, start: np.ndarray):
-    """(rows, thresholds, work) for the tasks `tasks`: per source and per task needing it, the
-    energy of the tasks that start no earlier than that task."""
+def energy_queries(sources: Sources, tasks: np.ndarray, start: np.ndarray, tail: np.ndarray):
+    """(rows, thresholds, work, tail) for `tasks`: per source and per task needing it, the
+    energy of the tasks that start no earlier than that task, and the least tail among them
+    (`tail` per task: the last of them to end still has its tail to go)."""
     order = tasks[np.argsort(-start[tasks], kind="stable")]
     energy = sources.energy[order]
     later = np.cumsum(energy, axis=0)
+    shortest = np.minimum.accumulate(np.where(energy > 0, tail[order][:, None], 2**62), axis=0)
     position, rows = np.nonzero(energy)
-    return rows, start[order[position]], later[position, rows]
+    return rows, start[order[position]], later[position, rows], shortest[position, rows]
 
 
 def makespan_end(problem: Problem, sources: Sources, start: np.ndarray) -> int:
     """A lower bound on the tick at which the last task ends (0 when no energy is needed)."""
-    rows, thresholds, work = energy_queries(sources, np.arange(problem.n_tasks), start)
-    return int(reach(sources.cum, rows, thresholds, work).max(initial=0))
+    everything = range(problem.n_tasks)
+    tail = _array(problem, tails(problem, everything, set(everything)))
+    rows, thresholds, work, rest = energy_queries(sources, np.arange(problem.n_tasks), start, tail)
+    return int((reach(sources.cum, rows, thresholds, work) + rest).max(initial=0))
 
 
 def due_finishes(problem: Problem, sources: Sources, start: np.ndarray) -> np.ndarray:
     """Per due, a lower bound on the tick at which its last task ends (0 when no energy)."""
-    before = ends_before(problem)
+    before, after, rank = ends_before(problem), successors(problem), ranks(problem)
     queries = []
     for d, due in enumerate(problem.dues):
-        tasks = np.array(sorted(set().union(*(before[t] for t in due.tasks))), dtype=np.int64)
-        rows, thresholds, work = energy_queries(sources, tasks, start)
-        queries.append((np.full(len(rows), d), rows, thresholds, work))
+        closure = set().union(*(before[t] for t in due.tasks))
+        targets = {slot for t in due.tasks for slot in problem.team(t)}
+        tail = _array(problem, tails(problem, closure, targets, after, rank))
+        tasks = np.array(sorted(closure), dtype=np.int64)
+        rows, thresholds, work, rest = energy_queries(sources, tasks, start, tail)
+        queries.append((np.full(len(rows), d), rows, thresholds, work, rest))
     finish = np.zeros(len(problem.dues), dtype=np.int64)
     if queries:
-        due, rows, thresholds, work = (np.concatenate(part) for part in zip(*queries, strict=True))
-        np.maximum.at(finish, due, reach(sources.cum, rows, thresholds, work))
+        due, rows, thresholds, work, rest = (
+            np.concatenate(part) for part in zip(*queries, strict=True)
+        )
+        np.maximum.at(finish, due, reach(sources.cum, rows, thresholds, work) + rest)
     return finish
+
+
+def _array(problem: Problem, tail: dict[int, float]) -> np.ndarray:
+    """Tails as ticks per task; 0 where unknown (every task of a closure ends by its due)."""
+    found = np.zeros(problem.n_tasks, dtype=np.int64)
+    for task, ticks in tail.items():
+        found[task] = max(0, int(ticks)) if ticks != -math.inf else 0
+    return found
 
 
 def ends_before(problem: Problem) -> list[frozenset[int]]:

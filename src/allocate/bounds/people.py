@@ -15,7 +15,7 @@ import numpy as np
 
 from allocate.bounds.earliest import people
 from allocate.objective import BASIS_POINTS
-from allocate.problem import Problem
+from allocate.problem import NONE, Problem
 
 
 def cost(problem: Problem) -> float:
@@ -44,19 +44,18 @@ def preferences(problem: Problem) -> float:
 def people_per_project(problem: Problem) -> float:
     """Per project, teams whose possible people are pairwise disjoint need distinct people: a
     greedy packing of such teams (smallest candidate sets first) counts their sizes."""
+    crews: dict[int, list[tuple[int, int]]] = {}
+    for t in _leaders(problem):
+        crew = _crew(problem, t)
+        if problem.project_of[t] != NONE and crew[1]:
+            crews.setdefault(int(problem.project_of[t]), []).append(crew)
     total = 0
-    for project in range(problem.n_projects):
-        crews = [
-            c
-            for t in _leaders(problem)
-            if problem.project_of[t] == project
-            if (c := _crew(problem, t))[1]
-        ]
+    for mine in crews.values():
         used, packed = 0, 0
-        for mask, size in sorted(crews, key=lambda c: c[0].bit_count()):
+        for mask, size in sorted(mine, key=lambda c: c[0].bit_count()):
             if not mask & used:
                 used, packed = used | mask, packed + size
-        total += max(packed, max((size for _, size in crews), default=0))
+        total += max(packed, max(size for _, size in mine))
     return float(total)
 
 
@@ -114,7 +113,9 @@ def _staffed(problem: Problem) -> np.ndarray:
 
 
 def _leaders(problem: Problem) -> list[int]:
-    return [t for t in range(problem.n_tasks) if problem.team(t)[0] == t]
+    if not len(problem.leader):
+        return list(range(problem.n_tasks))
+    return np.flatnonzero(problem.leader == np.arange(problem.n_tasks)).tolist()
 
 
 def _crew(problem: Problem, task: int) -> tuple[int, int]:
