@@ -209,16 +209,17 @@ def write(rows: list[dict], public: list[dict], setup: dict, out: Path) -> None:
         "",
     ]
     for term in TERMS:
+        shown = [r for r in rows if r["terms"][term]["value"] or r["terms"][term]["new"]]
+        if not shown:
+            continue  # the term is 0 in every plan and bound: nothing to show
         lines += [
             f"## {SHOWN[term]}",
             "",
             "| instance | value | old bound | new bound | gap old % | gap new % |",
             "|---|---|---|---|---|---|",
         ]
-        for r in rows:
+        for r in shown:
             t = r["terms"][term]
-            if not (t["value"] or t["new"]):
-                continue  # nothing to bound
             lines.append(
                 f"| {r['instance']} | {_num(t['value'])} | {_num(t['old'])} | {_num(t['new'])} "
                 f"| {_pct(t['gap_old'])} | {_pct(t['gap_new'])} |"
@@ -251,8 +252,10 @@ def public_table(public: list[dict]) -> list[str]:
         "| mean gap known lb % |",
         "|---|---|---|---|---|---|---|",
     ]
-    for family in sorted({r["family"] for r in public}, key=lambda f: f != "j30"):
+    for family in ("j30", "j60", "MSLIB"):
         mine = [r for r in public if r["family"] == family]
+        if not mine:
+            continue
 
         def gap(key, runs=mine) -> str:
             values = [(r["best"] - r[key]) / r["best"] for r in runs if r[key] is not None]

@@ -19,11 +19,18 @@ from allocate.problem import NONE, Problem
 
 
 def cost(problem: Problem) -> float:
-    """Every slot at the lowest rate among the people who may do it."""
-    cents = sum(
-        int(problem.effort[t]) * int(problem.rate_cents[people(problem, t)].min())
-        for t in _staffed(problem)
-    )
+    """Every slot at the lowest rate among the people who may do it, except that slots of one
+    team with the same candidates take that many distinct people: the cheapest ones."""
+    cents = 0
+    for lead in _leaders(problem):
+        alike: dict[tuple[int, ...], int] = {}
+        for slot in problem.team(lead):
+            if problem.staffed[slot] and len(people(problem, slot)):
+                key = tuple(people(problem, slot).tolist())
+                alike[key] = alike.get(key, 0) + 1
+        for candidates, count in alike.items():
+            cheapest = np.sort(problem.rate_cents[list(candidates)])[:count]
+            cents += int(problem.effort[lead]) * int(cheapest.sum())
     return cents * problem.hours_per_tick / 100
 
 
