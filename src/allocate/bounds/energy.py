@@ -33,7 +33,9 @@ from allocate.problem import FF, FS, Problem
 from allocate.strategies.greedy import topological_order
 
 MAX_POOLS = 400
-"""At most this many candidate pools (each costs one cumulative row over the horizon)."""
+"""At most this many candidate pools (each costs one cumulative row over the horizon) ..."""
+MAX_CELLS = 4_000_000
+"""... and at most this many cells of pool rows in all (32 MB), for long, fine horizons."""
 
 
 @dataclass(frozen=True)
@@ -53,7 +55,7 @@ def sources(problem: Problem) -> Sources:
     members = np.array(
         [[bool(mask >> p & 1) for p in range(problem.n_people)] for mask in pools], dtype=float
     ).reshape(len(pools), problem.n_people)
-    pool_cum = np.rint(members @ problem.cum_work.astype(float)).astype(np.int64)
+    pool_cum = _pool_cum(problem, members)
     effort = problem.effort.astype(np.int64)
     distinct = sorted(set(masks))
     within = np.array(
@@ -68,6 +70,16 @@ def sources(problem: Problem) -> Sources:
         energy=np.hstack([inside * effort[:, None], problem.demand * effort[:, None]]),
         pools=tuple(pools),
     )
+
+
+def _pool_cum(problem: Problem, members: np.ndarray) -> np.ndarray:
+    """The pools' summed cumulative working ticks (float sums of integers below 2**53 are
+    exact), a slice of the horizon at a time to bound the temporary copies."""
+    found = np.zeros((len(members), problem.horizon + 1), dtype=np.int64)
+    for begin in range(0, problem.horizon + 1, 8192):
+        part = problem.cum_work[:, begin : begin + 8192].astype(float)
+        found[:, begin : begin + 8192] = np.rint(members @ part)
+    return found
 
 
 def task_masks(problem: Problem) -> list[int]:
@@ -89,15 +101,16 @@ def candidate_pools(problem: Problem, masks: list[int]) -> list[int]:
         if mask:
             work[mask] = work.get(mask, 0) + effort
     sets = sorted(work, key=lambda m: -work[m] / m.bit_count())
-    pools = dict.fromkeys([*sets, reduce(or_, sets, 0)])
+    most = max(1, min(MAX_POOLS, MAX_CELLS // (problem.horizon + 1)))
+    pools = dict.fromkeys([reduce(or_, sets, 0), *sets])
     pools.pop(0, None)
     for i, a in enumerate(sets):
         for b in sets[i + 1 :]:
-            if len(pools) >= MAX_POOLS:
-                return list(pools)
+            if len(pools) >= most:
+                break
             if a & b and a & ~b and b & ~a:
                 pools[a | b] = None
-    return list(pools)
+    return list(pools)[:most]
 
 
 def reach(cum: np.ndarray, rows: np.ndarray, start: np.ndarray, work: np.ndarray) -> np.ndarray:
