@@ -13,11 +13,14 @@ from __future__ import annotations
 
 import numpy as np
 
+from allocate import terms
 from allocate.bounds import energy
 from allocate.bounds import people as people_terms
 from allocate.bounds.earliest import earliest_schedule
 from allocate.problem import Problem
 from allocate.strategies.base import Schedule
+
+BALANCE = {"peak_utilisation", "utilisation_spread"}
 
 __all__ = ["earliest_schedule", "level_bounds", "term_bounds", "finish_bounds"]
 
@@ -33,19 +36,24 @@ def term_bounds(problem: Problem, names: set[str] | None = None) -> dict[str, fl
     terms' units."""
     if names is None:
         names = {name for level in problem.objective for name in level}
-    sources = energy.sources(problem)
-    bounds = {}
-    if names & {"lateness", "late_projects", "makespan"}:
-        bounds |= _time_bounds(problem, sources)
-    if names & {"peak_utilisation", "utilisation_spread"}:
-        exclusive = sources.energy[:, : len(sources.pools)].sum(axis=0)
-        peak = people_terms.peak_basis_points(problem, sources.pools, exclusive)
-        lowest = people_terms.lowest_basis_points(problem)
-        bounds["peak_utilisation"] = peak / 100
-        bounds["utilisation_spread"] = max(0, peak - lowest) / 100 if lowest is not None else 0.0
+    bounds: dict[str, float] = {}
+    if names & (terms.TIME_TERMS | BALANCE):
+        sources = energy.sources(problem)
+        if names & terms.TIME_TERMS:
+            bounds |= _time_bounds(problem, sources)
+        if names & BALANCE:
+            bounds |= _balance_bounds(problem, sources)
     for name in names & {"cost", "preferences", "people_per_project", "handovers"}:
         bounds[name] = getattr(people_terms, name)(problem)
     return {name: bounds[name] for name in names}
+
+
+def _balance_bounds(problem: Problem, sources: energy.Sources) -> dict[str, float]:
+    exclusive = sources.energy[:, : len(sources.pools)].sum(axis=0)
+    peak = people_terms.peak_basis_points(problem, sources.pools, exclusive)
+    lowest = people_terms.lowest_basis_points(problem)
+    spread = max(0, peak - lowest) if lowest is not None else 0
+    return {"peak_utilisation": peak / 100, "utilisation_spread": spread / 100}
 
 
 def _time_bounds(problem: Problem, sources: energy.Sources) -> dict[str, float]:

@@ -97,9 +97,10 @@ def lowest_basis_points(problem: Problem) -> int | None:
     if not counted:
         return None
     reachable = np.zeros(problem.n_people, dtype=np.int64)
-    for t in _staffed(problem):
+    staffed = _staffed(problem)
+    for t in staffed.tolist():
         reachable[people(problem, t)] += int(problem.effort[t])
-    total = int(problem.effort[_staffed(problem)].sum()) if len(_staffed(problem)) else 0
+    total = int(problem.effort[staffed].sum())
     everyone = _basis_points(total, int(problem.available[counted].sum()))
     return min(
         [everyone, *(_basis_points(int(reachable[p]), int(problem.available[p])) for p in counted)]
