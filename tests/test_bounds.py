@@ -74,10 +74,9 @@ def test_a_due_counts_the_work_of_its_tasks_and_their_predecessors():
         Task(id="other", effort_hours=8, skills={"design": 1}),
     )
     web = Project(id="web", deadline=MONDAY + timedelta(hours=8), priority=2)  # Monday 17:00
-    problem = problem_of(({"lateness": 1.0},), people, tasks, projects=[web])
-    assert level_bounds(problem) == optimum(problem) == (2 * 24.0,)
+    problem = problem_of(({"lateness": 1.0}, {"late_projects": 1.0}), people, tasks, projects=[web])
+    assert level_bounds(problem) == optimum(problem) == (2 * 24.0, 1.0)
     assert resource_free(problem, "lateness") == resource_free(problem, "late_projects") == 0
-    assert term_bounds(problem, {"late_projects"}) == {"late_projects": 1.0}  # it cannot be 0
 
 
 def test_resource_energy_bounds_the_makespan_of_work_without_people():
