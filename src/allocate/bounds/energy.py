@@ -27,6 +27,7 @@ from operator import or_
 
 import numpy as np
 
+from allocate.bounds import weekly
 from allocate.bounds.earliest import people
 from allocate.bounds.tails import ranks, successors, tails
 from allocate.problem import FF, FS, Problem
@@ -42,6 +43,9 @@ MAX_CELLS = 4_000_000
 class Sources:
     cum: np.ndarray
     """(sources, horizon + 1): cumulative capacity; the pools come first."""
+    capped: tuple[np.ndarray, np.ndarray] | None
+    """With weekly limits, the same rows capped per week, and their week-start floors
+    (`weekly`): capacity in [r, C) is at most capped[C] - floor[r] too."""
     energy: np.ndarray
     """(tasks, sources): the energy each task needs from each source."""
     pools: tuple[int, ...]
@@ -55,7 +59,12 @@ def sources(problem: Problem) -> Sources:
     members = np.array(
         [[bool(mask >> p & 1) for p in range(problem.n_people)] for mask in pools], dtype=float
     ).reshape(len(pools), problem.n_people)
-    pool_cum = _pool_cum(problem, members)
+    pool_cum = _pool_cum(problem.cum_work, members)
+    resource_cum = np.zeros((len(problem.resource_ids), problem.horizon + 1), dtype=np.int64)
+    np.cumsum(problem.capacity, axis=1, out=resource_cum[:, 1:])
+    capped = None
+    if (limited := weekly.capped_rows(problem)) is not None:
+        capped = tuple(np.vstack([_pool_cum(rows, members), resource_cum]) for rows in limited)
     effort = problem.effort.astype(np.int64)
     distinct = sorted(set(masks))
     within = np.array(
@@ -63,21 +72,20 @@ def sources(problem: Problem) -> Sources:
     ).reshape(len(distinct), len(pools))
     index = {mask: i for i, mask in enumerate(distinct)}
     inside = within[[index[mask] for mask in masks]].reshape(problem.n_tasks, len(pools))
-    resource_cum = np.zeros((len(problem.resource_ids), problem.horizon + 1), dtype=np.int64)
-    np.cumsum(problem.capacity, axis=1, out=resource_cum[:, 1:])
     return Sources(
         cum=np.vstack([pool_cum, resource_cum]),
+        capped=capped,
         energy=np.hstack([inside * effort[:, None], problem.demand * effort[:, None]]),
         pools=tuple(pools),
     )
 
 
-def _pool_cum(problem: Problem, members: np.ndarray) -> np.ndarray:
-    """The pools' summed cumulative working ticks (float sums of integers below 2**53 are
-    exact), a slice of the horizon at a time to bound the temporary copies."""
-    found = np.zeros((len(members), problem.horizon + 1), dtype=np.int64)
-    for begin in range(0, problem.horizon + 1, 8192):
-        part = problem.cum_work[:, begin : begin + 8192].astype(float)
+def _pool_cum(rows: np.ndarray, members: np.ndarray) -> np.ndarray:
+    """The pools' sums of the people's `rows` (float sums of integers below 2**53 are exact),
+    a slice of the horizon at a time to bound the temporary copies."""
+    found = np.zeros((len(members), rows.shape[1]), dtype=np.int64)
+    for begin in range(0, rows.shape[1], 8192):
+        part = rows[:, begin : begin + 8192].astype(float)
         found[:, begin : begin + 8192] = np.rint(members @ part)
     return found
 
@@ -113,13 +121,15 @@ def candidate_pools(problem: Problem, masks: list[int]) -> list[int]:
     return list(pools)[:most]
 
 
-def reach(cum: np.ndarray, rows: np.ndarray, start: np.ndarray, work: np.ndarray) -> np.ndarray:
-    """Per query, the first tick C >= start with cum[row, C] - cum[row, start] >= work (the
-    horizon when there is none: no plan then fits)."""
+def reach(
+    cum: np.ndarray, rows: np.ndarray, start: np.ndarray, work: np.ndarray, floor=None
+) -> np.ndarray:
+    """Per query, the first tick C >= start with cum[row, C] - floor[row, start] >= work
+    (`floor` defaults to `cum`; the horizon when there is none: no plan then fits)."""
     horizon = cum.shape[1] - 1
     lo = np.minimum(start, horizon)
     hi = np.full_like(lo, horizon)
-    target = cum[rows, lo] + work
+    target = (cum if floor is None else floor)[rows, lo] + work
     while (lo < hi).any():
         mid = (lo + hi) // 2
         enough = cum[rows, mid] >= target
@@ -145,7 +155,7 @@ def makespan_end(problem: Problem, sources: Sources, start: np.ndarray) -> int:
     everything = range(problem.n_tasks)
     tail = _array(problem, tails(problem, everything, set(everything)))
     rows, thresholds, work, rest = energy_queries(sources, np.arange(problem.n_tasks), start, tail)
-    return int((reach(sources.cum, rows, thresholds, work) + rest).max(initial=0))
+    return int((finish(sources, rows, thresholds, work) + rest).max(initial=0))
 
 
 def due_finishes(problem: Problem, sources: Sources, start: np.ndarray) -> np.ndarray:
@@ -159,13 +169,22 @@ def due_finishes(problem: Problem, sources: Sources, start: np.ndarray) -> np.nd
         tasks = np.array(sorted(closure), dtype=np.int64)
         rows, thresholds, work, rest = energy_queries(sources, tasks, start, tail)
         queries.append((np.full(len(rows), d), rows, thresholds, work, rest))
-    finish = np.zeros(len(problem.dues), dtype=np.int64)
+    found = np.zeros(len(problem.dues), dtype=np.int64)
     if queries:
         due, rows, thresholds, work, rest = (
             np.concatenate(part) for part in zip(*queries, strict=True)
         )
-        np.maximum.at(finish, due, reach(sources.cum, rows, thresholds, work) + rest)
-    return finish
+        np.maximum.at(found, due, finish(sources, rows, thresholds, work) + rest)
+    return found
+
+
+def finish(sources: Sources, rows: np.ndarray, start: np.ndarray, work: np.ndarray) -> np.ndarray:
+    """Per query, the first tick by which the source can have done `work` since `start`: under
+    its calendars, and under its weekly limits when there are any."""
+    found = reach(sources.cum, rows, start, work)
+    if sources.capped is not None:
+        found = np.maximum(found, reach(sources.capped[0], rows, start, work, sources.capped[1]))
+    return found
 
 
 def _array(problem: Problem, tail: dict[int, float]) -> np.ndarray:
