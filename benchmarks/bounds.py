@@ -1,16 +1,18 @@
 """Lower bounds: the resource-free bound against the energy and people-term bounds, and the gap
 of a `solve()` plan to each.
 
-    python benchmarks/bounds.py             # generated 10x100, 40x500, 150x2000; iMOPSE
-    python benchmarks/bounds.py --sizes 10x100 --seeds 1 --time-limit 2
+    python benchmarks/bounds.py             # generated, iMOPSE; PSPLIB and MSLIB bounds only
+    python benchmarks/bounds.py --sizes 10x100 --seeds 1 --weekly --time-limit 2
 
 Per instance: every objective term's value in the plan that `solve()` returns within the time
 limit (strategy "auto", default workers) and, per term, the old bound (before energy bounds: the
 resource-free earliest schedule for the time terms, the cheapest rates for cost, one person per
 staffed project, 0 for the rest) and the new one (`allocate.bounds.term_bounds`), with gaps
 (value - bound) / value. Also the time `term_bounds` takes. Generated scenarios use the default
-objective (lateness, then peak utilisation, then cost, then makespan); iMOPSE minimises makespan.
-Results: benchmarks/results/bounds.{json,md}.
+objective (lateness, then peak utilisation, then cost, then makespan), and with weekly limits
+(every fourth person at most 20 h a week; seed 1); iMOPSE minimises makespan. PSPLIB j30/j60
+and the MSLIB instances of benchmarks/results/mslib.json get makespan bounds only (no solving),
+against best-known values. Results: benchmarks/results/bounds.{json,md}.
 """
 
 from __future__ import annotations
@@ -118,7 +120,16 @@ def _gap(value: float | None, bound: float) -> float | None:
     return round((value - bound) / value, 4) if value > 0 else 0.0
 
 
-def instances(sizes: list[str], seeds: list[int], data_dir: Path):
+def with_weekly_limits(scenario):
+    """Every fourth person at most 20 h a week on tasks (`benchmarks/limits.py`'s `weekly`)."""
+    people = [
+        p.model_copy(update={"max_hours_per_week": 20}) if i % 4 == 0 else p
+        for i, p in enumerate(scenario.people)
+    ]
+    return type(scenario)(**{**dict(scenario), "people": tuple(people)})
+
+
+def instances(sizes: list[str], seeds: list[int], weekly: list[str], data_dir: Path):
     spec = importlib.util.spec_from_file_location("generate", HERE / "generate.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -128,6 +139,9 @@ def instances(sizes: list[str], seeds: list[int], data_dir: Path):
         people, tasks = (int(x) for x in size.split("x"))
         for seed in seeds:
             yield f"{size} seed {seed}", generate(people, tasks, seed), seed
+    for size in weekly:
+        people, tasks = (int(x) for x in size.split("x"))
+        yield f"{size} seed 1 weekly", with_weekly_limits(generate(people, tasks, 1)), 1
     from allocate.instances import read_imopse
 
     files = sorted((data_dir / "imopse_small").glob("*.def"))
@@ -283,6 +297,12 @@ def main() -> None:
     )
     parser.add_argument("--sizes", nargs="+", default=["10x100", "40x500", "150x2000"])
     parser.add_argument("--seeds", nargs="+", type=int, default=[1, 2, 3])
+    parser.add_argument(
+        "--weekly",
+        nargs="*",
+        default=["10x100", "40x500"],
+        help="sizes also run with weekly limits",
+    )
     parser.add_argument("--time-limit", type=float, default=10.0)
     parser.add_argument("--data-dir", type=Path, default=DEFAULT_DATA)
     parser.add_argument(
@@ -292,7 +312,7 @@ def main() -> None:
     args = parser.parse_args()
     load_before = os.getloadavg()
     rows = []
-    for name, scenario, seed in instances(args.sizes, args.seeds, args.data_dir):
+    for name, scenario, seed in instances(args.sizes, args.seeds, args.weekly, args.data_dir):
         rows.append(run_one(name, scenario, args.time_limit, seed))
         print(f"{name}: {rows[-1]['status']} ({rows[-1]['bound_seconds']} s bounds)", flush=True)
     setup = {

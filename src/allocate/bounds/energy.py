@@ -30,7 +30,7 @@ import numpy as np
 from allocate.bounds import weekly
 from allocate.bounds.earliest import people
 from allocate.bounds.tails import ranks, successors, tails
-from allocate.problem import FF, FS, Problem
+from allocate.problem import FF, FS, NONE, Problem
 from allocate.strategies.greedy import topological_order
 
 MAX_POOLS = 400
@@ -43,9 +43,9 @@ MAX_CELLS = 4_000_000
 class Sources:
     cum: np.ndarray
     """(sources, horizon + 1): cumulative capacity; the pools come first."""
-    capped: tuple[np.ndarray, np.ndarray] | None
-    """With weekly limits, the same rows capped per week, and their week-start floors
-    (`weekly`): capacity in [r, C) is at most capped[C] - floor[r] too."""
+    capped: tuple[np.ndarray, np.ndarray, np.ndarray] | None
+    """With weekly limits: which rows hold someone with a limit, those rows capped per week and
+    their week-start floors (`weekly`): capacity in [r, C) is at most capped[C] - floor[r] too."""
     energy: np.ndarray
     """(tasks, sources): the energy each task needs from each source."""
     pools: tuple[int, ...]
@@ -64,7 +64,9 @@ def sources(problem: Problem) -> Sources:
     np.cumsum(problem.capacity, axis=1, out=resource_cum[:, 1:])
     capped = None
     if (limited := weekly.capped_rows(problem)) is not None:
-        capped = tuple(np.vstack([_pool_cum(rows, members), resource_cum]) for rows in limited)
+        held = (members[:, problem.week_limit != NONE] > 0).any(axis=1)
+        rows = np.concatenate([held, np.zeros(len(resource_cum), dtype=bool)])
+        capped = (rows, *(_pool_cum(c, members[held]) for c in limited))
     effort = problem.effort.astype(np.int64)
     distinct = sorted(set(masks))
     within = np.array(
@@ -183,7 +185,11 @@ def finish(sources: Sources, rows: np.ndarray, start: np.ndarray, work: np.ndarr
     its calendars, and under its weekly limits when there are any."""
     found = reach(sources.cum, rows, start, work)
     if sources.capped is not None:
-        found = np.maximum(found, reach(sources.capped[0], rows, start, work, sources.capped[1]))
+        limited, capped, floor = sources.capped
+        mine = limited[rows]
+        place = np.cumsum(limited) - 1  # a limited row's place in `capped`
+        at = place[rows[mine]]
+        found[mine] = np.maximum(found[mine], reach(capped, at, start[mine], work[mine], floor))
     return found
 
 
