@@ -66,6 +66,20 @@ def test_makespan_counts_the_hours_only_a_pool_can_work():
     assert resource_free(problem, "makespan") == 8
 
 
+def test_optional_work_may_be_left_out():
+    """An optional third day of work counts in no bound: the plan that leaves it out ends on
+    Tuesday evening and costs two days (then it pays 8 h unplaced, whose bound is 0)."""
+    people, tasks = ana_and(
+        *(Task(id=f"t{i}", effort_hours=8, skills={"design": 1}, project="web") for i in range(2)),
+        Task(id="extra", effort_hours=8, skills={"design": 1}, project="web", optional=True),
+        hourly_rate=100,
+    )
+    objective = ({"makespan": 1.0}, {"cost": 1.0}, {"unplaced": 1.0})
+    problem = problem_of(objective, people, tasks, projects=[Project(id="web")])
+    assert level_bounds(problem) == (24 + 8.0, 1600.0, 0.0)
+    assert optimum(problem) == (24 + 8.0, 1600.0, 8.0)
+
+
 def test_a_due_counts_the_work_of_its_tasks_and_their_predecessors():
     """A project's tasks and what they wait for, all Ana's, end a day after the deadline; the
     unrelated task does not count, and one late project is unavoidable."""

@@ -47,6 +47,16 @@ class Unplaced(Frozen):
     reason: str
 
 
+class Conflict(Frozen):
+    """Hard inputs that cannot all hold at once (see `allocate.conflicts`), named by id."""
+
+    message: str
+    ids: tuple[str, ...] = ()
+
+    def __str__(self) -> str:
+        return self.message
+
+
 class Lateness(Frozen):
     """A missed deadline of a task or project, and why (see `allocate.explain`)."""
 
@@ -98,16 +108,23 @@ class ProjectSummary(Frozen):
 
 
 class WeekHours(Frozen):
-    """Hours of task work in the local week that starts on Monday `start`."""
+    """Hours booked on tasks and hours the person could work in their local week that starts on
+    Monday `start` (from the planning start on)."""
 
     start: date
     booked_hours: float
+    available_hours: float = 0.0
+
+    @property
+    def utilisation(self) -> float | None:
+        """Booked over available hours; None in a week they cannot work at all."""
+        return self.booked_hours / self.available_hours if self.available_hours else None
 
 
 class PersonSummary(Frozen):
     """Booked hours against the hours the person could work between the planning start and the
-    plan's end (so part-timers and people on leave are judged by their own availability). For a
-    person with a weekly limit, `weeks` lists the booked hours of each week they work in."""
+    plan's end (so part-timers and people on leave are judged by their own availability), in total
+    and per local week (`weeks`, Monday to Monday in their own zone) up to the plan's finish."""
 
     id: str
     timezone: str = "UTC"
@@ -137,6 +154,10 @@ class Plan(Frozen):
     resolution_minutes: GridMinutes = 60
     assignments: tuple[Assignment, ...] = ()
     unplaced: tuple[Unplaced, ...] = ()
+    left_out: tuple[Unplaced, ...] = ()
+    """Optional tasks the plan leaves out, each with why."""
+    conflicts: tuple[Conflict, ...] = ()
+    """When no plan can keep every rule: small sets of inputs that contradict each other."""
     late: tuple[Lateness, ...] = ()
     """Every missed deadline with its reason: unavoidable (the chain of work is too long) or lost
     to people being busy or away."""

@@ -15,29 +15,25 @@ from collections.abc import Callable
 
 from allocate.bounds import level_bounds
 from allocate.check import check
-from allocate.explain import explain_lateness
-from allocate.limits import week_usage
+from allocate.conflicts import core, precheck
+from allocate.explain import explain_lateness, explain_left_out
 from allocate.objective import (
     Timing,
     evaluate,
     level_values,
-    project_costs,
-    project_finishes,
 )
 from allocate.plan import (
     Assignment,
-    PersonSummary,
     Plan,
-    ProjectSummary,
     SolveStats,
     Unplaced,
-    WeekHours,
 )
 from allocate.problem import NONE, Problem, compile_problem
-from allocate.scenario import Scenario, hours
+from allocate.scenario import Scenario
 from allocate.strategies import get_strategy
 from allocate.strategies.base import Outcome, Progress, Schedule, Strategy
 from allocate.strategies.greedy import Greedy
+from allocate.summaries import person_summaries, project_summaries
 
 log = logging.getLogger("allocate")
 
@@ -71,18 +67,23 @@ def solve(
     build_seconds = time.perf_counter() - began
     ours = level_bounds(problem)
     report = _progress_callback(progress, began, ours)
-    greedy = Greedy().solve(problem)
+    if isinstance(strategy, str) and strategy != "auto":
+        strategy = get_strategy(strategy)
+    greedy = (strategy if isinstance(strategy, Greedy) else Greedy()).solve(problem)
     first_plan = time.perf_counter() - began
     if report and greedy.level_values:
         report(Progress(first_plan, greedy.level_values, (), 1))
     chosen = _choose(strategy, problem)
-    outcome = greedy
-    if chosen is not None and greedy.schedule.complete:
+    outcome, conflicts = greedy, ()
+    if not greedy.schedule.complete:
+        outcome, conflicts = _diagnosed(scenario, problem, greedy, began, time_limit)
+    if chosen is not None and outcome.schedule.complete:
+        start = outcome
         remaining = max(0.1, time_limit - (time.perf_counter() - began))
         exact = chosen.solve(
-            problem, time_limit=remaining, seed=seed, hint=greedy.schedule, progress=report
+            problem, time_limit=remaining, seed=seed, hint=start.schedule, progress=report
         )
-        outcome = _better(greedy, exact)
+        outcome = _better(start, exact)
     stats = SolveStats(
         strategy=getattr(chosen, "name", "greedy"),
         wall_seconds=time.perf_counter() - began,
@@ -95,7 +96,26 @@ def solve(
             **outcome.stats,
         },
     )
-    return verified_plan(scenario, problem, outcome, stats, ours)
+    plan = verified_plan(scenario, problem, outcome, stats, ours)
+    return plan.model_copy(update={"conflicts": conflicts}) if conflicts else plan
+
+
+def _diagnosed(
+    scenario: Scenario, problem: Problem, greedy: Outcome, began: float, time_limit: float
+) -> tuple[Outcome, tuple]:
+    """When the greedy plan misses mandatory work: the contradicting inputs the fast checks
+    find; if none, CP-SAT's verdict in half the remaining time (at least a second): a plan that
+    the greedy rule missed, or a small set of conflicting inputs."""
+    found = precheck(scenario, problem)
+    if found:
+        return greedy, tuple(found)
+    remaining = max(1.0, (time_limit - (time.perf_counter() - began)) / 2)
+    diagnosis, found = core(scenario, problem, remaining)
+    if diagnosis.schedule is None:
+        return greedy, tuple(found)
+    schedule = diagnosis.schedule
+    values = problem.level_values(schedule.end, schedule.person)
+    return Outcome(schedule, "feasible", values, (), {"diagnosis": "plan found"}), ()
 
 
 def _choose(strategy: str | Strategy, problem: Problem) -> Strategy | None:
@@ -180,12 +200,13 @@ def verified_plan(
             Unplaced(task=task, reason=reason)
             for task, reason in _reasons(problem, schedule).items()
         ),
+        left_out=tuple(_left_out(scenario, problem, schedule)),
         late=tuple(explain_lateness(problem, schedule)),
         objective=terms,
         level_bounds=bounds,
         gap=_gap(values, bounds) if schedule.complete else None,
-        projects=tuple(_project_summaries(scenario, timing)),
-        people=tuple(_person_summaries(scenario, problem, schedule)),
+        projects=tuple(project_summaries(scenario, timing)),
+        people=tuple(person_summaries(scenario, problem, schedule)),
         stats=stats,
     )
     violations = tuple(check(scenario, plan))
@@ -193,6 +214,11 @@ def verified_plan(
         log.error("the checker rejects the %s plan: %s", stats.strategy, violations[0])
         return plan.model_copy(update={"status": "unknown", "violations": violations})
     return plan.model_copy(update={"violations": violations})
+
+
+def _left_out(scenario: Scenario, problem: Problem, schedule: Schedule):
+    for i, reason in sorted(explain_left_out(problem, schedule, scenario).items()):
+        yield Unplaced(task=problem.task_ids[i], reason=reason)
 
 
 def _assignments(problem: Problem, schedule: Schedule):
@@ -214,7 +240,8 @@ def _reasons(problem: Problem, schedule: Schedule) -> dict[str, str]:
     """Why each unplaced scenario task is unplaced (a team's first reason)."""
     reasons: dict[str, str] = {}
     for i, reason in sorted(schedule.reasons.items()):
-        reasons.setdefault(problem.task_ids[i], reason)
+        if schedule.start[i] == NONE and not problem.optional[i]:  # left out: `_left_out`
+            reasons.setdefault(problem.task_ids[i], reason)
     return reasons
 
 
@@ -235,59 +262,6 @@ def _close(a, b) -> bool:
     return len(a) == len(b) and all(
         abs(x - y) <= 1e-6 * max(1.0, abs(x)) for x, y in zip(a, b, strict=True)
     )
-
-
-def _project_summaries(scenario: Scenario, timing: Timing):
-    finishes = project_finishes(scenario, timing)
-    costs = project_costs(scenario, timing)
-    for project in scenario.projects:
-        finish = finishes.get(project.id)
-        late = hours(finish - project.deadline) if finish and project.deadline else 0.0
-        yield ProjectSummary(
-            id=project.id,
-            finish=finish,
-            deadline=project.deadline,
-            late_hours=max(0.0, late),
-            cost=round(costs.get(project.id, 0.0), 2),
-            budget=project.budget,
-            value=project.value,
-        )
-
-
-def _person_summaries(scenario: Scenario, problem: Problem, schedule: Schedule):
-    placed_end = schedule.end[schedule.start != NONE]
-    last = int(placed_end.max()) if placed_end.size else problem.first_tick
-    for p, person in enumerate(scenario.people):
-        mine = schedule.person == p
-        available = int(problem.cum_work[p, last] - problem.cum_work[p, problem.first_tick])
-        yield PersonSummary(
-            id=person.id,
-            timezone=person.calendar.timezone,
-            booked_hours=float(problem.effort[mine].sum()) * problem.hours_per_tick,
-            available_hours=available * problem.hours_per_tick,
-            tasks=int(mine.sum()),
-            **week_hours(scenario, problem, schedule, p),
-        )
-
-
-def week_hours(scenario: Scenario, problem: Problem, schedule: Schedule, person: int) -> dict:
-    """A limited person's limit and booked hours per local week (fields of PersonSummary)."""
-    limit = scenario.people[person].max_hours_per_week
-    if limit is None:
-        return {}
-    usage = week_usage(problem, schedule, person)  # unplaced tasks have no person
-    zone = scenario.people[person].calendar.zone
-    weeks = problem.week_start[person]
-    return {
-        "max_hours_per_week": limit,
-        "weeks": tuple(
-            WeekHours(
-                start=problem.time_of(int(weeks[w])).astimezone(zone).date(),
-                booked_hours=ticks * problem.hours_per_tick,
-            )
-            for w, ticks in sorted(usage.items())
-        ),
-    }
 
 
 def _progress_callback(progress, began: float, bounds: tuple[float, ...]):

@@ -45,7 +45,7 @@ def term_bounds(problem: Problem, names: set[str] | None = None) -> dict[str, fl
             bounds |= _balance_bounds(problem, sources)
     for name in names & {"cost", "preferences", "people_per_project", "handovers"}:
         bounds[name] = getattr(people_terms, name)(problem)
-    return {name: bounds[name] for name in names}
+    return {name: bounds.get(name, 0.0) for name in names}  # the rest: 0 (no term is negative)
 
 
 def _balance_bounds(problem: Problem, sources: energy.Sources) -> dict[str, float]:
@@ -57,7 +57,7 @@ def _balance_bounds(problem: Problem, sources: energy.Sources) -> dict[str, floa
 
 
 def _time_bounds(problem: Problem, sources: energy.Sources) -> dict[str, float]:
-    earliest = earliest_schedule(problem)
+    earliest = earliest_schedule(problem, without_optional=True)
     finishes, last_end = finish_bounds(problem, sources, earliest)
     late = np.maximum(0, finishes - np.array([due.tick for due in problem.dues], dtype=np.int64))
     weights = np.array([due.weight for due in problem.dues])
@@ -77,7 +77,7 @@ def finish_bounds(
     """Per due, a tick before which its last task cannot end, and one for the last end of all:
     the later of the resource-free and the energy floors."""
     sources = sources or energy.sources(problem)
-    earliest = earliest or earliest_schedule(problem)
+    earliest = earliest or earliest_schedule(problem, without_optional=True)
     free = np.array([earliest.end[list(due.tasks)].max() for due in problem.dues], dtype=np.int64)
     finishes = np.maximum(free, energy.due_finishes(problem, sources, earliest.start))
     last = max(

@@ -16,13 +16,16 @@ from allocate.strategies.base import Schedule, earliest_times
 from allocate.strategies.greedy import topological_order
 
 
-def earliest_schedule(problem: Problem) -> Schedule:
-    """Each task's earliest possible start and end, with nobody ever busy."""
-    schedule = Schedule.empty(problem.n_tasks)
+def earliest_schedule(problem: Problem, without_optional: bool = False) -> Schedule:
+    """Each task's earliest possible start and end, with nobody ever busy; `without_optional`
+    leaves every optional task out (NONE), which frees its successors too."""
+    schedule = Schedule.empty(problem.n_tasks, problem.optional)
     calendars = _Calendars(problem)
     for task in topological_order(problem):
         if len(problem.leader) and problem.leader[task] != task:
             continue  # a team's later slots are timed with its leader
+        if without_optional and optional(problem, task):
+            continue
         start, end_at_least = earliest_times(problem, schedule, task)
         if problem.pinned_start[task] != NONE:
             start = max(start, int(problem.pinned_start[task]))
@@ -54,11 +57,23 @@ class _Calendars:
         who = people(self.problem, task)
         if not len(who):
             return self.problem.horizon
-        last = self.cum[who, start] + int(self.problem.effort[task]) - 1
+        last = self.cum[who, min(start, self.problem.horizon)] + int(self.problem.effort[task]) - 1
         return min(
             int((self.ticks[who, np.minimum(last, self.problem.horizon)] + 1).min()),
             self.problem.horizon,
         )
+
+
+def optional(problem: Problem, task: int) -> bool:
+    """May `task` be left out of a complete plan? (Its work and its links then may not count.)"""
+    return bool(len(problem.optional)) and bool(problem.optional[task])
+
+
+def required(problem: Problem) -> np.ndarray:
+    """Per task: must every complete plan place it?"""
+    if not len(problem.optional):
+        return np.ones(problem.n_tasks, dtype=bool)
+    return ~problem.optional
 
 
 def people(problem: Problem, task: int) -> np.ndarray:

@@ -28,7 +28,7 @@ from operator import or_
 import numpy as np
 
 from allocate.bounds import weekly
-from allocate.bounds.earliest import people
+from allocate.bounds.earliest import people, required
 from allocate.bounds.tails import ranks, successors, tails
 from allocate.problem import FF, FS, NONE, Problem
 from allocate.strategies.greedy import topological_order
@@ -74,10 +74,11 @@ def sources(problem: Problem) -> Sources:
     ).reshape(len(distinct), len(pools))
     index = {mask: i for i, mask in enumerate(distinct)}
     inside = within[[index[mask] for mask in masks]].reshape(problem.n_tasks, len(pools))
+    work = (effort * required(problem))[:, None]  # optional work may be left out
     return Sources(
         cum=np.vstack([pool_cum, resource_cum]),
         capped=capped,
-        energy=np.hstack([inside * effort[:, None], problem.demand * effort[:, None]]),
+        energy=np.hstack([inside * work, problem.demand * work]),
         pools=tuple(pools),
     )
 
@@ -93,10 +94,12 @@ def _pool_cum(rows: np.ndarray, members: np.ndarray) -> np.ndarray:
 
 
 def task_masks(problem: Problem) -> list[int]:
-    """Per task, the people who may do it as a bit mask (0: nobody needed, or no work)."""
+    """Per task, the people who may do it as a bit mask (0: nobody needed, no work, or it may
+    be left out)."""
+    must = required(problem)
     return [
         reduce(or_, (1 << p for p in people(problem, t).tolist()), 0)
-        if problem.staffed[t] and problem.effort[t] > 0
+        if problem.staffed[t] and problem.effort[t] > 0 and must[t]
         else 0
         for t in range(problem.n_tasks)
     ]
@@ -154,7 +157,7 @@ def energy_queries(sources: Sources, tasks: np.ndarray, start: np.ndarray, tail:
 
 def makespan_end(problem: Problem, sources: Sources, start: np.ndarray) -> int:
     """A lower bound on the tick at which the last task ends (0 when no energy is needed)."""
-    everything = range(problem.n_tasks)
+    everything = np.flatnonzero(required(problem)).tolist()
     tail = _array(problem, tails(problem, everything, set(everything)))
     rows, thresholds, work, rest = energy_queries(sources, np.arange(problem.n_tasks), start, tail)
     return int((finish(sources, rows, thresholds, work) + rest).max(initial=0))
@@ -203,12 +206,15 @@ def _array(problem: Problem, tail: dict[int, float]) -> np.ndarray:
 
 def ends_before(problem: Problem) -> list[frozenset[int]]:
     """Per task, tasks that end no later than it in every plan: itself, its team (one end), and
-    transitively its finish-to-start and finish-to-finish predecessors with lags >= 0."""
+    transitively its finish-to-start and finish-to-finish predecessors with lags >= 0. Optional
+    tasks may be left out, and their links with them: they end before nothing (empty)."""
+    must = required(problem)
     earlier: list[list[int]] = [[] for _ in range(problem.n_tasks)]
     for prec in problem.precedences:
-        if prec.kind in (FS, FF) and prec.lag >= 0:
+        if prec.kind in (FS, FF) and prec.lag >= 0 and must[prec.pred] and must[prec.succ]:
             earlier[prec.succ].append(prec.pred)
     found: list[frozenset[int]] = [frozenset()] * problem.n_tasks
     for task in topological_order(problem):  # predecessors first
-        found[task] = frozenset(problem.team(task)).union(*(found[p] for p in earlier[task]))
+        if must[task]:
+            found[task] = frozenset(problem.team(task)).union(*(found[p] for p in earlier[task]))
     return found

@@ -13,7 +13,7 @@ from operator import or_
 
 import numpy as np
 
-from allocate.bounds.earliest import people
+from allocate.bounds.earliest import people, required
 from allocate.objective import BASIS_POINTS
 from allocate.problem import NONE, Problem
 
@@ -68,9 +68,10 @@ def people_per_project(problem: Problem) -> float:
 
 def handovers(problem: Problem) -> float:
     """Hand-overs whose two crews cannot be equal: different sizes, or fewer people who may do
-    both than a crew has."""
+    both than a crew has (both tasks required: a hand-over with a left-out task is none)."""
+    must = required(problem)
     count = 0
-    for a, b in problem.handovers:
+    for a, b in ((a, b) for a, b in problem.handovers if must[a] and must[b]):
         (mask_a, size_a), (mask_b, size_b) = _crew(problem, a), _crew(problem, b)
         count += size_a != size_b or (mask_a & mask_b).bit_count() < size_a
     return float(count)
@@ -97,7 +98,7 @@ def lowest_basis_points(problem: Problem) -> int | None:
     if not counted:
         return None
     reachable = np.zeros(problem.n_people, dtype=np.int64)
-    staffed = _staffed(problem)
+    staffed = _staffed(problem, required_only=False)  # an upper bound counts optional work too
     for t in staffed.tolist():
         reachable[people(problem, t)] += int(problem.effort[t])
     total = int(problem.effort[staffed].sum())
@@ -112,18 +113,28 @@ def _basis_points(work: int, available: int) -> int:
     return math.ceil(round(BASIS_POINTS * work / available, 6))
 
 
-def _staffed(problem: Problem) -> np.ndarray:
-    """Tasks with work for a person who exists (a task nobody may do has no plan to bound)."""
+def _staffed(problem: Problem, required_only: bool = True) -> np.ndarray:
+    """Tasks with work for a person who exists (a task nobody may do has no plan to bound), by
+    default only those every complete plan places."""
+    must = required(problem) if required_only else np.ones(problem.n_tasks, dtype=bool)
     return np.array(
-        [t for t in range(problem.n_tasks) if problem.staffed[t] and len(people(problem, t))],
+        [
+            t
+            for t in range(problem.n_tasks)
+            if problem.staffed[t] and must[t] and len(people(problem, t))
+        ],
         dtype=np.int64,
     )
 
 
 def _leaders(problem: Problem) -> list[int]:
-    if not len(problem.leader):
-        return list(range(problem.n_tasks))
-    return np.flatnonzero(problem.leader == np.arange(problem.n_tasks)).tolist()
+    """The first slot of every team (every task of one person or none) that must be placed."""
+    lead = (
+        problem.leader == np.arange(problem.n_tasks)
+        if len(problem.leader)
+        else np.ones(problem.n_tasks, dtype=bool)
+    )
+    return np.flatnonzero(lead & required(problem)).tolist()
 
 
 def _crew(problem: Problem, task: int) -> tuple[int, int]:

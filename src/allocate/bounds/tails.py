@@ -14,14 +14,19 @@ from collections.abc import Iterable
 
 import numpy as np
 
+from allocate.bounds.earliest import required
 from allocate.problem import FF, FS, Problem
 from allocate.strategies.greedy import topological_order
 
 
 def successors(problem: Problem) -> list[list[tuple[int, int]]]:
-    """Per task, (successor, ticks from this task's end to the successor's end at least)."""
+    """Per task, (successor, ticks from this task's end to the successor's end at least); links
+    with optional tasks are left out (they may not exist)."""
+    must = required(problem)
     found: list[list[tuple[int, int]]] = [[] for _ in range(problem.n_tasks)]
     for prec in problem.precedences:
+        if not (must[prec.pred] and must[prec.succ]):
+            continue
         if prec.kind == FS:
             found[prec.pred].append((prec.succ, prec.lag + int(problem.effort[prec.succ])))
         elif prec.kind == FF:

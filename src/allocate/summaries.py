@@ -1,0 +1,78 @@
+"""What a plan means per project and per person: finish against deadline, money, and each
+person's booked against available hours, over the plan and week by week in their own zone."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import numpy as np
+
+from allocate.limits import week_starts, week_ticks
+from allocate.objective import Timing, project_costs, project_finishes
+from allocate.plan import PersonSummary, ProjectSummary, WeekHours
+from allocate.problem import NONE, Problem
+from allocate.scenario import Scenario, hours
+from allocate.strategies.base import Schedule
+
+
+def project_summaries(scenario: Scenario, timing: Timing):
+    finishes = project_finishes(scenario, timing)
+    costs = project_costs(scenario, timing)
+    for project in scenario.projects:
+        finish = finishes.get(project.id)
+        late = hours(finish - project.deadline) if finish and project.deadline else 0.0
+        yield ProjectSummary(
+            id=project.id,
+            finish=finish,
+            deadline=project.deadline,
+            late_hours=max(0.0, late),
+            cost=round(costs.get(project.id, 0.0), 2),
+            budget=project.budget,
+            value=project.value,
+        )
+
+
+def person_summaries(scenario: Scenario, problem: Problem, schedule: Schedule):
+    """Per person, from the planning start to the plan's finish: booked and available hours,
+    in total and per local week (Monday 00:00 in their zone)."""
+    placed_end = schedule.end[schedule.start != NONE]
+    last = int(placed_end.max()) if placed_end.size else problem.first_tick
+    for p, person in enumerate(scenario.people):
+        mine = schedule.person == p
+        available = int(problem.cum_work[p, last] - problem.cum_work[p, problem.first_tick])
+        yield PersonSummary(
+            id=person.id,
+            timezone=person.calendar.timezone,
+            booked_hours=float(problem.effort[mine].sum()) * problem.hours_per_tick,
+            available_hours=available * problem.hours_per_tick,
+            tasks=int(mine.sum()),
+            max_hours_per_week=person.max_hours_per_week,
+            weeks=tuple(_weeks(scenario, problem, schedule, p, last)),
+        )
+
+
+def _weeks(scenario: Scenario, problem: Problem, schedule: Schedule, p: int, last: int):
+    """The person's local weeks from the one holding the planning start to the one holding
+    `last`: hours booked on tasks (a team member counts until the team finishes) and hours they
+    could work from the planning start on."""
+    calendar = scenario.people[p].calendar
+    step = timedelta(minutes=problem.resolution)
+    starts = week_starts(calendar, problem.origin, step, problem.horizon)
+    cum = problem.cum_work[p]
+    booked: dict[int, int] = {}
+    for task in np.flatnonzero(schedule.person == p).tolist():
+        for w, ticks in week_ticks(
+            cum, starts, int(schedule.start[task]), int(schedule.end[task])
+        ).items():
+            booked[w] = booked.get(w, 0) + ticks
+    first = int(np.searchsorted(starts, problem.first_tick, side="right")) - 1
+    final = int(np.searchsorted(starts, max(last - 1, problem.first_tick), side="right")) - 1
+    zone = calendar.zone
+    for w in range(max(first, 0), min(final, len(starts) - 2) + 1):
+        lo = min(max(int(starts[w]), problem.first_tick), problem.horizon)
+        hi = min(int(starts[w + 1]), problem.horizon)
+        yield WeekHours(
+            start=problem.time_of(int(starts[w])).astimezone(zone).date(),
+            booked_hours=booked.get(w, 0) * problem.hours_per_tick,
+            available_hours=max(0, int(cum[hi] - cum[lo])) * problem.hours_per_tick,
+        )
