@@ -189,7 +189,8 @@ class Statement:
         late = self.variables.lateness[component.due]
         problem, d = self.problem, component.due
         flag = self.model.new_bool_var(f"L{d}")
-        self.model.add(late <= late.proto.domain[-1] * flag)
+        most = list(late.proto.domain)[-1]  # the proto's repeated field ignores negative indices
+        self.model.add(late <= most * flag)
         return self.derive(flag, lambda end, person: units(problem, component, end, person))
 
     def _makespan(self) -> cp_model.LinearExprT:
