@@ -7,9 +7,10 @@ plan, gap to the resource-free bound, peak memory, the checker's verdict.
 Every run is `allocate.solve()` in a fresh subprocess (so peak RSS is the run's own) with the
 strategy forced and `--workers` CP-SAT workers; greedy runs once per scenario (it ignores the
 budget). Objectives are the checker's, lexicographic: lateness h, then makespan h. "bound" is
-`allocate.bounds.level_bounds`, which ignores who is busy; the gap is (value - bound) / value on
-the first level. Results go to `benchmarks/results/strategies.{json,md}`. Multi-worker CP-SAT is
-not repeatable and the machine may be shared: read medians over seeds, not single runs.
+`allocate.bounds.level_bounds`; the gap is (value - bound) / value on the first level. Results go
+to `benchmarks/results/strategies.{json,md,svg}` (the SVG: lateness over time against the greedy
+plan; `--plot` redraws it from the JSON). Multi-worker CP-SAT is not repeatable and the machine
+may be shared: read medians over seeds, not single runs.
 """
 
 from __future__ import annotations
@@ -99,7 +100,15 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--out", default=str(HERE / "results" / "strategies"))
     parser.add_argument("--one", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--plot", action="store_true", help="only redraw <out>.svg from the results in <out>.json"
+    )
     args = parser.parse_args()
+    if args.plot:
+        out = Path(args.out)
+        rows = json.loads(out.with_suffix(".json").read_text())["runs"]
+        out.with_suffix(".svg").write_text(plot(rows))
+        return
     if args.one:  # child process: one run, JSON on stdout
         size, seed, strategy, budget = args.one.split(":")
         print(json.dumps(run_one(size, int(seed), strategy, float(budget), args.workers)))
@@ -223,7 +232,45 @@ def write(rows: list[dict], args) -> None:
         *(_row(r, _greedy(rows, r["size"], r["seed"])) for r in rows),
     ]
     out.with_suffix(".md").write_text("\n".join(text) + "\n")
+    out.with_suffix(".svg").write_text(plot(rows))
     print("\n".join(text))
+
+
+def plot(rows: list[dict]) -> str:
+    """Lateness over time relative to the greedy plan, median over seeds, one panel per size,
+    one line per strategy (its longest budget's runs)."""
+    sys.path.insert(0, str(HERE))
+    from plot import line_panels
+
+    times = (0.5, 1, 2, 5, 10, 20, 30, 60)
+    panels = []
+    for size in [s for s in SIZES if any(r["size"] == s for r in rows)]:
+        series = {}
+        for strategy in STRATEGIES:
+            mine = [r for r in rows if r["size"] == size and r["strategy"] == strategy]
+            if not mine:
+                continue
+            budget = max(r["budget_s"] for r in mine)
+            mine = [r for r in mine if r["budget_s"] == budget]
+            if strategy == "greedy":  # one plan, at once: it stays the same for any budget
+                budget = max(r["budget_s"] for r in rows)
+            line = []
+            for t in (t for t in times if t <= budget):
+                ratios = [
+                    best[0] / greedy["final"][0]
+                    for r in mine
+                    if (greedy := _greedy(rows, size, r["seed"])) and greedy["final"][0]
+                    if (best := _at(r["trace"], t)) is not None
+                ]
+                if len(ratios) == len(mine):
+                    line.append((t, median(ratios)))
+            series[strategy] = line
+        panels.append((size, series))
+    return line_panels(
+        panels,
+        x_label="seconds since solve() started (log scale)",
+        y_label="lateness / greedy plan's (median of seeds)",
+    )
 
 
 if __name__ == "__main__":

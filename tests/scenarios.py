@@ -119,6 +119,7 @@ def _task(draw, index: int, people: list[Person], start: datetime) -> Task:
         release=release,
         deadline=deadline,
         priority=draw(st.integers(1, 5)),
+        optional=not milestone and not team and draw(st.integers(0, 4)) == 0,
     )
 
 

@@ -224,3 +224,25 @@ def test_registered_strategies_are_found_by_name_with_their_options():
             register("auto", Greedy)
     finally:
         REGISTRY.pop("greedy-tail")
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_optional_work_that_cannot_fit_is_left_out(name):
+    """An optional task nobody can finish before the horizon end is left out (NONE, with the
+    rest placed): the schedule is complete, feasible, and scored with its `unplaced` hours."""
+    base = agency()
+    extra = Task(id="extra", effort_hours=200, skills={"design": 1}, optional=True, priority=2)
+    scenario = base.model_copy(
+        update={"tasks": (*base.tasks, extra), "horizon_end": MONDAY + timedelta(days=14)}
+    )
+    problem = compile_problem(scenario)
+    outcome = make(name).solve(problem, time_limit=5.0, seed=2)
+    schedule = outcome.schedule
+    assert schedule.complete and outcome.status in ("optimal", "feasible")
+    assert list(schedule.left_out) == [problem.task_ids.index("extra")]
+    assert outcome.level_values == pytest.approx(
+        problem.level_values(schedule.end, schedule.person)
+    )
+    assert outcome.level_values[0] >= 400.0
+    plan = solve(scenario, strategy=make(name), time_limit=5)
+    assert plan.feasible and plan.violations == () and [u.task for u in plan.left_out] == ["extra"]

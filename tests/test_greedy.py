@@ -1,14 +1,21 @@
 """The compiled problem, the greedy construction and the resource-free bound, on tiny cases."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
 
 from allocate import Calendar, Dependency, Person, Pin, Project, Scenario, Task, TimeOff
 from allocate.bounds import earliest_schedule, level_bounds
+from allocate.examples import agency
+from allocate.plan import SolveStats
 from allocate.problem import NONE, compile_problem
-from allocate.strategies.greedy import Greedy
+from allocate.solve import verified_plan
+from allocate.strategies import greedy
+from allocate.strategies.greedy import RULES, Greedy
+from scenarios import scenarios
+from test_lns import generator
 
 THURSDAY = datetime(2026, 3, 5, 8, tzinfo=UTC)  # 09:00 in Berlin
 BERLIN = Calendar(timezone="Europe/Berlin")
@@ -181,3 +188,130 @@ def test_bound_is_below_every_plan_and_tight_without_contention():
     problem, _, outcome = solve_greedy(people=people, tasks=crowded)
     assert all(b <= v for b, v in zip(level_bounds(problem), outcome.level_values, strict=True))
     assert np.all(earliest_schedule(problem).start == problem.first_tick)
+
+
+def slot_by_walking(problem, loads, task, person, not_before, end_not_before):
+    """The plain search the fast one replaces: walk real ticks, jumping past each clash."""
+    timeline = problem.timeline(person)
+    effort = int(problem.effort[task])
+    pinned_start = int(problem.pinned_start[task])
+    start = max(not_before, pinned_start)
+    if end_not_before > 0:
+        start = max(start, timeline.start_for_end(end_not_before, effort))
+    while start < problem.horizon:
+        start = timeline.next_working(start)
+        end = timeline.end(start, effort) if start < problem.horizon else NONE
+        if end == NONE:
+            return None
+        clash = loads.first_clash(task, person, start, end)
+        if clash is None:
+            return None if pinned_start not in (NONE, start) else (start, end)
+        start = clash
+    return None
+
+
+def walked(problem, monkeypatch):
+    """The greedy schedule with every slot found by `slot_by_walking`, person by person."""
+    with monkeypatch.context() as patch:
+        patch.setattr(greedy, "earliest_slot", slot_by_walking)
+        patch.setattr(greedy.Loads, "bookings_only", lambda *_: False)
+        return Greedy().solve(problem).schedule
+
+
+@pytest.mark.parametrize(("people", "tasks", "seed"), [(10, 100, 1), (20, 200, 2), (40, 500, 3)])
+def test_fast_slot_search_places_every_task_as_walking_does(people, tasks, seed, monkeypatch):
+    """The working-tick and all-candidates-at-once search gives the identical plan."""
+    problem = compile_problem(generator().generate(people, tasks, seed=seed))
+    fast, plain = Greedy().solve(problem).schedule, walked(problem, monkeypatch)
+    for field in ("start", "end", "person"):
+        assert np.array_equal(getattr(fast, field), getattr(plain, field))
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(scenario=scenarios(max_people=3, max_tasks=8, weekly=True))
+def test_fast_slot_search_agrees_on_hard_calendars(scenario, monkeypatch):
+    """Same on small scenarios with teams, pins, resources, lags and both kinds of limit."""
+    problem = compile_problem(scenario)
+    fast, plain = Greedy().solve(problem).schedule, walked(problem, monkeypatch)
+    for field in ("start", "end", "person"):
+        assert np.array_equal(getattr(fast, field), getattr(plain, field))
+    assert fast.reasons.keys() == plain.reasons.keys()
+
+
+def test_rules_are_chosen_by_name_and_a_typo_fails_at_once():
+    """Every listed rule builds; an unknown one fails at construction naming the valid ones."""
+    assert [Greedy(rule=rule).rule for rule in RULES] == list(RULES)
+    with pytest.raises(ValueError, match="choose from deadline, tail, constrained"):
+        Greedy(rule="edf")
+
+
+@pytest.mark.parametrize("rule", RULES)
+def test_every_rule_gives_a_plan_the_checker_accepts(rule):
+    """On the bundled example and a generated 20 x 200 scenario, each rule's plan is complete
+    and has no violations."""
+    for scenario in (agency(), generator().generate(20, 200, seed=2)):
+        problem = compile_problem(scenario)
+        outcome = Greedy(rule=rule).solve(problem)
+        plan = verified_plan(scenario, problem, outcome, SolveStats(strategy=rule))
+        assert plan.feasible and not plan.violations
+
+
+def test_most_constrained_first_keeps_the_scarce_person_for_the_task_only_they_can_do():
+    """Two 8-hour tasks due today: anyone can do 'any', which is due an hour earlier; only Ana
+    can do 'scarce'. Latest finish first gives 'any' to Ana, so 'scarce' waits a day; most
+    constrained first gives 'scarce' to Ana and 'any' to Ben, and nothing is late."""
+    scenario = Scenario(
+        start=THURSDAY,
+        objective=({"lateness": 1.0}, {"makespan": 1.0}),
+        people=[
+            Person(id="ana", skills={"x": 1}, calendar=BERLIN),
+            Person(id="ben", calendar=BERLIN),
+        ],
+        tasks=[
+            Task(id="any", effort_hours=8, deadline=datetime(2026, 3, 5, 17, tzinfo=UTC)),
+            Task(
+                id="scarce",
+                effort_hours=8,
+                skills={"x": 1},
+                deadline=datetime(2026, 3, 5, 18, tzinfo=UTC),
+            ),
+        ],
+    )
+    problem = compile_problem(scenario)
+    urgent = Greedy(rule="deadline").solve(problem)
+    assert urgent.level_values[0] > 0
+    assert problem.person_ids[urgent.schedule.person[0]] == "ana"
+    scarce = Greedy(rule="constrained").solve(problem)
+    assert scarce.level_values[0] == 0
+    assert [problem.person_ids[p] for p in scarce.schedule.person] == ["ben", "ana"]
+
+
+def test_solve_uses_the_greedy_strategy_it_is_given():
+    """`solve(strategy=Greedy(rule=...))` returns that rule's plan, not the default rule's."""
+    from allocate import solve
+
+    scenario = agency()
+    problem = compile_problem(scenario)
+    for rule in RULES:
+        expected = Greedy(rule=rule).solve(problem).level_values
+        plan = solve(scenario, strategy=Greedy(rule=rule))
+        lateness = plan.objective["lateness"]
+        assert lateness == pytest.approx(expected[0]), rule
+    assert len({Greedy(rule=r).solve(problem).level_values[0] for r in RULES}) > 1
+
+
+def test_pinned_work_keeps_its_time_whatever_the_order():
+    """An urgent task and a task pinned to Ana on Thursday 09:00 Berlin: the urgent one goes
+    first in priority order but must go around the pin, so both are placed and the pin holds."""
+    people = [Person(id="ana", calendar=BERLIN)]
+    tasks = [
+        Task(id="urgent", effort_hours=4, deadline=THURSDAY + timedelta(hours=4)),
+        Task(id="promised", effort_hours=2),
+    ]
+    pins = [Pin(task="promised", person="ana", start=THURSDAY)]
+    problem, schedule, outcome = solve_greedy(people=people, tasks=tasks, pins=pins)
+    assert outcome.schedule.complete
+    assert when(problem, schedule, "promised")[0] == THURSDAY
+    assert when(problem, schedule, "urgent")[0] == THURSDAY + timedelta(hours=2)

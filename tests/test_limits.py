@@ -252,15 +252,16 @@ def test_every_strategy_keeps_the_project_limit(name):
 
 def test_cpsat_finds_the_order_greedy_misses():
     """Greedy puts a1 first, then b1 after it, and cannot extend a past b: no plan (a known
-    weakness of the constructive plan). CP-SAT orders the projects and keeps the limit."""
+    weakness of the constructive plan). CP-SAT orders the projects and keeps the limit, and
+    solve(strategy="greedy") gets that plan from the conflict diagnosis, which finds no conflict."""
     tasks = [
         Task(id="a1", effort_hours=8, project="a"),
         Task(id="b1", effort_hours=4, project="b"),
         Task(id="a2", effort_hours=8, project="a", after=["a1", "b1"]),
     ]
     scenario = limited([Person(id="ana", calendar=BERLIN, max_projects=1)], tasks)
-    greedy = solve(scenario, strategy="greedy")
     problem = compile_problem(scenario)
+    greedy = verified_plan(scenario, problem, Greedy().solve(problem), SolveStats())
     exact = CpSat(workers=1).solve(problem, time_limit=5)
     assert exact.status == "optimal"
     exact = verified_plan(scenario, problem, exact, SolveStats())
@@ -269,6 +270,8 @@ def test_cpsat_finds_the_order_greedy_misses():
         and "'ana' may be on only 1 project" in greedy.unplaced[0].reason
     )
     assert exact.feasible and check(scenario, exact) == []
+    rescued = solve(scenario, strategy="greedy")
+    assert rescued.feasible and rescued.conflicts == () and check(scenario, rescued) == []
 
 
 @pytest.mark.parametrize("name", ["greedy", "cpsat", "lns"])
@@ -308,3 +311,25 @@ def test_generated_scenarios_with_weekly_limits_give_checked_plans(scenario):
         assert plan.violations == () and check(scenario, plan) == []
     else:
         assert plan.unplaced and all(u.reason for u in plan.unplaced)
+
+
+def test_greedy_keeps_weekly_limits_for_team_members():
+    """A two-person team task of 8 h: p2 (6 h a week) may not be a member; p0 and p1 are."""
+    from allocate.scenario import Slot
+
+    monday = Calendar(timezone="Europe/Berlin", weekly_hours={"mon": ["07:00-15:00"]})
+    two_days = Calendar(
+        timezone="Europe/Berlin", weekly_hours={"mon": ["07:00-15:00"], "tue": ["07:00-15:00"]}
+    )
+    scenario = Scenario(
+        start=datetime(2026, 3, 2, 8, tzinfo=UTC),
+        people=[
+            Person(id="p0", calendar=monday),
+            Person(id="p1", calendar=monday),
+            Person(id="p2", calendar=two_days, max_hours_per_week=6),
+        ],
+        tasks=[Task(id="t3", effort_hours=8, team=[Slot(skills={}), Slot(skills={})])],
+    )
+    plan = solve(scenario, strategy="greedy")
+    assert plan.feasible and plan.violations == ()
+    assert sorted(plan.assignment("t3").people) == ["p0", "p1"]

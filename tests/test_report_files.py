@@ -8,6 +8,7 @@ import pytest
 from allocate import solve
 from allocate.cli import main
 from allocate.examples import agency
+from allocate.plan import Plan
 from allocate.report import write_report
 from allocate.report.files import file_name
 
@@ -90,3 +91,21 @@ def test_missing_optional_package_names_the_extra(monkeypatch, example):
         ImportError, match=r"needs the optional package 'pandas': pip install 'allocate\[views\]'"
     ):
         example[1].to_dataframe()
+
+
+def test_objective_line_gives_each_term_its_unit():
+    """Hours for lateness, percent for utilisation, money without a unit, counts as counts."""
+    from allocate.report.text import _objective_line
+
+    plan = Plan(
+        status="feasible",
+        objective={
+            "lateness": 1848.0,
+            "peak_utilisation": 71.6,
+            "cost": 478000.0,
+            "handovers": 3.0,
+        },
+    )
+    line = _objective_line(plan)
+    assert "lateness 1,848.0 h" in line and "peak_utilisation 71.6 %" in line
+    assert "cost 478,000.00" in line and "handovers 3 " in line

@@ -192,3 +192,22 @@ def test_people_terms_count_every_member_on_both_sides():
     assert plan.objective["handovers"] == (0 if same else 1)
     assert not check(case, plan)
     assert problem.n_tasks == 4
+
+
+def test_a_late_team_names_who_kept_the_team_waiting():
+    """The pair needs ana and bo; bo is busy on a long solo task pinned first, so the pair starts
+    late and misses its deadline: the reason names bo's task, though bo is not the team's first
+    member, and not the pair itself."""
+    solo = Task(id="solo", effort_hours=16, skills={"be": 2})
+    pair = PAIR.model_copy(update={"deadline": at(8)})
+    case = Scenario(
+        start=START,
+        people=people()[:3],
+        tasks=[solo, pair],
+        pins=[Pin(task="solo", person="bo", start=START)],
+    )
+    plan = solve(case, strategy="greedy")
+    assert plan.feasible and not plan.violations
+    (late,) = plan.late
+    assert late.id == "pair" and "bo was on 'solo'" in late.reason
+    assert "'pair'" not in late.reason.split(":", 1)[1]

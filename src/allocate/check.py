@@ -280,9 +280,11 @@ def _h(delta: timedelta) -> str:
 
 
 def placed(ctx: _Context) -> Iterator[Finding]:
-    """Every task not yet done has exactly one assignment, and nothing else has one."""
+    """Every task not yet done has exactly one assignment, and nothing else has one; an optional
+    task may be left out instead (and only an optional one)."""
     known = {task.id for task in ctx.scenario.tasks}
     unplaced = {entry.task: entry.reason for entry in ctx.plan.unplaced}
+    yield from _left_out(ctx)
     counts = Counter(assignment.task for assignment in ctx.plan.assignments)
     for task_id, count in counts.items():
         if task_id not in known:
@@ -293,12 +295,28 @@ def placed(ctx: _Context) -> Iterator[Finding]:
         if task.done:
             if task.id in counts:
                 yield Finding(f"task '{task.id}' is done but planned again", (task.id,))
+        elif task.optional and task.id not in counts:
+            continue
         elif task.id in unplaced:
             yield Finding(f"task '{task.id}' is unplaced: {unplaced[task.id]}", (task.id,))
         elif task.id not in counts:
             yield Finding(f"task '{task.id}' has no assignment", (task.id,))
     for task_id in sorted(unplaced.keys() - known):
         yield Finding(f"the plan lists unknown task '{task_id}' as unplaced", (task_id,))
+
+
+def _left_out(ctx: _Context) -> Iterator[Finding]:
+    """What the plan lists as left out is optional, known, and indeed not assigned."""
+    tasks = {task.id: task for task in ctx.scenario.tasks}
+    for entry in ctx.plan.left_out:
+        task = tasks.get(entry.task)
+        if task is None:
+            yield Finding(f"the plan leaves out unknown task '{entry.task}'", (entry.task,))
+        elif not task.optional:
+            message = f"task '{task.id}' is not optional but the plan leaves it out"
+            yield Finding(message, (task.id,))
+        elif task.id in ctx.placed:
+            yield Finding(f"task '{task.id}' is listed as left out but is assigned", (task.id,))
 
 
 def people(ctx: _Context) -> Iterator[Finding]:

@@ -1,4 +1,4 @@
-"""Why a plan misses a deadline, in words a planner can act on.
+"""Why a plan misses a deadline or leaves optional work out, in words a planner can act on.
 
 For each late task or project we ask the calendar-exact, resource-free earliest schedule (`bounds`):
 if even with everybody free the chain of work before the deadline cannot end in time, the lateness
@@ -11,10 +11,13 @@ from __future__ import annotations
 import numpy as np
 
 from allocate.bounds import earliest_schedule
+from allocate.calendar import absence_interval
 from allocate.limits import binding
 from allocate.plan import Lateness
 from allocate.problem import FS, NONE, SF, SS, Problem
+from allocate.scenario import Scenario
 from allocate.strategies.base import Schedule, earliest_times
+from allocate.strategies.greedy import Loads, candidates, earliest_slot
 
 CHAIN_SHOWN = 6
 PEOPLE_SHOWN = 4
@@ -96,12 +99,9 @@ def _contention(problem: Problem, schedule: Schedule, task: int) -> str:
     lo, hi = earliest_times(problem, schedule, task)[0], int(schedule.start[task])
     if not problem.staffed[task]:
         return f"'{problem.task_ids[task]}' waited for its resources until {_when(problem, hi)}"
-    notes = [_doing(problem, schedule, int(p), lo, hi, task) for p in problem.eligible[task]]
-    notes = [
-        note
-        for p in problem.eligible[task]
-        for note in binding(problem, schedule, int(p), lo, hi, task)
-    ] + notes
+    people = sorted({int(p) for slot in problem.team(task) for p in problem.eligible[slot]})
+    notes = [_doing(problem, schedule, p, lo, hi, task) for p in people]
+    notes = [note for p in people for note in binding(problem, schedule, p, lo, hi, task)] + notes
     shown = "; ".join(notes[:PEOPLE_SHOWN]) + ("; ..." if len(notes) > PEOPLE_SHOWN else "")
     return (
         f"'{problem.task_ids[task]}' could have started {_when(problem, lo)} (its predecessors "
@@ -112,7 +112,8 @@ def _contention(problem: Problem, schedule: Schedule, task: int) -> str:
 def _doing(problem: Problem, schedule: Schedule, person: int, lo: int, hi: int, task: int) -> str:
     name = problem.person_ids[person]
     busy = np.flatnonzero((schedule.person == person) & (schedule.start < hi) & (schedule.end > lo))
-    busy = [t for t in busy.tolist() if t != task]
+    team = problem.team(task)
+    busy = [t for t in busy.tolist() if t not in team]
     working = int(problem.cum_work[person, hi] - problem.cum_work[person, lo]) if hi > lo else 0
     if busy:
         names = ", ".join(f"'{problem.task_ids[t]}'" for t in busy[:3]) + (
@@ -121,8 +122,85 @@ def _doing(problem: Problem, schedule: Schedule, person: int, lo: int, hi: int, 
         return f"{name} was on {names}"
     if working == 0:
         return f"{name} was not working (time off, holidays or days off)"
-    return f"{name} was free for {working * problem.hours_per_tick:,.0f} h, too little for it"
+    free = f"{name} was free for {working * problem.hours_per_tick:,.0f} h"
+    if len(team) > 1:
+        return f"{free}, but not with enough of the rest of the team"
+    return f"{free}, too little for it"
 
 
 def _when(problem: Problem, tick: int) -> str:
     return problem.time_of(tick).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def explain_left_out(
+    problem: Problem, schedule: Schedule, scenario: Scenario | None = None
+) -> dict[int, str]:
+    """Per optional task the plan leaves out, why: either nobody who may do it has free working
+    time for it before the horizon ends (around the plan's bookings), or it would fit but doing
+    it would make work with deadlines later by more than its priority-weighted hours are worth
+    (a dependant with a deadline, or someone's time that deadline work needs). With the
+    `scenario`, the first reason names the candidates' time off too."""
+    loads = Loads(problem)
+    for task in np.flatnonzero(schedule.start != NONE).tolist():
+        if not problem.is_milestone(task):
+            loads.book(
+                task,
+                int(schedule.person[task]),
+                *map(int, (schedule.start[task], schedule.end[task])),
+            )
+    reasons = {}
+    for task in schedule.left_out.tolist():
+        lo, end_lo = earliest_times(problem, schedule, task)
+        hours = f"{problem.effort[task] * problem.hours_per_tick:g} h"
+        slots = [
+            earliest_slot(problem, loads, task, int(person), lo, end_lo)
+            for person in candidates(problem, task)
+        ]
+        if all(slot is None for slot in slots):
+            people = [
+                _free_time(problem, schedule, int(p), lo, scenario)
+                for p in candidates(problem, task)
+            ]
+            shown = "; ".join(people[:PEOPLE_SHOWN]) + (
+                "; ..." if len(people) > PEOPLE_SHOWN else ""
+            )
+            reasons[task] = (
+                f"left out: nobody who may do its {hours} has free working time for it "
+                f"before the planning horizon ends ({_when(problem, problem.horizon)}): {shown}"
+            )
+        else:
+            reasons[task] = (
+                f"left out: doing its {hours} would make work with deadlines later by more "
+                "than its priority-weighted hours are worth"
+            )
+    return reasons
+
+
+def _free_time(
+    problem: Problem, schedule: Schedule, person: int, lo: int, scenario: Scenario | None
+) -> str:
+    """How much of `person`'s working time from `lo` to the horizon is free, and their time off
+    in it (the organisation calendar for NONE)."""
+    name = "the organisation calendar" if person == NONE else problem.person_ids[person]
+    cum = problem.calendar_of(person)
+    working = int(cum[problem.horizon] - cum[min(lo, problem.horizon)])
+    mine = (
+        np.flatnonzero((schedule.person == person) & (schedule.end > lo)) if person != NONE else []
+    )
+    booked = sum(
+        int(cum[schedule.end[t]] - cum[max(lo, int(schedule.start[t]))]) for t in list(mine)
+    )
+    note = f"{name} works {working * problem.hours_per_tick:g} h in that time"
+    if booked:
+        note += f", {booked * problem.hours_per_tick:g} h of it booked"
+    if scenario is not None and person != NONE:
+        calendar = scenario.person(name).calendar
+        since = problem.time_of(lo)
+        away = [
+            f"off {off.start} to {off.end}" + (f" ({off.reason})" if off.reason else "")
+            for off in calendar.time_off
+            if absence_interval(off, calendar.zone)[1] > since
+        ]
+        if away:
+            note += ", " + ", ".join(away[:2])
+    return note

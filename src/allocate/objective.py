@@ -16,7 +16,8 @@ Terms:
 - `handovers`: dependencies inside a work stream whose two tasks go to different people (for
   teams: different sets of people);
 - `preferences`: per person on a task (every member of a team), one miss if the task prefers
-  other people and one if it avoids this person.
+  other people and one if it avoids this person;
+- `unplaced`: priority-weighted hours of optional work left out of the plan.
 """
 
 from __future__ import annotations
@@ -153,6 +154,17 @@ def preferences(scenario: Scenario, timing: Timing) -> float:
     return float(misses)
 
 
+def unplaced(scenario: Scenario, timing: Timing) -> float:
+    """Priority-weighted remaining hours of the optional tasks the plan leaves out."""
+    return float(
+        sum(
+            task.priority * task.remaining_hours
+            for task in scenario.tasks
+            if task.optional and not task.done and task.id not in timing.end
+        )
+    )
+
+
 def project_finishes(scenario: Scenario, timing: Timing) -> dict[str, datetime | None]:
     finishes: dict[str, datetime | None] = {project.id: None for project in scenario.projects}
     for task in scenario.tasks:
@@ -165,13 +177,18 @@ def project_finishes(scenario: Scenario, timing: Timing) -> dict[str, datetime |
 
 def balance_window(scenario: Scenario) -> tuple[datetime, datetime]:
     """Where utilisation is measured: from the planning start to `balance_until`, else to the
-    latest deadline, else for 13 weeks (a quarter)."""
+    latest deadline, else for 13 weeks (a quarter); never past the horizon end (no work can be
+    booked there, and the compiled calendars end there)."""
     if scenario.balance_until is not None:
-        return scenario.start, scenario.balance_until
-    deadlines = [t.deadline for t in scenario.tasks if t.deadline and not t.done]
-    deadlines += [p.deadline for p in scenario.projects if p.deadline]
-    end = max(deadlines, default=scenario.start + timedelta(weeks=13))
-    return scenario.start, max(end, scenario.start + timedelta(days=1))
+        end = scenario.balance_until
+    else:
+        deadlines = [t.deadline for t in scenario.tasks if t.deadline and not t.done]
+        deadlines += [p.deadline for p in scenario.projects if p.deadline]
+        end = max(deadlines, default=scenario.start + timedelta(weeks=13))
+        end = max(end, scenario.start + timedelta(days=1))
+    if scenario.horizon_end is not None:
+        end = min(end, scenario.horizon_end)
+    return scenario.start, end
 
 
 TERMS: dict[str, Callable[[Scenario, Timing], float]] = {
@@ -186,8 +203,28 @@ TERMS: dict[str, Callable[[Scenario, Timing], float]] = {
         people_per_project,
         handovers,
         preferences,
+        unplaced,
     )
 }
+
+
+UNITS: dict[str, str] = {
+    "lateness": "h",
+    "makespan": "h",
+    "unplaced": "h",
+    "peak_utilisation": "%",
+    "utilisation_spread": "%",
+    "cost": "money",
+}
+"""Each term's unit where it has one (the others count things)."""
+
+
+def with_unit(name: str, value: float) -> str:
+    """`value` of term `name` as a planner reads it: '1,844.0 h', '71.6 %', '478,000.00'."""
+    unit = UNITS.get(name, "")
+    if unit == "money":
+        return f"{value:,.2f}"
+    return f"{value:,.1f} {unit}".rstrip() if unit else f"{value:,.0f}"
 
 
 def evaluate(scenario: Scenario, timing: Timing) -> dict[str, float]:

@@ -47,6 +47,16 @@ class Unplaced(Frozen):
     reason: str
 
 
+class Conflict(Frozen):
+    """Hard inputs that cannot all hold at once (see `allocate.conflicts`), named by id."""
+
+    message: str
+    ids: tuple[str, ...] = ()
+
+    def __str__(self) -> str:
+        return self.message
+
+
 class Lateness(Frozen):
     """A missed deadline of a task or project, and why (see `allocate.explain`)."""
 
@@ -144,6 +154,10 @@ class Plan(Frozen):
     resolution_minutes: GridMinutes = 60
     assignments: tuple[Assignment, ...] = ()
     unplaced: tuple[Unplaced, ...] = ()
+    left_out: tuple[Unplaced, ...] = ()
+    """Optional tasks the plan leaves out, each with why."""
+    conflicts: tuple[Conflict, ...] = ()
+    """When no plan can keep every rule: small sets of inputs that contradict each other."""
     late: tuple[Lateness, ...] = ()
     """Every missed deadline with its reason: unavoidable (the chain of work is too long) or lost
     to people being busy or away."""

@@ -101,6 +101,10 @@ class Problem:
     """(resources, horizon): units of each resource available in each tick."""
     demand: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.int64))
     """(tasks, resources): units each task holds from its start to its end."""
+    optional: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    """Per task: may it be left out of the plan (`Task.optional`)?"""
+    priority: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    """Per task, its priority (weighs the `unplaced` term)."""
     week_limit: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     """Per person, working ticks of task work allowed per local week (NONE: no limit)."""
     week_start: tuple[np.ndarray, ...] = ()
@@ -273,15 +277,7 @@ def compile_problem(scenario: Scenario, horizon_end: datetime | None = None) -> 
         dtype=np.int64,
     )
     staffed = np.array([task.staffed for task in tasks], dtype=bool)
-    eligible = tuple(
-        np.array(
-            [p for p, person in enumerate(scenario.people) if person.has(skills)]
-            if skills is not None
-            else [],
-            dtype=np.int64,
-        )
-        for skills in slot_skills
-    )
+    eligible = _qualified(scenario.people, slot_skills)
     eligible = _within_zero_limits(scenario.people, tasks, eligible)
     leads = [i for i, lead in enumerate(leader) if lead == i]
     precedences = tuple(
@@ -373,6 +369,8 @@ def compile_problem(scenario: Scenario, horizon_end: datetime | None = None) -> 
         resource_ids=resource_ids,
         capacity=capacity,
         demand=demand,
+        optional=np.array([t.optional for t in tasks], dtype=bool),
+        priority=np.array([t.priority for t in tasks], dtype=np.int64),
         **_limits(scenario, origin, step, horizon, resolution),
         leader=leader,
     )
@@ -387,11 +385,29 @@ def compile_problem(scenario: Scenario, horizon_end: datetime | None = None) -> 
         staffed,
         capacity,
         demand,
+        problem.optional,
+        problem.priority,
         leader,
         *eligible,
     ):
         array.setflags(write=False)
     return problem
+
+
+def _qualified(people, slot_skills: list[dict | None]) -> tuple[np.ndarray, ...]:
+    """Per slot task, the people with its skills; asked once per distinct requirement (tasks
+    repeat a few of them, and asking person by person dominated compiling 10,000 tasks)."""
+    known: dict[tuple, np.ndarray] = {}
+    eligible = []
+    for skills in slot_skills:
+        key = tuple(sorted(skills.items())) if skills is not None else None
+        if key not in known:
+            chosen = [
+                p for p, person in enumerate(people) if skills is not None and person.has(skills)
+            ]
+            known[key] = np.array(chosen, dtype=np.int64)
+        eligible.append(known[key])
+    return tuple(eligible)
 
 
 def _within_zero_limits(people, tasks, eligible) -> tuple[np.ndarray, ...]:
@@ -473,8 +489,11 @@ def _dues(scenario: Scenario, tasks: list[Task], task_index: dict[str, int], to_
         for t in tasks
         if t.deadline is not None
     ]
+    in_project: dict[str, list[int]] = {}
+    for t in tasks:
+        in_project.setdefault(t.project, []).append(task_index[t.id])
     for project in scenario.projects:
-        members = tuple(task_index[t.id] for t in tasks if t.project == project.id)
+        members = tuple(in_project.get(project.id, ()))
         if project.deadline is not None and members:
             dues.append(
                 Due(

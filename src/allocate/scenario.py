@@ -394,6 +394,10 @@ class Task(Frozen):
     """People the planner would rather not put on it (the `preferences` term)."""
     stream: Id | None = None
     """A work stream: consecutive tasks of one stream should stay with one person (`handovers`)."""
+    optional: bool = False
+    """Work that may be left out of the plan (it then costs its priority-weighted hours in the
+    `unplaced` objective term). A dependency on a left-out task is dropped: its successors go
+    ahead without it."""
 
     @property
     def staffed(self) -> bool:
@@ -429,6 +433,10 @@ class Task(Frozen):
     def _effort_fits_kind(self):
         if self.milestone and self.effort_hours:
             raise ValueError(f"milestone '{self.id}' must have zero effort")
+        if self.milestone and self.optional:
+            raise ValueError(f"milestone '{self.id}' cannot be optional: it takes no work")
+        if self.optional and self.team_size > 1:
+            raise ValueError(f"task '{self.id}' has a team: a team task cannot be optional yet")
         if not self.milestone and self.effort_hours <= 0:
             raise ValueError(f"task '{self.id}' needs a positive effort_hours (or milestone=True)")
         if self.team and (self.skills or self.people != 1):
@@ -468,12 +476,14 @@ class Pin(Frozen):
 ObjectiveLevel = dict[str, Annotated[float, Field(gt=0, le=1e6)]]
 
 DEFAULT_OBJECTIVE: tuple[ObjectiveLevel, ...] = (
-    {"lateness": 1.0},
+    {"lateness": 1.0, "unplaced": 1.0},
     {"peak_utilisation": 1.0},
     {"cost": 1.0},
     {"makespan": 1.0},
 )
-"""Deadlines first, then nobody more loaded than needed, then the cheapest people, then early."""
+"""Deadlines first (optional work left out only when doing it would cost more priority-weighted
+hours of lateness than its own priority-weighted hours), then nobody more loaded than needed,
+then the cheapest people, then early."""
 
 
 class Scenario(Frozen):

@@ -15,7 +15,8 @@ from collections.abc import Callable
 
 from allocate.bounds import level_bounds
 from allocate.check import check
-from allocate.explain import explain_lateness
+from allocate.conflicts import core, precheck
+from allocate.explain import explain_lateness, explain_left_out
 from allocate.objective import (
     Timing,
     evaluate,
@@ -66,18 +67,23 @@ def solve(
     build_seconds = time.perf_counter() - began
     ours = level_bounds(problem)
     report = _progress_callback(progress, began, ours)
-    greedy = Greedy().solve(problem)
+    if isinstance(strategy, str) and strategy != "auto":
+        strategy = get_strategy(strategy)
+    greedy = (strategy if isinstance(strategy, Greedy) else Greedy()).solve(problem)
     first_plan = time.perf_counter() - began
     if report and greedy.level_values:
         report(Progress(first_plan, greedy.level_values, (), 1))
     chosen = _choose(strategy, problem)
-    outcome = greedy
-    if chosen is not None and greedy.schedule.complete:
+    outcome, conflicts = greedy, ()
+    if not greedy.schedule.complete:
+        outcome, conflicts = _diagnosed(scenario, problem, greedy, began, time_limit)
+    if chosen is not None and outcome.schedule.complete:
+        start = outcome
         remaining = max(0.1, time_limit - (time.perf_counter() - began))
         exact = chosen.solve(
-            problem, time_limit=remaining, seed=seed, hint=greedy.schedule, progress=report
+            problem, time_limit=remaining, seed=seed, hint=start.schedule, progress=report
         )
-        outcome = _better(greedy, exact)
+        outcome = _better(start, exact)
     stats = SolveStats(
         strategy=getattr(chosen, "name", "greedy"),
         wall_seconds=time.perf_counter() - began,
@@ -90,7 +96,26 @@ def solve(
             **outcome.stats,
         },
     )
-    return verified_plan(scenario, problem, outcome, stats, ours)
+    plan = verified_plan(scenario, problem, outcome, stats, ours)
+    return plan.model_copy(update={"conflicts": conflicts}) if conflicts else plan
+
+
+def _diagnosed(
+    scenario: Scenario, problem: Problem, greedy: Outcome, began: float, time_limit: float
+) -> tuple[Outcome, tuple]:
+    """When the greedy plan misses mandatory work: the contradicting inputs the fast checks
+    find; if none, CP-SAT's verdict in half the remaining time (at least a second): a plan that
+    the greedy rule missed, or a small set of conflicting inputs."""
+    found = precheck(scenario, problem)
+    if found:
+        return greedy, tuple(found)
+    remaining = max(1.0, (time_limit - (time.perf_counter() - began)) / 2)
+    diagnosis, found = core(scenario, problem, remaining)
+    if diagnosis.schedule is None:
+        return greedy, tuple(found)
+    schedule = diagnosis.schedule
+    values = problem.level_values(schedule.end, schedule.person)
+    return Outcome(schedule, "feasible", values, (), {"diagnosis": "plan found"}), ()
 
 
 def _choose(strategy: str | Strategy, problem: Problem) -> Strategy | None:
@@ -166,6 +191,7 @@ def verified_plan(
             Unplaced(task=task, reason=reason)
             for task, reason in _reasons(problem, schedule).items()
         ),
+        left_out=tuple(_left_out(scenario, problem, schedule)),
         late=tuple(explain_lateness(problem, schedule)),
         objective=terms,
         level_bounds=bounds,
@@ -179,6 +205,11 @@ def verified_plan(
         log.error("the checker rejects the %s plan: %s", stats.strategy, violations[0])
         return plan.model_copy(update={"status": "unknown", "violations": violations})
     return plan.model_copy(update={"violations": violations})
+
+
+def _left_out(scenario: Scenario, problem: Problem, schedule: Schedule):
+    for i, reason in sorted(explain_left_out(problem, schedule, scenario).items()):
+        yield Unplaced(task=problem.task_ids[i], reason=reason)
 
 
 def _assignments(problem: Problem, schedule: Schedule):
@@ -200,7 +231,8 @@ def _reasons(problem: Problem, schedule: Schedule) -> dict[str, str]:
     """Why each unplaced scenario task is unplaced (a team's first reason)."""
     reasons: dict[str, str] = {}
     for i, reason in sorted(schedule.reasons.items()):
-        reasons.setdefault(problem.task_ids[i], reason)
+        if schedule.start[i] == NONE and not problem.optional[i]:  # left out: `_left_out`
+            reasons.setdefault(problem.task_ids[i], reason)
     return reasons
 
 

@@ -18,8 +18,11 @@ from allocate.objective import TERMS as DOMAIN_TERMS
 if TYPE_CHECKING:
     from allocate.problem import Problem
 
-TIME_TERMS = {"lateness", "late_projects", "makespan"}
-"""Terms that depend only on end times; the others need to know who does what."""
+NONE = -1
+
+TIME_TERMS = {"lateness", "late_projects", "makespan", "unplaced"}
+"""Terms that depend only on end times (NONE for a left-out task); the others need to know who
+does what."""
 
 
 def level_values(problem: Problem, end: np.ndarray, person: np.ndarray | None) -> tuple[float, ...]:
@@ -31,12 +34,22 @@ def level_values(problem: Problem, end: np.ndarray, person: np.ndarray | None) -
 
 
 def lateness(problem: Problem, end: np.ndarray, person) -> float:
-    late = sum(due.weight * max(0, _finish(end, due) - due.tick) for due in problem.dues)
+    late = sum(
+        due.weight * max(0, _finish(end, due) - due.tick)
+        for due in problem.dues
+        if _finish(end, due) != NONE
+    )
     return late * problem.hours_per_tick
 
 
 def late_projects(problem: Problem, end: np.ndarray, person) -> float:
-    return float(sum(1 for due in problem.dues if due.project and _finish(end, due) > due.tick))
+    return float(
+        sum(
+            1
+            for due in problem.dues
+            if due.project and _finish(end, due) != NONE and _finish(end, due) > due.tick
+        )
+    )
 
 
 def makespan(problem: Problem, end: np.ndarray, person) -> float:
@@ -84,18 +97,34 @@ def handovers(problem: Problem, end, person: np.ndarray) -> float:
     def crew(task: int) -> set[int]:  # a team's members, or the one person
         return {int(person[slot]) for slot in problem.team(task)}
 
-    return float(sum(1 for a, b in problem.handovers if crew(a) != crew(b)))
+    return float(
+        sum(
+            1
+            for a, b in problem.handovers
+            if end[a] != NONE and end[b] != NONE and crew(a) != crew(b)
+        )
+    )
 
 
 def preferences(problem: Problem, end, person: np.ndarray) -> float:
     """Per person placed (each member of a team): not preferred, or avoided."""
     misses = 0
     for task in range(problem.n_tasks):
+        if end[task] == NONE:  # left out
+            continue
         if len(problem.preferred[task]) and person[task] not in problem.preferred[task]:
             misses += 1
         if person[task] in problem.avoided[task]:
             misses += 1
     return float(misses)
+
+
+def unplaced(problem: Problem, end: np.ndarray, person) -> float:
+    """Priority-weighted hours of the optional tasks left out (end NONE)."""
+    if not problem.optional.any():
+        return 0.0
+    left_out = problem.optional & (end == NONE)
+    return int((problem.priority * problem.effort)[left_out].sum()) * problem.hours_per_tick
 
 
 def _finish(end: np.ndarray, due) -> int:

@@ -47,6 +47,7 @@ def find_problems(scenario: Scenario) -> Iterator[Problem]:
         unknown_people_in_preferences,
         bad_horizon,
         unknown_objective_terms,
+        optional_work_without_its_term,
         zero_limits,
     ):
         yield from rule(scenario)
@@ -249,6 +250,19 @@ def unknown_objective_terms(scenario: Scenario) -> Iterator[Problem]:
                     ("objective", name),
                     (f"unknown objective term '{name}' (choose from {', '.join(sorted(TERMS))})"),
                 )
+
+
+def optional_work_without_its_term(scenario: Scenario) -> Iterator[Problem]:
+    """Without the `unplaced` term, leaving optional work out would cost nothing, so every
+    strategy would drop it: almost certainly not what the planner meant."""
+    if any(task.optional for task in scenario.tasks) and not any(
+        "unplaced" in level for level in scenario.objective
+    ):
+        yield (
+            ("objective",),
+            "the scenario has optional tasks but its objective has no 'unplaced' term: "
+            "leaving them out would cost nothing (add 'unplaced' to a level)",
+        )
 
 
 def zero_limits(scenario: Scenario) -> Iterator[Problem]:

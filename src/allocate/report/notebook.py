@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from allocate.objective import with_unit
 from allocate.plan import Plan
 from allocate.report.html import esc
 from allocate.report.style import STATE_COLOURS, utilisation_colour
@@ -84,7 +85,7 @@ def plan_html(plan: Plan) -> str:
         f'border-radius:8px">{esc(plan.status)}</span>'
     )
     gap = f", gap {plan.gap:.1%}" if plan.gap is not None else ""
-    terms = ", ".join(f"{esc(k)} {v:,.1f} h" for k, v in plan.objective.items()) or "-"
+    terms = ", ".join(f"{esc(k)} {esc(with_unit(k, v))}" for k, v in plan.objective.items()) or "-"
     checked = (
         "checked: no violations" if not plan.violations else f"{len(plan.violations)} violations"
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from allocate.objective import with_unit
 from allocate.plan import Plan
 
 
@@ -24,8 +25,16 @@ def _render(plan: Plan, markdown: bool) -> str:
     lines += [f"{heading}People", *_table(_people_rows(plan), markdown), ""]
     if plan.late:
         lines += [f"{heading}Late", *(f"- {item}" for item in plan.late), ""]
+    if plan.conflicts:
+        lines += [f"{heading}Conflicting inputs", *(f"- {c}" for c in plan.conflicts), ""]
     if plan.unplaced:
         lines += [f"{heading}Not placed", *(f"- {u.task}: {u.reason}" for u in plan.unplaced), ""]
+    if plan.left_out:
+        lines += [
+            f"{heading}Left out (optional)",
+            *(f"- {u.task}: {u.reason}" for u in plan.left_out),
+            "",
+        ]
     if plan.violations:
         lines += [f"{heading}Violations", *(f"- {v}" for v in plan.violations), ""]
     else:
@@ -39,12 +48,17 @@ def _headline(plan: Plan) -> str:
     stats = plan.stats
     return (
         f"{name}: {plan.status}{gap}. {len(plan.assignments)} tasks placed, "
-        f"{len(plan.unplaced)} not placed; {stats.strategy} in {stats.wall_seconds:.1f} s"
+        f"{len(plan.unplaced)} not placed{_left_out_count(plan)}; {stats.strategy} in "
+        f"{stats.wall_seconds:.1f} s"
     )
 
 
+def _left_out_count(plan: Plan) -> str:
+    return f", {len(plan.left_out)} optional left out" if plan.left_out else ""
+
+
 def _objective_line(plan: Plan) -> str:
-    terms = ", ".join(f"{name} {value:,.1f} h" for name, value in plan.objective.items())
+    terms = ", ".join(f"{name} {with_unit(name, value)}" for name, value in plan.objective.items())
     bounds = " / ".join(f"{b:,.1f}" for b in plan.level_bounds)
     return f"Objective: {terms or '-'} (lower bound per level: {bounds or '-'})"
 

@@ -17,21 +17,41 @@ Status = Literal["optimal", "feasible", "infeasible", "unknown"]
 class Schedule:
     """Per task: start and end tick and the person index (NONE for milestones and unplaced tasks).
 
-    A task with `start == NONE` is unplaced; `reasons` says why, by task index.
+    A task with `start == NONE` is unplaced; `reasons` says why, by task index. An unplaced task
+    that `optional` marks is left out, which a complete schedule may do.
     """
 
     start: np.ndarray
     end: np.ndarray
     person: np.ndarray
     reasons: dict[int, str] = field(default_factory=dict)
+    optional: np.ndarray | None = None
+    """Per task: may it be left out (`Problem.optional`)? None: no task may."""
 
     @classmethod
-    def empty(cls, n_tasks: int) -> Schedule:
-        return cls(*(np.full(n_tasks, NONE, dtype=np.int64) for _ in range(3)))
+    def empty(cls, n_tasks: int, optional: np.ndarray | None = None) -> Schedule:
+        return cls(*(np.full(n_tasks, NONE, dtype=np.int64) for _ in range(3)), optional=optional)
+
+    def copy(self) -> Schedule:
+        """The same times and people in new arrays (no reasons)."""
+        return Schedule(
+            self.start.copy(), self.end.copy(), self.person.copy(), optional=self.optional
+        )
 
     @property
     def complete(self) -> bool:
-        return bool((self.start != NONE).all())
+        """Is every task placed that must be?"""
+        placed = self.start != NONE
+        if self.optional is not None and len(self.optional) == len(placed):
+            placed = placed | self.optional
+        return bool(placed.all())
+
+    @property
+    def left_out(self) -> np.ndarray:
+        """The optional tasks left out, by index."""
+        if self.optional is None or len(self.optional) != len(self.start):
+            return np.zeros(0, dtype=np.int64)
+        return np.flatnonzero(self.optional & (self.start == NONE))
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,8 @@
 """The rules of a plan as CP-SAT constraints, named like the checker's rules.
 
-* assignment: exactly one eligible person per task; the chosen option takes exactly one class
-  of starts, whose span is the interval size and whose start set bounds the task start.
+* assignment: exactly one eligible person per task (per present optional task; a left-out one
+  rests at its earliest start and end); the chosen option takes exactly one class of starts,
+  whose span is the interval size and whose start set bounds the task start.
 * calendar (day-hour): `S + shift = ticks_per_day * Y + R`; class => `Y in days`, `h1 <= R <= h2`.
 * calendar (start-partition): class => `S in starts`.
 * one task at a time: NoOverlap of each person's optional intervals (a task's calendar interval
@@ -11,7 +12,8 @@
   keeps members distinct). In a neighbourhood, a member's fixed bookings join their NoOverlap,
   because the team's span, unlike the own span, is not known when starts are filtered.
 * precedence: FS `S_s >= E_p + lag`, SS `S_s >= S_p + lag`, FF `E_s >= E_p + lag`,
-  SF `E_s >= S_p + lag`; a working lag `W(target) >= W(source) + lag` with W the organisation's
+  SF `E_s >= S_p + lag`, only while both tasks are present (a dependency on a left-out optional
+  task is dropped); a working lag `W(target) >= W(source) + lag` with W the organisation's
   cumulative working ticks, stated as `target >= after[source]` with one element table.
 * in a neighbourhood (`fixing.py`), precedences with a fixed end and fixed tasks' bookings are
   already in the free tasks' feasible starts.
@@ -30,7 +32,12 @@ from allocate.strategies.cpsat.variables import LagVars, TaskVars, Variables
 
 
 def add_assignment(model: cp_model.CpModel, task: TaskVars, ticks_per_day: int) -> None:
-    model.add_exactly_one(option.present for option in task.options)
+    if task.present is None:
+        model.add_exactly_one(option.present for option in task.options)
+    else:
+        model.add(sum(option.present for option in task.options) == task.present)
+        model.add(task.start == lowest(task.start)).only_enforce_if(~task.present)
+        model.add(task.end == lowest(task.end)).only_enforce_if(~task.present)
     if task.day is not None:
         model.add(task.start + task.shift == ticks_per_day * task.day + task.hour)
     for option in task.options:
@@ -121,14 +128,20 @@ def add_precedences(model: cp_model.CpModel, problem: Problem, variables: Variab
             continue
         source = pred.start if precedence.kind in (SS, SF) else pred.end
         target = succ.start if precedence.kind in (FS, SS) else succ.end
+        both = [v.present for v in (pred, succ) if v.present is not None]
         if not precedence.working_lag:
-            model.add(target >= source + precedence.lag)
+            model.add(target >= source + precedence.lag).only_enforce_if(both)
             continue
         after = working_lag_table(problem, precedence.lag, horizon)
         shifted = model.new_int_var(int(after.min()), int(after.max()), "")
         model.add_element(source, after.tolist(), shifted)
-        model.add(target >= shifted)
+        model.add(target >= shifted).only_enforce_if(both)
         variables.lags.append(LagVars(precedence, source, shifted, after))
+
+
+def lowest(variable: cp_model.IntVar) -> int:
+    """The smallest value in `variable`'s domain."""
+    return int(variable.proto.domain[0])
 
 
 def working_lag_table(problem: Problem, lag: int, horizon: int) -> np.ndarray:

@@ -80,8 +80,9 @@ def limits(problem: Problem, fixing: Fixing, horizon: int) -> dict[int, Limits]:
     schedule = fixing.schedule
     for prec in problem.precedences:
         pred_free, succ_free = fixing.mask[prec.pred], fixing.mask[prec.succ]
-        if pred_free == succ_free:
-            continue
+        fixed = prec.succ if pred_free else prec.pred
+        if pred_free == succ_free or schedule.start[fixed] == NONE:
+            continue  # a dependency on a left-out task is dropped
         if succ_free:  # a fixed source: a lower bound on the successor
             source = schedule.start[prec.pred] if prec.kind in (SS, SF) else schedule.end[prec.pred]
             bound = _after(problem, int(source), prec.lag, prec.working_lag)

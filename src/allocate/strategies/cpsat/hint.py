@@ -14,6 +14,7 @@ from ortools.sat.python import cp_model
 
 from allocate.problem import NONE, SF, SS, Problem
 from allocate.strategies.base import Schedule, earliest_times
+from allocate.strategies.cpsat.constraints import lowest
 from allocate.strategies.cpsat.limits import hint_spans, limits_problem
 from allocate.strategies.cpsat.variables import Variables
 from allocate.strategies.cpsat.weeks import hint_loads, weeks_problem
@@ -50,12 +51,14 @@ def model_horizon(problem: Problem, hint: Schedule | None) -> tuple[int, str]:
 
 def hint_problem(problem: Problem, hint: Schedule) -> str | None:
     """Why `hint` is not a complete, feasible schedule of `problem`; None if it is."""
-    if not hint.complete or len(hint.start) != problem.n_tasks:
+    if len(hint.start) != problem.n_tasks or not _placed_or_left_out(problem, hint):
         return "the hint does not place every task"
     busy: dict[int, list[tuple[int, int]]] = {}
     for task in range(problem.n_tasks):
         start, end, person = int(hint.start[task]), int(hint.end[task]), int(hint.person[task])
         name = problem.task_ids[task]
+        if start == NONE:  # an optional task left out (`complete` allows no other)
+            continue
         earliest_start, earliest_end = earliest_times(problem, hint, task)
         if start < earliest_start or end < earliest_end:
             return f"task '{name}' starts before its release or breaks a dependency"
@@ -92,6 +95,10 @@ def hint_problem(problem: Problem, hint: Schedule) -> str | None:
     )
 
 
+def _placed_or_left_out(problem: Problem, hint: Schedule) -> bool:
+    return bool(((hint.start != NONE) | problem.optional).all())
+
+
 def _overbooked(problem: Problem, hint: Schedule) -> str | None:
     """Why the hint holds more of a resource than it has at some tick; None if it does not."""
     for r, resource in enumerate(problem.resource_ids):
@@ -110,17 +117,21 @@ def add_hint(
     model.clear_hints()
     pairs: list[tuple[cp_model.IntVar, int]] = []
     tpd = variables.ticks_per_day
+    starts, ends = _resting(hint, variables)
     for index, task in variables.tasks.items():
-        start, end = int(hint.start[index]), int(hint.end[index])
+        start, end = int(starts[index]), int(ends[index])
+        placed = hint.start[index] != NONE
         pairs.append((task.start, start))
         if task.milestone:
             continue
         pairs.append((task.end, end))
+        if task.present is not None:
+            pairs.append((task.present, int(placed)))
         if task.day is not None:
             day, hour = divmod(start + task.shift, tpd)
             pairs += [(task.day, day), (task.hour, hour)]
         for option in task.options:
-            chosen = option.person == hint.person[index]
+            chosen = placed and option.person == hint.person[index]
             pairs += [(option.present, int(chosen)), (option.size, end - start if chosen else 0)]
             klass = -1
             if chosen:
@@ -128,9 +139,9 @@ def add_hint(
                 klass = int(option.partition.of_start[position])
             pairs += [(literal, int(k == klass)) for k, literal in enumerate(option.classes)]
     for index, size in variables.holds.items():
-        pairs.append((size, int(hint.end[index] - hint.start[index])))
+        pairs.append((size, int(ends[index] - starts[index])))
     for lag in variables.lags:
-        source = hint.start if lag.precedence.kind in (SS, SF) else hint.end
+        source = starts if lag.precedence.kind in (SS, SF) else ends
         pairs.append((lag.shifted, int(lag.after[int(source[lag.precedence.pred])])))
     hint_spans(variables.project_spans, problem, hint, pairs)
     hint_loads(variables.week_loads, problem, hint, pairs)
@@ -139,3 +150,12 @@ def add_hint(
     solution_hint = model.proto.solution_hint  # one bulk write: add_hint per variable is slow
     solution_hint.vars.extend([var.index for var, _ in pairs])
     solution_hint.values.extend([value for _, value in pairs])
+
+
+def _resting(hint: Schedule, variables: Variables) -> tuple[np.ndarray, np.ndarray]:
+    """The hint's starts and ends, a left-out task's where the model rests it (its earliest)."""
+    starts, ends = hint.start.copy(), hint.end.copy()
+    for index, task in variables.tasks.items():
+        if task.present is not None and hint.start[index] == NONE:
+            starts[index], ends[index] = lowest(task.start), lowest(task.end)
+    return starts, ends

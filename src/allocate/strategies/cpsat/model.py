@@ -83,14 +83,19 @@ def build_model(
         )
     except _OutOfTime:
         return Model(model, None, out_of_time=True)
-    if unplaceable:
+    dropped = {t: f"left out: {why}" for t, why in unplaceable.items() if problem.optional[t]}
+    if len(dropped) < len(unplaceable):
         return Model(model, None, unplaceable=unplaceable)
     tpd = problem.ticks_per_day
     shifts = prepared.shifts
-    variables = Variables(horizon=horizon, ticks_per_day=tpd, tasks={}, fixing=fixing)
+    variables = Variables(
+        horizon=horizon, ticks_per_day=tpd, tasks={}, fixing=fixing, dropped=dropped
+    )
     for count, (task, options) in enumerate(zip(tasks, candidates, strict=True)):
         if count % DEADLINE_EVERY == 0 and time.perf_counter() > deadline:
             return Model(model, None, out_of_time=True)
+        if task in dropped:
+            continue
         if problem.is_milestone(task):
             earliest, latest = _milestone_window(problem, task, horizon, bounds)
             variables.tasks[task] = milestone_vars(model, task, earliest, latest)
@@ -101,6 +106,8 @@ def build_model(
             options_of = dict(zip(tasks, candidates, strict=True))
             bounding = [o for slot in problem.team(task) for o in options_of.get(slot, [])]
         task_variables = task_vars(model, task, bounding if team else options, tpd, shift)
+        if problem.optional[task]:
+            task_variables.present = model.new_bool_var(f"P{task}")
         for person, starts in options:
             partition = (
                 span_classes(starts) if shift is None else day_hour_classes(starts, tpd, shift)

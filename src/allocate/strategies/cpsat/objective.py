@@ -14,7 +14,9 @@ as doubles, decompose exactly). A later stage is solved only once the earlier on
 optimal, with the earlier optimum fixed.
 
 Presolve may relax `T_d = max(...)` to `T_d >= ...`, so level values are recomputed from the
-solution (`Problem.level_values`), never read off the solver's objective.
+solution (`Problem.level_values`), never read off the solver's objective. Where a due or the
+makespan covers an optional task, the max is stated as `>=` inequalities enforced by the task's
+presence `P` (a left-out task ends nothing).
 """
 
 from __future__ import annotations
@@ -132,25 +134,41 @@ def add_term_vars(
     In a neighbourhood the fixed tasks' latest end is one constant inside each max.
     """
     used = {c for level in levels for c in level.components}
-    ends = {task: v.end for task, v in variables.tasks.items()}
     fixing = variables.fixing
     if any(c.term == "makespan" for c in used):
         fixed = _fixed_ends(fixing, range(problem.n_tasks))
         top = max([variables.horizon, *fixed])
-        variables.makespan = model.new_int_var(problem.first_tick, top, "M")
-        model.add_max_equality(variables.makespan, [*ends.values(), *fixed])
-        variables.derived.append((variables.makespan, lambda end, person: int(end.max())))
+        first = problem.first_tick
+        variables.makespan = model.new_int_var(first, top, "M")
+        _max_of(model, variables.makespan, variables, variables.tasks, fixed, 0)
+        variables.derived.append(
+            (variables.makespan, lambda end, person: max(first, int(end.max())))
+        )
     for d in sorted({c.due for c in used if c.due != NONE}):
         due = problem.dues[d]
         fixed = _fixed_ends(fixing, due.tasks)
         late = model.new_int_var(0, max([variables.horizon, *fixed]) - due.tick, f"T{d}")
-        free = [ends[i] for i in due.tasks if i in ends]
-        model.add_max_equality(late, [0, *(e - due.tick for e in [*free, *fixed])])
+        _max_of(model, late, variables, due.tasks, [0, *(f - due.tick for f in fixed)], due.tick)
         variables.lateness[d] = late
         variables.derived.append((late, _late_ticks(problem, d)))
     statement = Statement(model, problem, variables)
     for component in sorted(used, key=lambda c: (c.term, c.due)):
         variables.terms[component] = statement.expression(component)
+
+
+def _max_of(model, target, variables: Variables, tasks, constants: list[int], offset: int):
+    """`target = max(constants, E_i - offset for the model's tasks i)`; as `>=` only, each
+    enforced by its task's presence, when an optional task is among them (a left-out task ends
+    nothing)."""
+    free = [variables.tasks[i] for i in tasks if i in variables.tasks]
+    if all(v.present is None for v in free):
+        model.add_max_equality(target, [*constants, *(v.end - offset for v in free)])
+        return
+    for constant in constants:
+        model.add(target >= constant)
+    for v in free:
+        enforced = [] if v.present is None else [v.present]
+        model.add(target >= v.end - offset).only_enforce_if(enforced)
 
 
 def _late_ticks(problem: Problem, d: int):

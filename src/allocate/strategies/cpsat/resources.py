@@ -30,7 +30,12 @@ def add_capacity(model: cp_model.CpModel, problem: Problem, variables: Variables
             if task not in spans:
                 task_vars = variables.tasks[task]
                 size = model.new_int_var(0, horizon, f"hold{task}")
-                spans[task] = model.new_interval_var(task_vars.start, size, task_vars.end, "")
+                if task_vars.present is None:
+                    spans[task] = model.new_interval_var(task_vars.start, size, task_vars.end, "")
+                else:  # a left-out optional task holds nothing
+                    spans[task] = model.new_optional_interval_var(
+                        task_vars.start, size, task_vars.end, task_vars.present, ""
+                    )
                 variables.holds[task] = size
             intervals.append(spans[task])
             demands.append(int(problem.demand[task, r]))

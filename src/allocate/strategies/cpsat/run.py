@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from allocate.problem import Problem
+from allocate.problem import NONE, Problem
 from allocate.strategies.base import Progress, ProgressCallback, Schedule, Status
 from allocate.strategies.cpsat import objective
 from allocate.strategies.cpsat.hint import add_hint
@@ -82,12 +82,15 @@ class Run:
         variables = self.built.variables
         fixing = variables.fixing
         if fixing is None:
-            return free
-        held = fixing.schedule
-        schedule = Schedule(held.start.copy(), held.end.copy(), held.person.copy())
+            schedule = Schedule.empty(self.problem.n_tasks, self.problem.optional)
+        else:
+            schedule = fixing.schedule.copy()
         tasks = list(variables.tasks)
         schedule.start[tasks], schedule.end[tasks] = free.start, free.end
         schedule.person[tasks] = free.person
+        for index, reason in variables.dropped.items():  # optional tasks nothing can hold
+            schedule.start[index] = schedule.end[index] = schedule.person[index] = NONE
+            schedule.reasons[index] = reason
         return schedule
 
     def integer_values(self, stage: objective.Stage, schedule: Schedule | None = None) -> list[int]:
@@ -155,9 +158,12 @@ class Monitor(cp_model.CpSolverSolutionCallback):
 
 
 def _solution(solver, variables: Variables) -> Schedule:
-    """The model's tasks (in `variables.tasks` order) as `solver` (or a callback) has them."""
+    """The model's tasks (in `variables.tasks` order) as `solver` (or a callback) has them; an
+    optional task left out has NONE everywhere."""
     schedule = Schedule.empty(len(variables.tasks))
     for k, task in enumerate(variables.tasks.values()):
+        if task.present is not None and not solver.boolean_value(task.present):
+            continue
         schedule.start[k] = solver.value(task.start)
         schedule.end[k] = solver.value(task.end)
         for option in task.options:

@@ -15,7 +15,12 @@ Who does what enters through the options' presence literals `x[t, p]`:
   `m[t, p]` is the sum of `x` over the slots of t's team (a crew changes iff someone moves);
 * utilisation: `U_p = ceil(10000 * booked_p / available_p)` by two linear inequalities, then
   `max U` (peak) and `max U - min U` (spread);
-* late_projects: a flag `L_d` with `T_d <= range_d * L_d`.
+* late_projects: a flag `L_d` with `T_d <= range_d * L_d`;
+* unplaced: `sum priority_t * effort_t * (1 - P_t)` over optional tasks (constants for those
+  without variables: left out by construction, or held left out in a neighbourhood).
+
+A left-out optional task counts for nothing but `unplaced`: its preference misses and the
+handovers it would take part in are multiplied by (or enforced with) its presence `P_t`.
 
 In a neighbourhood the held tasks enter as constants (their `x` is 0 or 1), so every expression
 equals the whole plan's value, not only the free part's.
@@ -83,6 +88,7 @@ def parts(problem: Problem, term: str, horizon: int, only=None) -> list[Part]:
         ),
         "people_per_project": lambda: (Fraction(1), len(_pairs(problem))),
         "handovers": lambda: (Fraction(1), len(problem.handovers)),
+        "unplaced": lambda: (tick, int(left_out_weights(problem).sum())),
         "peak_utilisation": lambda: (Fraction(1, 100), _most_basis_points(problem)),
         "utilisation_spread": lambda: (Fraction(1, 100), _most_basis_points(problem)),
     }
@@ -97,15 +103,20 @@ def units(problem: Problem, component: Component, end: np.ndarray, person: np.nd
     term = component.term
     if term in ("lateness", "late_projects"):
         due = problem.dues[component.due]
-        late = max(0, int(end[list(due.tasks)].max()) - due.tick)
+        finish = int(end[list(due.tasks)].max())
+        late = 0 if finish == NONE else max(0, finish - due.tick)
         return late if term == "lateness" else int(late > 0)
     if term == "makespan":
         return max(0, int(end.max()) - problem.first_tick) if len(end) else 0
+    if term == "unplaced":
+        return int(left_out_weights(problem)[end == NONE].sum())
     if term == "cost":
         staffed = person != NONE
         return int((problem.effort[staffed] * problem.rate_cents[person[staffed]]).sum())
     if term == "preferences":
-        return sum(_misses(problem, t, int(person[t])) for t in range(problem.n_tasks))
+        return sum(
+            _misses(problem, t, int(person[t])) for t in range(problem.n_tasks) if end[t] != NONE
+        )
     if term == "people_per_project":
         staffed = (person != NONE) & (problem.project_of != NONE)
         pairs = zip(problem.project_of[staffed].tolist(), person[staffed].tolist(), strict=True)
@@ -114,7 +125,9 @@ def units(problem: Problem, component: Component, end: np.ndarray, person: np.nd
         return sum(
             1
             for a, b in problem.handovers
-            if _crew(problem, person, a) != _crew(problem, person, b)
+            if end[a] != NONE
+            and end[b] != NONE
+            and _crew(problem, person, a) != _crew(problem, person, b)
         )
     points = list(_basis_points(problem, person).values()) or [0]
     return max(points) if term == "peak_utilisation" else max(points) - min(points)
@@ -140,16 +153,28 @@ class Statement:
     # --- who does what -----------------------------------------------------------------------
 
     def x(self, task: int, person: int) -> cp_model.LinearExprT:
-        """1 if `task` goes to `person`: a presence literal, or a constant for a held task."""
+        """1 if `task` goes to `person`: a presence literal, or a constant for a held task (0
+        for an optional task left out by construction)."""
         if task in self.literals:
             return self.literals[task].get(person, 0)
+        if self.held is None:
+            return 0
         return int(self.held.person[task] == person)
 
     def people_of(self, task: int) -> list[int]:
         if task in self.literals:
             return [p for p in self.literals[task] if p != NONE]
-        person = int(self.held.person[task])
+        person = NONE if self.held is None else int(self.held.person[task])
         return [] if person == NONE else [person]
+
+    def present(self, task: int) -> cp_model.LinearExprT:
+        """1 if `task` is in the plan: its presence literal if optional, else a constant."""
+        v = self.variables.tasks.get(task)
+        if v is not None:
+            return 1 if v.present is None else v.present
+        if self.held is None:
+            return 0  # left out by construction
+        return int(self.held.start[task] != NONE)
 
     def derive(self, var: cp_model.IntVar, value: Value) -> cp_model.IntVar:
         self.variables.derived.append((var, value))
@@ -164,7 +189,8 @@ class Statement:
         late = self.variables.lateness[component.due]
         problem, d = self.problem, component.due
         flag = self.model.new_bool_var(f"L{d}")
-        self.model.add(late <= late.proto.domain[-1] * flag)
+        most = list(late.proto.domain)[-1]  # the proto's repeated field ignores negative indices
+        self.model.add(late <= most * flag)
         return self.derive(flag, lambda end, person: units(problem, component, end, person))
 
     def _makespan(self) -> cp_model.LinearExprT:
@@ -185,12 +211,15 @@ class Statement:
         terms = []
         for t in self.literals:
             if not problem.staffed[t] or problem.is_milestone(t):
-                terms.append(_misses(problem, t, NONE))
+                terms.append(_misses(problem, t, NONE) * self.present(t))
                 continue
             if len(problem.preferred[t]):
-                terms.append(1 - sum(self.x(t, int(p)) for p in problem.preferred[t]))
+                terms.append(self.present(t) - sum(self.x(t, int(p)) for p in problem.preferred[t]))
             terms += [self.x(t, int(p)) for p in problem.avoided[t]]
-        return sum(terms) + self._held_sum(lambda t, p: _misses(problem, t, p), staffed=False)
+        return sum(terms) + self._held_sum(
+            lambda t, p: _misses(problem, t, p) if self.held.start[t] != NONE else 0,
+            staffed=False,
+        )
 
     def _people_per_project(self) -> cp_model.LinearExprT:
         problem = self.problem
@@ -215,22 +244,33 @@ class Statement:
         problem = self.problem
         count = []
         for a, b in problem.handovers:
+            both = [self.present(a), self.present(b)]
+            if any(isinstance(p, int) and p == 0 for p in both):
+                continue  # one of them is left out: no handover
+            enforced = [p for p in both if not isinstance(p, int)]
             team_a, team_b = problem.team(a), problem.team(b)
             if not any(t in self.literals for t in (*team_a, *team_b)):
                 held = self.held.person
                 count.append(int(_crew(problem, held, a) != _crew(problem, held, b)))
-            elif not _has_people(problem, a) or not _has_people(problem, b):
+            elif (not _has_people(problem, a) or not _has_people(problem, b)) and not enforced:
                 count.append(int(_has_people(problem, a) != _has_people(problem, b)))
             else:
                 change = self.model.new_bool_var(f"h{a}_{b}")
+                if _has_people(problem, a) != _has_people(problem, b):
+                    self.model.add(change == 1).only_enforce_if(enforced)
                 people = {p for t in (*team_a, *team_b) for p in self.people_of(t)}
                 for p in people:  # the crews differ iff someone is on one and not the other
                     on_a = sum(self.x(t, p) for t in team_a)
                     on_b = sum(self.x(t, p) for t in team_b)
-                    self.model.add(change >= on_a - on_b)
-                    self.model.add(change >= on_b - on_a)
+                    self.model.add(change >= on_a - on_b).only_enforce_if(enforced)
+                    self.model.add(change >= on_b - on_a).only_enforce_if(enforced)
                 count.append(self.derive(change, _handed_over(problem, a, b)))
         return sum(count)
+
+    def _unplaced(self) -> cp_model.LinearExprT:
+        weights = left_out_weights(self.problem)
+        absent = [int(weights[t]) * (1 - self.present(t)) for t in np.flatnonzero(weights).tolist()]
+        return sum(absent)
 
     def _peak_utilisation(self) -> cp_model.LinearExprT:
         utilisation = self.utilisation()
@@ -302,13 +342,24 @@ class Statement:
         return booked
 
 
+def left_out_weights(problem: Problem) -> np.ndarray:
+    """Per task, what leaving it out adds to `unplaced`, in ticks (0 for mandatory tasks)."""
+    return problem.priority * problem.effort * problem.optional
+
+
 def _crew(problem: Problem, person: np.ndarray, task: int) -> set[int]:
     """The people of `task`'s team (one person for most tasks; {NONE} for none)."""
     return {int(person[slot]) for slot in problem.team(task)}
 
 
 def _handed_over(problem: Problem, a: int, b: int) -> Value:
-    return lambda end, person: int(_crew(problem, person, a) != _crew(problem, person, b))
+    """Does the stream change hands from `a` to `b` (both in the plan)?"""
+
+    def value(end, person) -> int:
+        placed = end[a] != NONE and end[b] != NONE
+        return int(placed and _crew(problem, person, a) != _crew(problem, person, b))
+
+    return value
 
 
 def _staffed(problem: Problem) -> list[int]:

@@ -2,6 +2,7 @@
 
 Per task: start `S` and end `E` (one shared variable for a milestone, which takes no time); in the
 day-hour formulation also the day `Y` and hour `R` of the start, `S + shift = ticks_per_day*Y + R`.
+An optional task also has a presence literal `P` (its options' presences sum to it).
 Per option (eligible person p): presence `x`, calendar span `D` and the optional interval
 `[S, E)` of size `D` that goes into p's NoOverlap, plus one literal per class of starts of equal
 span (see `partition.py`). In a slot task of a team, `D` is the team's span (the last member's
@@ -47,6 +48,8 @@ class TaskVars:
     shift: int = 0
     days: tuple[int, int] = (0, 0)
     """The range of `day`."""
+    present: cp_model.IntVar | None = None
+    """Is this optional task in the plan? (None: a mandatory task, always.)"""
 
     @property
     def milestone(self) -> bool:
@@ -74,6 +77,10 @@ class Variables:
     makespan: cp_model.IntVar | None = None
     holds: dict[int, cp_model.IntVar] = field(default_factory=dict)
     """Per task that holds resources, the size of its whole interval (`resources.py`)."""
+    unplaced: cp_model.IntVar | None = None
+    """Priority-weighted ticks of optional work left out (`unplaced` term)."""
+    dropped: dict[int, str] = field(default_factory=dict)
+    """Optional tasks no option can hold: left out, with why (they have no variables)."""
     lateness: dict[int, cp_model.IntVar] = field(default_factory=dict)
     project_spans: list = field(default_factory=list)
     """Per (person, project) under a project limit, its span (`limits.ProjectSpan`)."""

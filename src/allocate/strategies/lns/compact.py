@@ -24,7 +24,7 @@ from allocate.strategies.base import Schedule, earliest_times
 
 def compact(problem: Problem, schedule: Schedule, free: np.ndarray) -> Schedule:
     """`schedule` with the movable `free` tasks moved as early as they can go."""
-    result = Schedule(schedule.start.copy(), schedule.end.copy(), schedule.person.copy())
+    result = schedule.copy()
     holds = problem.demand.any(axis=1)
     movable = [
         int(t)

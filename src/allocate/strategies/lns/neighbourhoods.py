@@ -77,30 +77,54 @@ class Neighbourhoods:
     # --- targets ---------------------------------------------------------------------------
 
     def targets(self, schedule: Schedule) -> list[Target]:
-        """The tasks that end an objective term later than the calendars force, weighted by
-        that excess; a later level's weights are scaled down by `LATER_LEVEL` per level, so
-        they are drawn mostly once the earlier level's targets keep missing (the last task if
-        nothing has any excess)."""
-        last = int(np.argmax(schedule.end))
+        """The tasks where the plan loses on some objective term, weighted by how much (in the
+        level's weighted units). Each level's weights are normalised to sum to `LATER_LEVEL` per
+        level of rank, whatever its units, so a later level is drawn mostly once the earlier
+        level's targets keep missing or it has none (the last task if nothing has any excess)."""
         result = []
         for rank, level in enumerate(self.problem.objective):
-            scale = LATER_LEVEL**rank
-            if level.get("lateness", 0) > 0:
-                for due in self.problem.dues:
-                    tasks = list(due.tasks)
-                    end = tasks[int(np.argmax(schedule.end[tasks]))]
-                    floor = max(due.tick, int(self.earliest_end[tasks].max()))
-                    excess = level["lateness"] * due.weight * (int(schedule.end[end]) - floor)
-                    if excess > 0:
-                        result.append(Target(end, scale * float(excess)))
+            found = [
+                (task, weight * excess)
+                for name, weight in level.items()
+                for task, excess in self._term_targets(name, schedule)
+                if excess > 0
+            ]
+            total = sum(excess for _, excess in found)
+            result += [Target(t, LATER_LEVEL**rank * excess / total) for t, excess in found]
+        return result or [Target(int(np.argmax(schedule.end)), 1.0)]
+
+    def _term_targets(self, name: str, schedule: Schedule) -> list[tuple[int, float]]:
+        if name in ASSIGNMENT_TARGETS:
+            return getattr(self, f"_{name}_targets")(schedule)
+        if name == "unplaced":
+            return self._unplaced_targets(schedule)
+        if name == "makespan":
+            last = int(np.argmax(schedule.end))
             excess = int(schedule.end[last]) - int(self.earliest_end.max())
-            if level.get("makespan", 0) > 0 and excess > 0:
-                result.append(Target(last, scale * float(level["makespan"] * excess)))
-            for name, weight in level.items():
-                if name in ASSIGNMENT_TARGETS:
-                    found = getattr(self, f"_{name}_targets")(schedule)
-                    result += [Target(t, scale * weight * excess) for t, excess in found]
-        return result or [Target(last, 1.0)]
+            return [(last, excess * self.problem.hours_per_tick)]
+        if name not in ("lateness", "late_projects"):
+            return []
+        result = []
+        for due in self.problem.dues:
+            if name == "late_projects" and not due.project:
+                continue
+            tasks = list(due.tasks)
+            end = tasks[int(np.argmax(schedule.end[tasks]))]
+            floor = max(due.tick, int(self.earliest_end[tasks].max()))
+            excess = int(schedule.end[end]) - floor
+            if name == "lateness":
+                result.append((end, due.weight * excess * self.problem.hours_per_tick))
+            elif excess > 0:
+                result.append((end, 1.0))
+        return result
+
+    def _unplaced_targets(self, schedule: Schedule) -> list[tuple[int, float]]:
+        """The optional tasks left out, each weighing its priority-weighted hours."""
+        problem = self.problem
+        return [
+            (task, float(problem.priority[task] * problem.effort[task]) * problem.hours_per_tick)
+            for task in schedule.left_out.tolist()
+        ]
 
     # Tasks whose person costs a term something another eligible person might not, with how much.
 
@@ -208,11 +232,11 @@ class Neighbourhoods:
 
     def _project(self, schedule: Schedule, task: int, size: int, rng) -> list[int]:
         members = np.flatnonzero(self.component == self.component[task])
-        members = members[np.argsort(np.abs(schedule.end[members] - schedule.end[task]))]
+        members = members[np.argsort(np.abs(schedule.end[members] - self._end(schedule, task)))]
         members = members[: max(1, 2 * size // 3)].tolist()
         people = np.flatnonzero(self.eligible[members].any(axis=0))
         lo, hi = int(schedule.start[members].min()), int(schedule.end[members].max())
-        return _merge(members, self._nearby(schedule, people, lo, hi, int(schedule.end[task])))
+        return _merge(members, self._nearby(schedule, people, lo, hi, self._end(schedule, task)))
 
     def _group(self, schedule: Schedule, task: int, rng) -> np.ndarray:
         """The target's person and 1-6 people who share most of their skills."""
@@ -227,17 +251,26 @@ class Neighbourhoods:
     def _people(self, schedule: Schedule, group: np.ndarray, task: int) -> list[int]:
         """The group's tasks, nearest in time to the target first."""
         mine = np.flatnonzero(np.isin(schedule.person, group))
-        center = int(schedule.start[task])
+        center = self._start(schedule, task)
         return mine[np.argsort(np.abs(schedule.start[mine] - center), kind="stable")].tolist()
 
     def _window(self, schedule: Schedule, task: int, size: int, rng) -> list[int]:
-        center = int(schedule.start[task])
+        center = self._start(schedule, task)
         if rng.random() < 0.3:  # now and then anywhere, to reach what no target points at
             center = int(rng.integers(self.problem.first_tick, int(schedule.end.max()) + 1))
         order = np.argsort(np.abs(schedule.start - center), kind="stable")
         return order.tolist()
 
     # --- helpers ---------------------------------------------------------------------------
+
+    def _start(self, schedule: Schedule, task: int) -> int:
+        """Where `task` starts; for a left-out one, where it could start at the earliest."""
+        start = int(schedule.start[task])
+        return start if start != NONE else int(self.earliest_end[task] - self.problem.effort[task])
+
+    def _end(self, schedule: Schedule, task: int) -> int:
+        end = int(schedule.end[task])
+        return end if end != NONE else int(self.earliest_end[task])
 
     def binding_chain(self, schedule: Schedule, task: int, limit: int) -> list[int]:
         """`task` and the tasks that hold it back, breadth first: predecessors and previous
@@ -308,12 +341,13 @@ class Neighbourhoods:
                 for t in free
                 if schedule.person[t] != NONE
             }
+        left_out = start == NONE  # may go anywhere
         return Fixing(
             schedule,
             free,
             people=people,
-            earliest=start - self.reach,
-            latest=start + self.reach,
+            earliest=np.where(left_out, 0, start - self.reach),
+            latest=np.where(left_out, self.problem.horizon, start + self.reach),
             max_options=self.candidates if group is None else None,
         )
 

@@ -186,7 +186,7 @@ class Search:
         that breaks a rule (another sub-solve moved something in the way)."""
         free = proposal.free
         current = self.incumbent
-        merged = Schedule(current.start.copy(), current.end.copy(), current.person.copy())
+        merged = current.copy()
         merged.start[free], merged.end[free] = schedule.start[free], schedule.end[free]
         merged.person[free] = schedule.person[free]
         if hint_problem(self.problem, merged) is not None:

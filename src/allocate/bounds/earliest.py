@@ -1,0 +1,85 @@
+"""The resource-free earliest schedule: a calendar-exact floor under every task's start and end.
+
+Ignore who is busy: every task starts as soon as its predecessors' earliest times allow, on its
+fastest qualified person's own calendar, and a team ends when its slowest slot would. No feasible
+plan can start or end any task earlier (all rules are monotone in the predecessors' times). On
+realistic scenarios this is far tighter than CP-SAT's own bound, which barely moves when calendars
+make durations depend on the start.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from allocate.problem import NONE, Problem
+from allocate.strategies.base import Schedule, earliest_times
+from allocate.strategies.greedy import topological_order
+
+
+def earliest_schedule(problem: Problem, without_optional: bool = False) -> Schedule:
+    """Each task's earliest possible start and end, with nobody ever busy; `without_optional`
+    leaves every optional task out (NONE), which frees its successors too."""
+    schedule = Schedule.empty(problem.n_tasks, problem.optional)
+    calendars = _Calendars(problem)
+    for task in topological_order(problem):
+        if len(problem.leader) and problem.leader[task] != task:
+            continue  # a team's later slots are timed with its leader
+        if without_optional and optional(problem, task):
+            continue
+        start, end_at_least = earliest_times(problem, schedule, task)
+        if problem.pinned_start[task] != NONE:
+            start = max(start, int(problem.pinned_start[task]))
+        team = problem.team(task)
+        end = max(start, end_at_least)
+        if not problem.is_milestone(task):
+            end = max([end_at_least, *(calendars.earliest_end(slot, start) for slot in team)])
+        schedule.start[team.start : team.stop] = start
+        schedule.end[team.start : team.stop] = end
+    return schedule
+
+
+class _Calendars:
+    """Every calendar's working ticks in one padded array (the organisation's last, so that
+    index NONE picks it): a task's earliest end by each of its people is one look-up."""
+
+    def __init__(self, problem: Problem):
+        self.problem = problem
+        self.cum = np.vstack([problem.cum_work, problem.org_cum_work[None, :]])
+        working = np.vstack([problem.working, np.diff(problem.org_cum_work)[None, :] > 0])
+        self.ticks = np.full((len(working), problem.horizon + 1), problem.horizon, np.int64)
+        for row, works in enumerate(working):
+            found = np.flatnonzero(works)
+            self.ticks[row, : len(found)] = found
+
+    def earliest_end(self, task: int, start: int) -> int:
+        """The earliest end of `task` begun no earlier than `start` by any of its possible
+        people (the horizon when nobody can finish it in time)."""
+        who = people(self.problem, task)
+        if not len(who):
+            return self.problem.horizon
+        last = self.cum[who, min(start, self.problem.horizon)] + int(self.problem.effort[task]) - 1
+        return min(
+            int((self.ticks[who, np.minimum(last, self.problem.horizon)] + 1).min()),
+            self.problem.horizon,
+        )
+
+
+def optional(problem: Problem, task: int) -> bool:
+    """May `task` be left out of a complete plan? (Its work and its links then may not count.)"""
+    return bool(len(problem.optional)) and bool(problem.optional[task])
+
+
+def required(problem: Problem) -> np.ndarray:
+    """Per task: must every complete plan place it?"""
+    if not len(problem.optional):
+        return np.ones(problem.n_tasks, dtype=bool)
+    return ~problem.optional
+
+
+def people(problem: Problem, task: int) -> np.ndarray:
+    """Who may do `task`: its pinned person, else its eligible people ([NONE] when it needs
+    nobody: it runs on the organisation calendar)."""
+    if not problem.staffed[task]:
+        return np.array([NONE])
+    pinned = int(problem.pinned_person[task])
+    return np.array([pinned]) if pinned != NONE else problem.eligible[task]

@@ -1,0 +1,64 @@
+"""Tails: time that must still pass after a task ends before a later event can happen.
+
+After task t ends, a finish-to-start successor s starts no earlier than `lag` ticks later (a
+working lag needs at least as many elapsed ticks) and then needs at least its effort in elapsed
+ticks (working ticks are a subset of them); a finish-to-finish successor ends no earlier than
+`lag` ticks after t. Chaining these gives a minimum distance from t's end to the end of any task
+that follows it, whatever the calendars; other dependency types do not tie t's end to anything.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+
+import numpy as np
+
+from allocate.bounds.earliest import required
+from allocate.problem import FF, FS, Problem
+from allocate.strategies.greedy import topological_order
+
+
+def successors(problem: Problem) -> list[list[tuple[int, int]]]:
+    """Per task, (successor, ticks from this task's end to the successor's end at least); links
+    with optional tasks are left out (they may not exist)."""
+    must = required(problem)
+    found: list[list[tuple[int, int]]] = [[] for _ in range(problem.n_tasks)]
+    for prec in problem.precedences:
+        if not (must[prec.pred] and must[prec.succ]):
+            continue
+        if prec.kind == FS:
+            found[prec.pred].append((prec.succ, prec.lag + int(problem.effort[prec.succ])))
+        elif prec.kind == FF:
+            found[prec.pred].append((prec.succ, prec.lag))
+    return found
+
+
+def tails(
+    problem: Problem, tasks: Iterable[int], targets: set[int], after=None, order=None
+) -> dict[int, float]:
+    """For each of `tasks`, the least ticks from its end to the end of one of `targets` that
+    follows it (or is it: 0) through `tasks`; -inf when none does. A team's slots share their
+    leader's end, so they share its tail."""
+    after = after if after is not None else successors(problem)
+    rank = order if order is not None else ranks(problem)
+    mine = set(tasks)
+    tail: dict[int, float] = {}
+    for t in sorted(mine, key=lambda t: -rank[t]):  # successors first
+        best = 0.0 if t in targets else -math.inf
+        for s, gap in after[t]:
+            if s in mine:
+                best = max(best, gap + tail.get(s, -math.inf))
+        tail[t] = best
+    for t in mine:
+        lead = int(problem.leader[t]) if len(problem.leader) else t
+        if lead != t and lead in tail:
+            tail[t] = tail[lead]
+    return tail
+
+
+def ranks(problem: Problem) -> np.ndarray:
+    order = topological_order(problem)
+    rank = np.zeros(problem.n_tasks, dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    return rank

@@ -1,0 +1,205 @@
+"""Which hard inputs contradict each other, from CP-SAT's infeasible assumptions.
+
+The model is the exact one (`model.build_model`) of a relaxed problem: no releases, pins or
+dependencies, and calendars expanded past the horizon end. Each of those inputs comes back as
+constraints enforced by one assumption literal (the horizon end is one input for all tasks). If
+CP-SAT proves the assumptions infeasible it names a sufficient subset, which deletion filtering
+shrinks: leave one input out, re-solve briefly, and drop it for good if the rest still conflict.
+The result is small, and minimal when every re-solve ends within its time.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+from ortools.sat.python import cp_model
+
+from allocate.problem import FS, NONE, SF, SS, Precedence, Problem
+from allocate.strategies.base import Schedule
+from allocate.strategies.cpsat.constraints import working_lag_table
+from allocate.strategies.cpsat.model import build_model
+from allocate.strategies.cpsat.variables import TaskVars, Variables
+
+KINDS = ("FS", "SS", "FF", "SF")
+RETRY_SECONDS = 1.0
+"""At most this long per deletion-filter re-solve."""
+REFINE_ROUNDS = 3
+
+
+@dataclass(frozen=True)
+class Input:
+    """One hard input behind an assumption literal, in a planner's words."""
+
+    label: str
+    ids: tuple[str, ...]
+
+
+@dataclass
+class Diagnosis:
+    """`infeasible` with the conflicting `inputs`, or `feasible` with a plan found on the way,
+    or `unknown` (out of time)."""
+
+    status: str
+    inputs: list[Input] = field(default_factory=list)
+    schedule: Schedule | None = None
+    seconds: float = 0.0
+
+
+def diagnose(problem: Problem, wide: Problem, time_limit: float) -> Diagnosis:
+    """Look for a plan of `problem` keeping every hard input, or a small set of its inputs that
+    cannot all hold. `wide` is the same scenario compiled with a later horizon (or `problem`
+    itself: then the horizon is not questioned)."""
+    began = time.perf_counter()
+    relaxed = replace(
+        wide,
+        release=np.full(wide.n_tasks, wide.first_tick, dtype=np.int64),
+        precedences=(),
+        pinned_person=np.full(wide.n_tasks, NONE, dtype=np.int64),
+        pinned_start=np.full(wide.n_tasks, NONE, dtype=np.int64),
+        dues=(),
+        objective=(),
+    )
+    built = build_model(relaxed, "day-hour", relaxed.horizon, deadline=began + time_limit)
+    if built.variables is None:
+        status = "unknown" if built.out_of_time else "infeasible"
+        return Diagnosis(status, seconds=time.perf_counter() - began)
+    model, variables = built.model, built.variables
+    literals, inputs = _assume(model, wide, variables, problem.horizon)
+    status, core, solver = _solve(model, literals, time_limit - (time.perf_counter() - began))
+    if status == "feasible":
+        schedule = _schedule(solver, problem, variables)
+        return Diagnosis("feasible", schedule=schedule, seconds=time.perf_counter() - began)
+    if status == "infeasible":
+        core = _shrink(model, literals, core, began + time_limit)
+    return Diagnosis(status, [inputs[k] for k in core], seconds=time.perf_counter() - began)
+
+
+def _assume(
+    model: cp_model.CpModel, problem: Problem, variables: Variables, horizon: int
+) -> tuple[list[cp_model.IntVar], list[Input]]:
+    """The inputs as constraints behind literals: releases, pins, dependencies, the horizon."""
+    literals: list[cp_model.IntVar] = []
+    inputs: list[Input] = []
+    made: dict[str, cp_model.IntVar] = {}
+
+    def literal(label: str, *ids: str) -> cp_model.IntVar:
+        """One literal per input: the slot tasks of a team share their task's release and pin."""
+        if label not in made:
+            literals.append(model.new_bool_var(label))
+            inputs.append(Input(label, ids))
+            made[label] = literals[-1]
+        return made[label]
+
+    names, people = problem.task_ids, problem.person_ids
+    for task, v in variables.tasks.items():
+        present = _present(v)
+        release = int(problem.release[task])
+        if release > problem.first_tick:
+            on = literal(f"the release of '{names[task]}' ({_when(problem, release)})", names[task])
+            model.add(v.start >= release).only_enforce_if([on, *present])
+        person = int(problem.pinned_person[task])
+        if person != NONE:
+            on = literal(
+                f"the pin of '{names[task]}' to {people[person]}", names[task], people[person]
+            )
+            for option in v.options:
+                if option.person != person:
+                    model.add(option.present == 0).only_enforce_if(on)
+        tick = int(problem.pinned_start[task])
+        if tick != NONE:
+            on = literal(f"the pin of '{names[task]}' at {_when(problem, tick)}", names[task])
+            model.add(v.start == tick).only_enforce_if([on, *present])
+    for prec in problem.precedences:
+        pred, succ = variables.tasks.get(prec.pred), variables.tasks.get(prec.succ)
+        if pred is None or succ is None:
+            continue
+        on = literal(_dependency(problem, prec), names[prec.pred], names[prec.succ])
+        _precedence(model, problem, prec, pred, succ, on, variables.horizon)
+    if horizon < problem.horizon:
+        on = literal(f"the horizon end ({_when(problem, horizon)})", "horizon_end")
+        for v in variables.tasks.values():
+            model.add(v.end <= horizon).only_enforce_if([on, *_present(v)])
+    return literals, inputs
+
+
+def _present(v: TaskVars) -> list[cp_model.IntVar]:
+    return [] if v.present is None else [v.present]
+
+
+def _precedence(model, problem: Problem, prec: Precedence, pred, succ, on, horizon: int) -> None:
+    source = pred.start if prec.kind in (SS, SF) else pred.end
+    target = succ.start if prec.kind in (FS, SS) else succ.end
+    enforced = [on, *_present(pred), *_present(succ)]
+    if not prec.working_lag:
+        model.add(target >= source + prec.lag).only_enforce_if(enforced)
+        return
+    after = working_lag_table(problem, prec.lag, horizon)
+    shifted = model.new_int_var(int(after.min()), int(after.max()), "")
+    model.add_element(source, after.tolist(), shifted)
+    model.add(target >= shifted).only_enforce_if(enforced)
+
+
+def _solve(model: cp_model.CpModel, literals, seconds: float):
+    """(status, the indices of a sufficient infeasible subset, solver)."""
+    model.clear_assumptions()
+    model.add_assumptions(literals)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.max_time_in_seconds = max(0.05, seconds)
+    code = solver.solve(model)
+    if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return "feasible", [], solver
+    if code != cp_model.INFEASIBLE:
+        return "unknown", list(range(len(literals))), solver
+    found = set(solver.sufficient_assumptions_for_infeasibility())
+    core = [k for k, lit in enumerate(literals) if lit.index in found]
+    return "infeasible", core, solver
+
+
+def _shrink(model: cp_model.CpModel, literals, core: list[int], deadline: float) -> list[int]:
+    """Re-solve on the core alone while CP-SAT's answer shrinks it (cheap), then deletion
+    filtering: leave each input out in turn; if the rest still conflict, it goes."""
+    kept = list(core)
+    for _ in range(REFINE_ROUNDS):
+        seconds = min(RETRY_SECONDS, deadline - time.perf_counter())
+        status, smaller, _ = _solve(model, [literals[k] for k in kept], seconds)
+        if status != "infeasible" or len(smaller) == len(kept):
+            break
+        kept = [kept[k] for k in smaller]
+    position = 0
+    while position < len(kept) and time.perf_counter() < deadline:
+        trial = kept[:position] + kept[position + 1 :]
+        seconds = min(RETRY_SECONDS, deadline - time.perf_counter())
+        status, smaller, _ = _solve(model, [literals[k] for k in trial], seconds)
+        if status == "infeasible":
+            kept = [trial[k] for k in smaller]
+        else:
+            position += 1
+    return kept
+
+
+def _schedule(solver: cp_model.CpSolver, problem: Problem, variables: Variables) -> Schedule:
+    schedule = Schedule.empty(problem.n_tasks, problem.optional)
+    for index, v in variables.tasks.items():
+        if v.present is not None and not solver.boolean_value(v.present):
+            continue
+        schedule.start[index] = solver.value(v.start)
+        schedule.end[index] = solver.value(v.end)
+        for option in v.options:
+            if solver.boolean_value(option.present):
+                schedule.person[index] = option.person
+    return schedule
+
+
+def _dependency(problem: Problem, prec: Precedence) -> str:
+    names = problem.task_ids
+    lag = prec.lag * problem.hours_per_tick
+    extra = f", lag {lag:g} h" + (" working" if prec.working_lag else "") if prec.lag else ""
+    pair = f"'{names[prec.succ]}' on '{names[prec.pred]}'"
+    return f"the dependency of {pair} ({KINDS[prec.kind]}{extra})"
+
+
+def _when(problem: Problem, tick: int) -> str:
+    return problem.time_of(tick).strftime("%Y-%m-%d %H:%M UTC")

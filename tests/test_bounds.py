@@ -1,0 +1,259 @@
+"""Lower bounds (`allocate.bounds`): below every plan, equal to the optimum where they should be.
+
+Each bound gets a small plan whose optimum CP-SAT proves (one worker), where the bound is tight
+and the resource-free floor alone is not; a hypothesis test checks every term's bound against the
+plans of every strategy on random scenarios with teams, pins, resources and limits.
+"""
+
+from datetime import UTC, datetime, timedelta
+
+import numpy as np
+from hypothesis import HealthCheck, given, settings
+
+from allocate import Calendar, Person, Project, Scenario, Task, solve, terms
+from allocate.bounds import level_bounds, term_bounds
+from allocate.bounds.earliest import earliest_schedule
+from allocate.bounds.weekly import _capped
+from allocate.problem import compile_problem
+from allocate.scenario import Resource
+from allocate.strategies.cpsat import CpSat
+from allocate.strategies.greedy import Greedy
+from allocate.strategies.lns import Lns
+from scenarios import scenarios
+
+MONDAY = datetime(2026, 3, 2, 8, tzinfo=UTC)  # 09:00 in Berlin
+BERLIN = Calendar(timezone="Europe/Berlin")  # 09:00-17:00 on weekdays
+ALWAYS = Calendar(
+    weekly_hours={d: ["00:00-24:00"] for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
+)
+ALL_TERMS = set(terms.TERMS)
+
+
+def problem_of(objective, people=(), tasks=(), **fields):
+    scenario = Scenario(
+        start=MONDAY,
+        horizon_end=MONDAY + timedelta(weeks=3),
+        people=list(people),
+        tasks=list(tasks),
+        objective=objective,
+        **fields,
+    )
+    return compile_problem(scenario)
+
+
+def optimum(problem) -> tuple[float, ...]:
+    """The proven optimal level values (one worker, fixed seed)."""
+    outcome = CpSat(workers=1).solve(problem, time_limit=20, seed=1)
+    assert outcome.status == "optimal", outcome.stats
+    return outcome.level_values
+
+
+def resource_free(problem, term: str) -> float:
+    return terms.TERMS[term](problem, earliest_schedule(problem).end, None)
+
+
+def ana_and(*tasks, **fields):
+    return [Person(id="ana", skills={"design": 2}, calendar=BERLIN, **fields)], list(tasks)
+
+
+def test_makespan_counts_the_hours_only_a_pool_can_work():
+    """Three days of work for one person end on Wednesday evening, not on Monday's."""
+    people, tasks = ana_and(
+        *(Task(id=f"t{i}", effort_hours=8, skills={"design": 1}) for i in range(3))
+    )
+    problem = problem_of(({"makespan": 1.0},), people, tasks)
+    assert level_bounds(problem) == optimum(problem) == (2 * 24 + 8,)
+    assert resource_free(problem, "makespan") == 8
+
+
+def test_optional_work_may_be_left_out():
+    """An optional third day of work counts in no bound: the plan that leaves it out ends on
+    Tuesday evening and costs two days (then it pays 8 h unplaced, whose bound is 0)."""
+    people, tasks = ana_and(
+        *(Task(id=f"t{i}", effort_hours=8, skills={"design": 1}, project="web") for i in range(2)),
+        Task(id="extra", effort_hours=8, skills={"design": 1}, project="web", optional=True),
+        hourly_rate=100,
+    )
+    objective = ({"makespan": 1.0}, {"cost": 1.0}, {"unplaced": 1.0})
+    problem = problem_of(objective, people, tasks, projects=[Project(id="web")])
+    assert level_bounds(problem) == (24 + 8.0, 1600.0, 0.0)
+    assert optimum(problem) == (24 + 8.0, 1600.0, 8.0)
+
+
+def test_a_due_counts_the_work_of_its_tasks_and_their_predecessors():
+    """A project's tasks and what they wait for, all Ana's, end a day after the deadline; the
+    unrelated task does not count, and one late project is unavoidable."""
+    people, tasks = ana_and(
+        Task(id="brief", effort_hours=4, skills={"design": 1}),
+        Task(id="a", effort_hours=4, skills={"design": 1}, project="web", after=["brief"]),
+        Task(id="b", effort_hours=8, skills={"design": 1}, project="web"),
+        Task(id="other", effort_hours=8, skills={"design": 1}),
+    )
+    web = Project(id="web", deadline=MONDAY + timedelta(hours=8), priority=2)  # Monday 17:00
+    problem = problem_of(({"lateness": 1.0}, {"late_projects": 1.0}), people, tasks, projects=[web])
+    assert level_bounds(problem) == optimum(problem) == (2 * 24.0, 1.0)
+    assert resource_free(problem, "lateness") == resource_free(problem, "late_projects") == 0
+
+
+def test_resource_energy_bounds_the_makespan_of_work_without_people():
+    """Three four-hour tasks that each hold the only lab unit take twelve hours."""
+    tasks = [Task(id=f"t{i}", effort_hours=4, people=0, resources={"lab": 1}) for i in range(3)]
+    problem = problem_of(
+        ({"makespan": 1.0},), tasks=tasks, resources=[Resource(id="lab")], calendar=ALWAYS
+    )
+    assert level_bounds(problem) == optimum(problem) == (12.0,)
+    assert resource_free(problem, "makespan") == 4
+
+
+def test_the_last_of_the_contended_work_still_has_its_tail_to_go():
+    """Two lab tasks one after the other, then the report that waits for both: twelve hours,
+    for the project's deadline too."""
+    lab = [Task(id=f"t{i}", effort_hours=4, people=0, resources={"lab": 1}) for i in range(2)]
+    report = Task(id="report", effort_hours=4, people=0, after=["t0", "t1"], project="p")
+    due = Project(id="p", deadline=MONDAY + timedelta(hours=10))
+    problem = problem_of(
+        ({"makespan": 1.0}, {"lateness": 1.0}),
+        tasks=[*lab, report],
+        projects=[due],
+        resources=[Resource(id="lab")],
+        calendar=ALWAYS,
+    )
+    assert level_bounds(problem) == optimum(problem) == (12.0, 2.0)
+    assert resource_free(problem, "makespan") == 8
+
+
+def test_weekly_limits_cap_a_pools_capacity():
+    """Eight hours a week for three days of work: the last ends on the third Monday evening,
+    which the greedy plan reaches (so both are optimal)."""
+    people, tasks = ana_and(
+        *(Task(id=f"t{i}", effort_hours=8, skills={"design": 1}) for i in range(3)),
+        max_hours_per_week=8,
+    )
+    problem = problem_of(({"makespan": 1.0},), people, tasks)
+    outcome = Greedy().solve(problem)
+    assert level_bounds(problem) == outcome.level_values == (2 * 7 * 24 + 8.0,)
+
+
+def test_capped_work_counts_each_week_up_to_the_limit():
+    """Weeks of 5 working ticks from tick 0 and 10, limit 3: the capped count, and the week
+    floors that the capacity since a tick is measured from."""
+    cum = np.array([0, 1, 2, 3, 4, 5, 5, 5, 5, 5, 5, 6, 7, 8, 9, 10])
+    capped, floor = _capped(cum, np.array([0, 10, 20]), 3)
+    assert capped.tolist() == [0, 1, 2, 3, 3, 3, 3, 3, 3, 3, 3, 4, 5, 6, 6, 6]
+    assert floor.tolist() == [0] * 10 + [3] * 6
+
+
+def test_cost_takes_each_slot_at_its_cheapest_rate():
+    """A team of two and a task for one: the two cheapest on the team, the cheapest alone."""
+    people = [
+        Person(id=name, skills={"design": 1}, calendar=BERLIN, hourly_rate=rate)
+        for name, rate in (("ana", 50), ("ben", 80), ("cem", 120))
+    ]
+    tasks = [
+        Task(id="pair", effort_hours=2, people=2, skills={"design": 1}),
+        Task(id="solo", effort_hours=3, skills={"design": 1}),
+    ]
+    problem = problem_of(({"cost": 1.0},), people, tasks)
+    assert level_bounds(problem) == optimum(problem) == (2 * 50 + 2 * 80 + 3 * 50,)
+
+
+def test_preferences_count_tasks_that_cannot_meet_them():
+    """A preferred person who lacks the skill, and a task only an avoided person can do."""
+    people = [
+        Person(id="ana", skills={"design": 2}, calendar=BERLIN),
+        Person(id="ben", skills={"design": 1}, calendar=BERLIN),
+    ]
+    tasks = [
+        Task(id="hard", effort_hours=2, skills={"design": 2}, preferred=["ben"]),
+        Task(id="easy", effort_hours=2, skills={"design": 1}, preferred=["ben"], avoided=["ana"]),
+        Task(id="only", effort_hours=2, skills={"design": 2}, avoided=["ana"]),
+    ]
+    problem = problem_of(({"preferences": 1.0},), people, tasks)
+    assert level_bounds(problem) == optimum(problem) == (2.0,)
+
+
+def test_people_per_project_needs_one_per_disjoint_skill():
+    """A design task and a backend task that no one can both do need two people."""
+    people = [
+        Person(id="ana", skills={"design": 1}, calendar=BERLIN),
+        Person(id="ben", skills={"backend": 1}, calendar=BERLIN),
+        Person(id="cem", skills={"backend": 1}, calendar=BERLIN),
+    ]
+    tasks = [
+        Task(id=name, effort_hours=2, skills={skill: 1}, project="web", stream="s", after=after)
+        for name, skill, after in (
+            ("ui", "design", []),
+            ("api", "backend", ["ui"]),
+            ("db", "backend", ["api"]),
+        )
+    ]
+    problem = problem_of(
+        ({"people_per_project": 1.0}, {"handovers": 1.0}),
+        people,
+        tasks,
+        projects=[Project(id="web")],
+    )
+    assert level_bounds(problem) == optimum(problem) == (2.0, 1.0)
+
+
+def test_peak_is_at_least_the_average_of_a_pool_and_spread_counts_the_idle():
+    """Two designers share 32 hours of design work; the developer has nothing to do."""
+    people = [
+        Person(id="ana", skills={"design": 1}, calendar=BERLIN),
+        Person(id="ben", skills={"design": 1}, calendar=BERLIN),
+        Person(id="dev", skills={"backend": 1}, calendar=BERLIN),
+    ]
+    tasks = [Task(id=f"t{i}", effort_hours=8, skills={"design": 1}) for i in range(4)]
+    until = MONDAY + timedelta(weeks=1)  # 40 working hours each
+    problem = problem_of(
+        ({"peak_utilisation": 1.0}, {"utilisation_spread": 1.0}), people, tasks, balance_until=until
+    )
+    assert level_bounds(problem) == optimum(problem) == (40.0, 40.0)
+
+
+def test_bounds_of_an_empty_scenario_are_zero():
+    problem = problem_of({name: 1.0} for name in sorted(ALL_TERMS))
+    assert set(level_bounds(problem)) == {0.0}
+
+
+@settings(
+    max_examples=40, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
+@given(scenario=scenarios(max_people=3, max_tasks=6))
+def test_no_bound_exceeds_any_plan(scenario):
+    """Every term's bound is at most its value in the plan of every strategy (teams, pins,
+    resources, project limits and every dependency type), and so is every level's."""
+    problem = compile_problem(scenario)
+    bounds = term_bounds(problem, ALL_TERMS)
+    greedy = Greedy().solve(problem)
+    outcomes = [greedy]
+    if greedy.schedule.complete:
+        hint = greedy.schedule
+        outcomes.append(CpSat(workers=1).solve(problem, time_limit=5, seed=1, hint=hint))
+        outcomes.append(
+            Lns(workers=1, iterations=2).solve(problem, time_limit=5, seed=1, hint=hint)
+        )
+    for outcome in outcomes:
+        schedule = outcome.schedule
+        if not schedule.complete:
+            continue
+        for name in ALL_TERMS:
+            value = terms.TERMS[name](problem, schedule.end, schedule.person)
+            assert bounds[name] <= value + 1e-9, (name, bounds[name], value)
+        values = problem.level_values(schedule.end, schedule.person)
+        assert all(b <= v + 1e-9 for b, v in zip(level_bounds(problem), values, strict=True))
+
+
+@settings(
+    max_examples=15, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
+@given(scenario=scenarios(max_people=3, max_tasks=6, weekly=True))
+def test_no_bound_exceeds_a_plan_with_weekly_limits(scenario):
+    """Weekly limits only take capacity away: every term's bound stays below the greedy plan
+    the checker accepts (all terms as levels, so that the plan reports each)."""
+    scenario = scenario.model_copy(update={"objective": tuple({n: 1.0} for n in sorted(ALL_TERMS))})
+    plan = solve(scenario, strategy="greedy")
+    if plan.feasible and not plan.violations:
+        bounds = term_bounds(compile_problem(scenario), ALL_TERMS)
+        for name in ALL_TERMS:
+            assert bounds[name] <= plan.objective[name] + 1e-6, (name, bounds[name])
