@@ -26,8 +26,12 @@ Configure = Callable[[object, float], None]
 """Sets a solver's parameters for a stage, given the seconds left."""
 
 
-def solve_stages(run: Run, configure: Configure, time_limit: float) -> Status:
-    """Solve each stage in turn; a stage starts once the one before is proven optimal."""
+def solve_stages(
+    run: Run, configure: Configure, time_limit: float, levels: int | None = None
+) -> Status:
+    """Solve each stage in turn; a stage starts once the one before is proven optimal. With
+    `levels`, stop once the first `levels` objective levels are solved (later ones are left as
+    the hint has them)."""
     built = run.built
     for index, stage in enumerate(built.stages):
         expression = objective.stage_expression(stage, built.levels, built.variables)
@@ -50,6 +54,8 @@ def solve_stages(run: Run, configure: Configure, time_limit: float) -> Status:
         if code != cp_model.OPTIMAL:
             return "feasible"
         run.proven.update(stage.levels)
+        if levels is not None and max(stage.levels) + 1 >= levels:
+            return "optimal"
         if index + 1 < len(built.stages):
             value = sum(
                 m * v for m, v in zip(stage.multipliers, run.integer_values(stage), strict=True)

@@ -149,6 +149,7 @@ class CpSat:
         seed: int = 0,
         deterministic_limit: float | None = None,
         prepared: Prepared | None = None,
+        levels: int | None = None,
     ) -> Outcome:
         """Re-plan the free tasks of `fixing`, the others held, hinted with `fixing.schedule`.
 
@@ -158,6 +159,7 @@ class CpSat:
         `deterministic_limit` (CP-SAT's deterministic time) and one worker the answer does not
         depend on the machine's speed. If CP-SAT finds nothing, `fixing.schedule` comes back.
         `prepared` (`model.prepare`) saves recomputing the problem's calendars on every call.
+        `levels` optimises only the first that many objective levels (the others may get worse).
 
         stats: build_seconds, solve_seconds, deterministic_time, variables, options, solutions.
         """
@@ -174,7 +176,9 @@ class CpSat:
             "options": len(built.variables.options),
         }
         run = Run(problem, built, began, None)
-        status = solve_stages(run, self._configurer(problem, seed, deterministic_limit), time_limit)
+        status = solve_stages(
+            run, self._configurer(problem, seed, deterministic_limit), time_limit, levels
+        )
         stats.update(
             solve_seconds=run.solve_seconds,
             deterministic_time=run.deterministic_time,

@@ -76,13 +76,22 @@ class Neighbourhoods:
 
     # --- targets ---------------------------------------------------------------------------
 
-    def targets(self, schedule: Schedule) -> list[Target]:
-        """The tasks where the plan loses on some objective term, weighted by how much (in the
-        level's weighted units). Each level's weights are normalised to sum to `LATER_LEVEL` per
-        level of rank, whatever its units, so a later level is drawn mostly once the earlier
-        level's targets keep missing or it has none (the last task if nothing has any excess)."""
+    def targets(self, schedule: Schedule, focus: int | None = None) -> list[Target]:
+        """The tasks where the plan loses on some objective term of the first `focus` levels
+        (all by default), weighted by how much (in the level's weighted units). Each level's
+        weights are normalised to sum to `LATER_LEVEL` per level of rank, whatever its units, so
+        a later level is drawn mostly once the earlier level's targets keep missing or it has
+        none (the last task if nothing has any excess)."""
+        result = self._targets(schedule, focus)
+        return result or [Target(int(np.argmax(schedule.end)), 1.0)]
+
+    def has_targets(self, schedule: Schedule, focus: int) -> bool:
+        """Does the plan lose anything on the first `focus` levels that a target points at?"""
+        return bool(self._targets(schedule, focus))
+
+    def _targets(self, schedule: Schedule, focus: int | None) -> list[Target]:
         result = []
-        for rank, level in enumerate(self.problem.objective):
+        for rank, level in enumerate(self.problem.objective[:focus]):
             found = [
                 (task, weight * excess)
                 for name, weight in level.items()
@@ -91,7 +100,7 @@ class Neighbourhoods:
             ]
             total = sum(excess for _, excess in found)
             result += [Target(t, LATER_LEVEL**rank * excess / total) for t, excess in found]
-        return result or [Target(int(np.argmax(schedule.end)), 1.0)]
+        return result
 
     def _term_targets(self, name: str, schedule: Schedule) -> list[tuple[int, float]]:
         if name in ASSIGNMENT_TARGETS:
@@ -179,12 +188,16 @@ class Neighbourhoods:
         return self._peak_utilisation_targets(schedule)
 
     def pick_target(
-        self, schedule: Schedule, rng: np.random.Generator, busy: frozenset[int] = frozenset()
+        self,
+        schedule: Schedule,
+        rng: np.random.Generator,
+        busy: frozenset[int] = frozenset(),
+        focus: int | None = None,
     ) -> Target:
         """A target drawn by excess, halved for each neighbourhood around it that found nothing
         since it last paid (the same few worst dues otherwise absorb most of the search), and
         none of the `busy` ones while there are others."""
-        targets = self.targets(schedule)
+        targets = self.targets(schedule, focus)
         weights = np.array([t.excess * MISS ** self.misses.get(t.task, 0) for t in targets])
         idle = np.array([t.task not in busy for t in targets])
         if idle.any():
@@ -207,12 +220,13 @@ class Neighbourhoods:
         size: int,
         rng: np.random.Generator,
         busy: frozenset[int] = frozenset(),
+        focus: int | None = None,
     ) -> tuple[int, np.ndarray, np.ndarray | None]:
         """A target drawn from `schedule` (not one of `busy` if others remain), the tasks `kind`
         frees around it (at most `size`, plus the rest of the teams among them) and, for
         `people`, the group of people they may move between (None: whoever can finish them
         first)."""
-        target = self.pick_target(schedule, rng, busy).task
+        target = self.pick_target(schedule, rng, busy, focus).task
         group = None
         if kind == "people":
             group = self._group(schedule, target, rng)

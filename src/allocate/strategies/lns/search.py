@@ -8,6 +8,13 @@ than with one worker; giving each sub-solve two CP-SAT workers instead did no be
 sub-solve that finishes after another was accepted was planned around an older incumbent: its
 free tasks are carried over into the current one, and the result is kept only if the merged plan
 still keeps every rule and is no worse ("conflicts" counts those that did not fit).
+
+The search works on the objective's levels in order ("focus"): at first sub-solves optimise, and
+plans are compared on, the first level only; the next level joins once the levels in focus have
+no target left or `PATIENCE` sub-solves in a row gained nothing on them. Measured on the bundled
+example and generated 10 x 100 plans, optimising every level from the start cost the first level
+(lateness) up to twice its value at 20 s: each sub-solve solved several stages, and plans that
+kept lateness but not cost could not be accepted to move across plateaus.
 """
 
 from __future__ import annotations
@@ -28,6 +35,8 @@ from allocate.strategies.lns.adaptive import Adaptive
 from allocate.strategies.lns.compact import compact
 from allocate.strategies.lns.neighbourhoods import Neighbourhoods
 
+PATIENCE = 30
+"""Sub-solves without a gain on the levels in focus before the next level joins them."""
 MIN_ITERATION_SECONDS = 0.2
 """No new sub-solve starts with less time than this left."""
 BUILD_WORK_PER_VARIABLE = 4e-6
@@ -77,6 +86,9 @@ class Search:
         self.neighbourhoods = Neighbourhoods(problem, settings.reach_days, settings.candidates)
         self.prepared = prepare(problem, settings.cpsat.formulation)
         self.adaptive = settings.adaptive
+        self.focus = 1
+        self.stale = 0
+        self._widen()
         self.launched = self.iterations = self.improvements = self.accepted = 0
         self.conflicts = 0
         self.build_seconds = self.solve_seconds = 0.0
@@ -127,7 +139,9 @@ class Search:
     def propose(self, busy: frozenset[int] = frozenset()) -> Proposal:
         """A neighbourhood of the incumbent around a target none of the `busy` sub-solves has."""
         kind, size = self.adaptive.choose(self.rng)
-        target, free, group = self.neighbourhoods.free(kind, self.incumbent, size, self.rng, busy)
+        target, free, group = self.neighbourhoods.free(
+            kind, self.incumbent, size, self.rng, busy, self.focus
+        )
         self.launched += 1
         seed = (self.seed + self.launched) % 2**31
         return Proposal(kind, target, free, self.incumbent, self.version, seed, group)
@@ -142,6 +156,7 @@ class Search:
             seed=proposal.seed,
             deterministic_limit=self.settings.sub_limit,
             prepared=self.prepared,
+            levels=self.focus,
         )
 
     def settle(self, proposal: Proposal, outcome: Outcome) -> None:
@@ -159,7 +174,7 @@ class Search:
         values = (
             None if schedule is None else self.problem.level_values(schedule.end, schedule.person)
         )
-        order = 1 if values is None else _compare(values, self.values)
+        order = 1 if values is None else _compare(values[: self.focus], self.values[: self.focus])
         changed = order < 0 or (
             order == 0 and self.settings.accept_equal and _differs(schedule, self.incumbent)
         )
@@ -172,6 +187,9 @@ class Search:
             if self.progress is not None:
                 elapsed = time.perf_counter() - self.began
                 self.progress(Progress(elapsed, self.values, (), self.improvements + 1))
+        self.stale = 0 if order < 0 else self.stale + 1
+        if changed or self.stale >= PATIENCE:
+            self._widen()
         if proposal.kind == "whole":
             return
         self.neighbourhoods.record(proposal.target, order < 0)
@@ -180,6 +198,17 @@ class Search:
         proven = outcome.status == "optimal"
         used = deterministic / self.settings.sub_limit
         self.adaptive.update(proposal.kind, len(proposal.free), gain, changed, proven, used, work)
+
+    def _widen(self) -> None:
+        """Let the next objective level join the focus while those in focus have no target or
+        have gained nothing for `PATIENCE` sub-solves."""
+        levels = len(self.problem.objective)
+        hood = self.neighbourhoods
+        while self.focus < levels and (
+            self.stale >= PATIENCE or not hood.has_targets(self.incumbent, self.focus)
+        ):
+            self.focus += 1
+            self.stale = 0
 
     def _carried_over(self, proposal: Proposal, schedule: Schedule) -> Schedule | None:
         """The current incumbent with `proposal`'s free tasks placed as in `schedule`; None if
