@@ -343,6 +343,29 @@ def test_milestones_take_no_time_and_no_person(formulation):
     assert outcome.level_values == (3 * 20, 30)  # milestone 20 h late (x3), project on time
 
 
+def test_tasks_that_may_start_at_any_tick_get_no_day_and_hour():
+    """Around the clock a task's start bounds already say where it may start, so the day-hour
+    model gives it no day and hour variables; a task on office hours keeps them. The plan is
+    still the optimum: the 40 h of lab work, the longer job, run from the start, at night too."""
+    from allocate.strategies.cpsat.model import build_model
+
+    always = Calendar(
+        weekly_hours={d: ["00:00-24:00"] for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
+    )
+    problem = compile_(
+        start=utc(1, 0),  # a Sunday
+        calendar=always,
+        people=[Person(id="ana", calendar=BERLIN)],
+        tasks=[Task(id="lab", effort_hours=40, people=0), Task(id="desk", effort_hours=2)],
+    )
+    tasks = build_model(problem, "day-hour", problem.horizon).variables.tasks
+    assert tasks[0].day is None and tasks[0].hour is None
+    assert tasks[1].day is not None and tasks[1].hour is not None
+    outcome = solve(problem)
+    assert when(problem, outcome.schedule, "lab") == (utc(1, 0), utc(2, 16))
+    assert outcome.level_values[-1] == 40
+
+
 @pytest.mark.parametrize("formulation", FORMULATIONS)
 def test_complete_hint_is_the_first_solution(formulation):
     """A valid greedy plan is a complete hint: with one worker CP-SAT's first solution is the hint

@@ -100,7 +100,7 @@ def build_model(
             earliest, latest = _milestone_window(problem, task, horizon, bounds)
             variables.tasks[task] = milestone_vars(model, task, earliest, latest)
             continue
-        shift = None if shifts is None else int(shifts[task])
+        shift = None if shifts is None or _always_open(options) else int(shifts[task])
         team = len(problem.team(task)) > 1
         if team:  # a team's start and end range over every slot's options
             options_of = dict(zip(tasks, candidates, strict=True))
@@ -194,6 +194,16 @@ def _best_options(
     first_end = [int(s.ticks[0] + s.spans[0]) for _, s in options]
     order = sorted(range(len(options)), key=lambda k: (options[k][0] != current, first_end[k]))
     return [options[k] for k in sorted(order[:keep])]
+
+
+def _always_open(options: list[tuple[int, Starts]]) -> bool:
+    """Whether every option may start at any tick of one run, always taking the same span (an
+    always-working calendar): then the start's bounds say it all, and a day-hour split would only
+    add variables (measured: fewer PSPLIB proofs in 2 s)."""
+    return all(
+        s.ticks[-1] - s.ticks[0] == len(s.ticks) - 1 and (s.spans == s.spans[0]).all()
+        for _, s in options
+    )
 
 
 class _OutOfTime(Exception):
