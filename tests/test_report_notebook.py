@@ -48,6 +48,20 @@ def test_plan_html_lists_problems_and_cuts_long_tables():
     assert "Needs attention</b> (40)" in html and f"… and {40 - notebook.MAX_ROWS} more" in html
 
 
+def test_plan_html_shows_conflicts_and_left_out_work():
+    """Contradicting inputs come first under 'Needs attention'; optional work left out gets its
+    own table with the reason."""
+    plan = Plan(
+        status="infeasible",
+        conflicts=[{"message": "task 'api' is pinned to ana on her holiday", "ids": ["api"]}],
+        left_out=[{"task": "polish", "reason": "nobody is free for it before the horizon"}],
+    )
+    html = plan._repr_html_()
+    attention = html.index("Needs attention")
+    assert html.index("pinned to ana on her holiday") > attention
+    assert "Optional work left out" in html and "nobody is free for it" in html
+
+
 def test_empty_scenario_renders():
     """Nothing to show is said, not crashed on."""
     from datetime import UTC, datetime

@@ -110,8 +110,10 @@ def plan_html(plan: Plan) -> str:
         )
         for p in plan.people
     ]
-    problems = [(esc(u.task), esc(u.reason)) for u in plan.unplaced]
+    problems = [(esc(", ".join(c.ids) or "inputs"), esc(c.message)) for c in plan.conflicts]
+    problems += [(esc(u.task), esc(u.reason)) for u in plan.unplaced]
     problems += [(esc(", ".join(v.tasks) or v.rule), esc(str(v))) for v in plan.violations]
+    left_out = [(esc(u.task), esc(u.reason)) for u in plan.left_out]
     late = [
         (esc(f"{item.kind} {item.id}"), f"{item.late_hours:,.0f}", esc(item.reason))
         for item in plan.late
@@ -127,6 +129,7 @@ def plan_html(plan: Plan) -> str:
         )
         + (_table("Needs attention", ("task", "problem"), problems) if problems else "")
         + (_table("Late, and why", ("late", "hours", "why"), late, numeric=(1,)) if late else "")
+        + (_table("Optional work left out", ("task", "why"), left_out) if left_out else "")
         + "</div>"
     )
 
