@@ -133,8 +133,6 @@ def _choose(strategy: str | Strategy, problem: Problem) -> Strategy | None:
             log.warning("CP-SAT cannot optimise %s yet: returning the greedy plan", unsupported)
             return None
         return get_strategy("cpsat" if choices <= EXACT_OPTIONS_LIMIT else "lns")
-    if isinstance(strategy, str):
-        strategy = get_strategy(strategy)
     return None if isinstance(strategy, Greedy) else strategy
 
 

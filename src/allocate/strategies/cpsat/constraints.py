@@ -23,11 +23,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 from ortools.sat.python import cp_model
 from ortools.util.python.sorted_interval_list import Domain
 
-from allocate.problem import FS, NONE, SF, SS, Problem
+from allocate.problem import FS, NONE, SF, SS, Precedence, Problem
 from allocate.strategies.cpsat.variables import LagVars, TaskVars, Variables
 
 
@@ -126,17 +128,33 @@ def add_precedences(model: cp_model.CpModel, problem: Problem, variables: Variab
         pred, succ = variables.tasks.get(precedence.pred), variables.tasks.get(precedence.succ)
         if pred is None or succ is None:  # a fixed end: a bound in the free task's starts
             continue
-        source = pred.start if precedence.kind in (SS, SF) else pred.end
-        target = succ.start if precedence.kind in (FS, SS) else succ.end
-        both = [v.present for v in (pred, succ) if v.present is not None]
-        if not precedence.working_lag:
-            model.add(target >= source + precedence.lag).only_enforce_if(both)
-            continue
-        after = working_lag_table(problem, precedence.lag, horizon)
-        shifted = model.new_int_var(int(after.min()), int(after.max()), "")
-        model.add_element(source, after.tolist(), shifted)
-        model.add(target >= shifted).only_enforce_if(both)
-        variables.lags.append(LagVars(precedence, source, shifted, after))
+        lag = add_precedence(model, problem, precedence, pred, succ, horizon)
+        if lag is not None:
+            variables.lags.append(lag)
+
+
+def add_precedence(
+    model: cp_model.CpModel,
+    problem: Problem,
+    precedence: Precedence,
+    pred: TaskVars,
+    succ: TaskVars,
+    horizon: int,
+    enforced: Sequence = (),
+) -> LagVars | None:
+    """`precedence` between two tasks of the model, while both are in the plan (and every
+    literal of `enforced` holds); a working lag's table comes back as `LagVars` (for hints)."""
+    source = pred.start if precedence.kind in (SS, SF) else pred.end
+    target = succ.start if precedence.kind in (FS, SS) else succ.end
+    when = [*enforced, *(v.present for v in (pred, succ) if v.present is not None)]
+    if not precedence.working_lag:
+        model.add(target >= source + precedence.lag).only_enforce_if(when)
+        return None
+    after = working_lag_table(problem, precedence.lag, horizon)
+    shifted = model.new_int_var(int(after.min()), int(after.max()), "")
+    model.add_element(source, after.tolist(), shifted)
+    model.add(target >= shifted).only_enforce_if(when)
+    return LagVars(precedence, source, shifted, after)
 
 
 def lowest(variable: cp_model.IntVar) -> int:

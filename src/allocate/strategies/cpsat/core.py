@@ -16,10 +16,11 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 from ortools.sat.python import cp_model
 
-from allocate.problem import FS, NONE, SF, SS, Precedence, Problem
+from allocate.problem import NONE, Precedence, Problem
 from allocate.strategies.base import Schedule
-from allocate.strategies.cpsat.constraints import working_lag_table
+from allocate.strategies.cpsat.constraints import add_precedence
 from allocate.strategies.cpsat.model import build_model
+from allocate.strategies.cpsat.run import solution
 from allocate.strategies.cpsat.variables import TaskVars, Variables
 
 KINDS = ("FS", "SS", "FF", "SF")
@@ -69,7 +70,7 @@ def diagnose(problem: Problem, wide: Problem, time_limit: float) -> Diagnosis:
     literals, inputs = _assume(model, wide, variables, problem.horizon)
     status, core, solver = _solve(model, literals, time_limit - (time.perf_counter() - began))
     if status == "feasible":
-        schedule = _schedule(solver, problem, variables)
+        schedule = solution(solver, variables, problem.optional)  # every task: a whole model
         return Diagnosis("feasible", schedule=schedule, seconds=time.perf_counter() - began)
     if status == "infeasible":
         core = _shrink(model, literals, core, began + time_limit)
@@ -116,29 +117,12 @@ def _assume(
         if pred is None or succ is None:
             continue
         on = literal(_dependency(problem, prec), names[prec.pred], names[prec.succ])
-        _precedence(model, problem, prec, pred, succ, on, variables.horizon)
+        add_precedence(model, problem, prec, pred, succ, variables.horizon, [on])
     if horizon < problem.horizon:
         on = literal(f"the horizon end ({_when(problem, horizon)})", "horizon_end")
         for v in variables.tasks.values():
             model.add(v.end <= horizon).only_enforce_if([on, *_present(v)])
     return literals, inputs
-
-
-def _present(v: TaskVars) -> list[cp_model.IntVar]:
-    return [] if v.present is None else [v.present]
-
-
-def _precedence(model, problem: Problem, prec: Precedence, pred, succ, on, horizon: int) -> None:
-    source = pred.start if prec.kind in (SS, SF) else pred.end
-    target = succ.start if prec.kind in (FS, SS) else succ.end
-    enforced = [on, *_present(pred), *_present(succ)]
-    if not prec.working_lag:
-        model.add(target >= source + prec.lag).only_enforce_if(enforced)
-        return
-    after = working_lag_table(problem, prec.lag, horizon)
-    shifted = model.new_int_var(int(after.min()), int(after.max()), "")
-    model.add_element(source, after.tolist(), shifted)
-    model.add(target >= shifted).only_enforce_if(enforced)
 
 
 def _solve(model: cp_model.CpModel, literals, seconds: float):
@@ -180,17 +164,8 @@ def _shrink(model: cp_model.CpModel, literals, core: list[int], deadline: float)
     return kept
 
 
-def _schedule(solver: cp_model.CpSolver, problem: Problem, variables: Variables) -> Schedule:
-    schedule = Schedule.empty(problem.n_tasks, problem.optional)
-    for index, v in variables.tasks.items():
-        if v.present is not None and not solver.boolean_value(v.present):
-            continue
-        schedule.start[index] = solver.value(v.start)
-        schedule.end[index] = solver.value(v.end)
-        for option in v.options:
-            if solver.boolean_value(option.present):
-                schedule.person[index] = option.person
-    return schedule
+def _present(v: TaskVars) -> list[cp_model.IntVar]:
+    return [] if v.present is None else [v.present]
 
 
 def _dependency(problem: Problem, prec: Precedence) -> str:

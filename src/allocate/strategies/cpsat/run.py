@@ -153,7 +153,7 @@ class Monitor(cp_model.CpSolverSolutionCallback):
             run.first = run.solve_seconds + self.wall_time
         if run.progress is None:
             return
-        schedule = run.full_schedule(_solution(self, self.variables))
+        schedule = run.full_schedule(solution(self, self.variables))
         found = run.integer_values(run.stage, schedule)
         stage_lower = objective.decompose(
             self.best_objective_bound, run.stage, run.built.levels, found
@@ -163,10 +163,10 @@ class Monitor(cp_model.CpSolverSolutionCallback):
         run.progress(Progress(time.perf_counter() - run.began, values, bounds, run.solutions))
 
 
-def _solution(solver, variables: Variables) -> Schedule:
+def solution(solver, variables: Variables, optional=None) -> Schedule:
     """The model's tasks (in `variables.tasks` order) as `solver` (or a callback) has them; an
-    optional task left out has NONE everywhere."""
-    schedule = Schedule.empty(len(variables.tasks))
+    optional task left out has NONE everywhere. `optional` flags the tasks of a whole model."""
+    schedule = Schedule.empty(len(variables.tasks), optional)
     for k, task in enumerate(variables.tasks.values()):
         if task.present is not None and not solver.boolean_value(task.present):
             continue
@@ -180,4 +180,4 @@ def _solution(solver, variables: Variables) -> Schedule:
 
 def schedule_of(solver: cp_model.CpSolver, run: Run) -> Schedule:
     """The solver's plan: every task, the fixed ones of a neighbourhood where they were."""
-    return run.full_schedule(_solution(solver, run.built.variables))
+    return run.full_schedule(solution(solver, run.built.variables))
