@@ -2,12 +2,17 @@
 
 from datetime import UTC, datetime, timedelta
 
+import hypothesis.extra.numpy as hnp
+import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from allocate import Calendar, Person, Scenario, Task, check, solve
 from allocate.plan import Assignment, Plan
 from allocate.scenario import CapacityChange, Resource
+from allocate.strategies.cpsat.resources import exclusive_cliques
 
 MONDAY = datetime(2026, 3, 2, 8, tzinfo=UTC)
 ALWAYS = Calendar(
@@ -160,3 +165,21 @@ def test_exact_model_follows_a_capacity_change():
     assert sorted(a.start for a in plan.assignments) == [
         tuesday + timedelta(hours=4 * i) for i in range(3)
     ]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    demand=hnp.arrays(
+        np.int64, st.tuples(st.integers(0, 14), st.integers(1, 3)), elements=st.integers(0, 6)
+    ),
+    capacity=st.integers(1, 8),
+)
+def test_exclusive_cliques_cover_exactly_the_clashing_pairs(demand, capacity):
+    """The redundant NoOverlaps hold only tasks that never fit together, and every such pair."""
+    top = np.full(demand.shape[1], capacity)
+    cliques = exclusive_cliques(demand, top)
+    clash = ((demand[:, None, :] + demand[None, :, :]) > top).any(axis=2)
+    covered = {(a, b) for clique in cliques for a in clique for b in clique if a != b}
+    assert all(len(clique) >= 2 for clique in cliques)
+    assert all(clash[a, b] for a, b in covered)
+    assert covered == {(a, b) for a, b in zip(*np.nonzero(clash), strict=True) if a != b}

@@ -4,6 +4,10 @@ A task holds its units over its whole calendar interval `[S, E)`, pauses include
 that varies over time is stated the usual way: the cumulative's capacity is the resource's
 largest, and fixed intervals take up the difference wherever the capacity is lower. In a
 neighbourhood the fixed tasks' holdings are fixed intervals too.
+
+Redundant: two tasks whose demands on some resource exceed its largest capacity can never overlap;
+such pairs are covered by cliques, each a NoOverlap of the tasks' holding intervals. The
+cumulative alone only finds this out by search (measured on PSPLIB, benchmarks/psplib.py).
 """
 
 from __future__ import annotations
@@ -43,6 +47,51 @@ def add_capacity(model: cp_model.CpModel, problem: Problem, variables: Variables
             intervals.append(model.new_fixed_size_interval_var(start, end - start, ""))
             demands.append(units)
         model.add_cumulative(intervals, demands, top)
+    _add_exclusive_cliques(model, problem, spans)
+
+
+CLIQUE_TASKS_LIMIT = 250
+"""Above this many resource-holding tasks the cliques are skipped: covering a dense clash graph
+of 500 tasks took 2.8 s of Python (0.08 s at 120, 0.6 s at 300)."""
+
+
+def _add_exclusive_cliques(
+    model: cp_model.CpModel, problem: Problem, spans: dict[int, cp_model.IntervalVar]
+) -> None:
+    """A NoOverlap per clique of tasks no two of which fit a resource together."""
+    tasks = sorted(spans)
+    if len(tasks) < 2 or len(tasks) > CLIQUE_TASKS_LIMIT:
+        return
+    for clique in exclusive_cliques(problem.demand[tasks], problem.capacity.max(axis=1)):
+        model.add_no_overlap([spans[tasks[k]] for k in clique])
+
+
+def exclusive_cliques(demand: np.ndarray, capacity: np.ndarray) -> list[list[int]]:
+    """Cliques (of two or more rows of `demand`) covering every pair of rows whose sum exceeds
+    `capacity` on some resource; grown greedily, the most exclusive rows first."""
+    clash = ((demand[:, None, :] + demand[None, :, :]) > capacity).any(axis=2)
+    np.fill_diagonal(clash, False)
+    rank = np.empty(len(clash), dtype=np.int64)
+    rank[np.argsort(-clash.sum(axis=1), kind="stable")] = np.arange(len(clash))
+    by_rank = np.argsort(rank)
+    covered = ~clash
+    cliques = []
+    for first in by_rank:
+        while not covered[first].all():
+            second = _most_exclusive(~covered[first], rank)
+            clique, common = [first, second], clash[first] & clash[second]
+            while common.any():
+                other = _most_exclusive(common, rank)
+                clique.append(other)
+                common &= clash[other]
+            members = np.array(clique)
+            covered[np.ix_(members, members)] = True
+            cliques.append([int(k) for k in clique])
+    return cliques
+
+
+def _most_exclusive(candidates: np.ndarray, rank: np.ndarray) -> int:
+    return int(np.flatnonzero(candidates)[np.argmin(rank[candidates])])
 
 
 def _shortfalls(capacity: np.ndarray, top: int):
