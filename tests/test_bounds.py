@@ -6,12 +6,16 @@ plans of every strategy on random scenarios with teams, pins, resources and limi
 """
 
 from datetime import UTC, datetime, timedelta
+from itertools import permutations
 
+import hypothesis.extra.numpy as hnp
 import numpy as np
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from allocate import Calendar, Person, Project, Scenario, Task, solve, terms
-from allocate.bounds import level_bounds, term_bounds
+from allocate.bounds import finish_bounds, level_bounds, term_bounds
+from allocate.matching import min_assignment
 from allocate.bounds.earliest import earliest_schedule
 from allocate.bounds.weekly import _capped
 from allocate.problem import compile_problem
@@ -93,6 +97,49 @@ def test_a_due_counts_the_work_of_its_tasks_and_their_predecessors():
     problem = problem_of(({"lateness": 1.0}, {"late_projects": 1.0}), people, tasks, projects=[web])
     assert level_bounds(problem) == optimum(problem) == (2 * 24.0, 1.0)
     assert resource_free(problem, "lateness") == resource_free(problem, "late_projects") == 0
+
+
+def test_dues_that_compete_for_a_person_cannot_all_be_met():
+    """Three one-day tasks, all Ana's, all due Monday evening: each alone could make it, together
+    the second is a day late and the third two; the most urgent goes first. Each due's own floor
+    is on time, so only the order-of-completion bound (`competition`) sees the lateness."""
+    deadline = MONDAY + timedelta(hours=8)  # Monday 17:00
+    people, tasks = ana_and(
+        *(
+            Task(id=f"t{p}", effort_hours=8, skills={"design": 1}, deadline=deadline, priority=p)
+            for p in (1, 2, 3)
+        )
+    )
+    problem = problem_of(({"lateness": 1.0},), people, tasks)
+    assert level_bounds(problem) == optimum(problem) == ((2 * 1 + 1 * 2) * 24.0,)
+    finishes, _ = finish_bounds(problem)
+    assert (finishes <= [due.tick for due in problem.dues]).all()
+
+
+def test_a_due_of_optional_work_only_may_be_left_out_on_time():
+    """An optional task already past its deadline can be left out: no lateness is unavoidable."""
+    people, tasks = ana_and(
+        Task(
+            id="extra",
+            effort_hours=8,
+            skills={"design": 1},
+            optional=True,
+            deadline=MONDAY - timedelta(days=2),
+            project="p",
+        )
+    )
+    projects = [Project(id="p", deadline=MONDAY - timedelta(days=2))]
+    objective = ({"lateness": 1.0}, {"late_projects": 1.0}, {"unplaced": 1.0})
+    problem = problem_of(objective, people, tasks, projects=projects)
+    assert level_bounds(problem) == (0.0, 0.0, 0.0)
+
+
+@settings(max_examples=80, deadline=None, derandomize=True)
+@given(cost=hnp.arrays(float, st.integers(1, 6).map(lambda n: (n, n)), elements=st.integers(0, 9)))
+def test_min_assignment_is_the_cheapest_matching(cost):
+    """The Hungarian method's total equals the best of all permutations, ties included."""
+    cheapest = min(cost[range(len(cost)), list(p)].sum() for p in permutations(range(len(cost))))
+    assert min_assignment(cost) == cheapest
 
 
 def test_resource_energy_bounds_the_makespan_of_work_without_people():

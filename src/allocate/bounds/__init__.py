@@ -4,7 +4,8 @@ CP-SAT's own bound barely moves on realistic plans (calendars make durations dep
 so `solve()` reports the gap to these instead, per lexicographic level (`level_bounds`). Time terms
 take, per due and for the makespan, the later of two floors: the resource-free earliest schedule
 (`earliest`: the chain of work on exact calendars) and energy (`energy`: the work only a group of
-people, or a resource, can do needs that much of their working time). People terms follow from who
+people, or a resource, can do needs that much of their working time); lateness also counts the
+dues that compete for one group or resource (`competition`). People terms follow from who
 may do what (`people`). Every bound holds for every complete plan; tests check each against proven
 optima and against the plans of every strategy.
 """
@@ -14,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from allocate import terms
-from allocate.bounds import energy
+from allocate.bounds import competition, energy
 from allocate.bounds import people as people_terms
 from allocate.bounds.earliest import earliest_schedule
 from allocate.problem import Problem
@@ -40,7 +41,7 @@ def term_bounds(problem: Problem, names: set[str] | None = None) -> dict[str, fl
     if names & (terms.TIME_TERMS | BALANCE):
         sources = energy.sources(problem)
         if names & terms.TIME_TERMS:
-            bounds |= _time_bounds(problem, sources)
+            bounds |= _time_bounds(problem, sources, names)
         if names & BALANCE:
             bounds |= _balance_bounds(problem, sources)
     for name in names & {"cost", "preferences", "people_per_project", "handovers"}:
@@ -56,19 +57,21 @@ def _balance_bounds(problem: Problem, sources: energy.Sources) -> dict[str, floa
     return {"peak_utilisation": peak / 100, "utilisation_spread": spread / 100}
 
 
-def _time_bounds(problem: Problem, sources: energy.Sources) -> dict[str, float]:
+def _time_bounds(problem: Problem, sources: energy.Sources, names: set[str]) -> dict[str, float]:
     earliest = earliest_schedule(problem, without_optional=True)
     finishes, last_end = finish_bounds(problem, sources, earliest)
-    late = np.maximum(0, finishes - np.array([due.tick for due in problem.dues], dtype=np.int64))
-    weights = np.array([due.weight for due in problem.dues])
-    lateness = float(weights @ late)
-    return {
-        "lateness": lateness * problem.hours_per_tick,
+    ticks = np.array([due.tick for due in problem.dues], dtype=np.int64)
+    late = (finishes > ticks) & competition.held(problem)
+    found = {
         "late_projects": float(
-            sum(due.project and t > 0 for due, t in zip(problem.dues, late, strict=True))
+            sum(due.project and t for due, t in zip(problem.dues, late, strict=True))
         ),
         "makespan": max(0.0, last_end - problem.start_offset) * problem.hours_per_tick,
     }
+    if "lateness" in names:
+        lateness = competition.weighted_lateness(problem, sources, earliest.start, finishes)
+        found["lateness"] = lateness * problem.hours_per_tick
+    return found
 
 
 def finish_bounds(
