@@ -58,11 +58,10 @@ def held(problem: Problem) -> np.ndarray:
 
 def _owners(problem: Problem, ticks: np.ndarray) -> np.ndarray:
     """Per task, the earliest due (by tick) whose closure holds it; -1 for none."""
-    before = energy.ends_before(problem)
     owner = np.full(problem.n_tasks, -1, dtype=np.int64)
+    closures = energy.closures(problem)
     for d in np.argsort(ticks, kind="stable").tolist():
-        closure = set().union(*(before[t] for t in problem.dues[d].tasks))
-        free = [t for t in closure if owner[t] < 0]
+        free = [t for t in closures[d] if owner[t] < 0]
         owner[free] = d
     return owner
 

@@ -165,10 +165,9 @@ def makespan_end(problem: Problem, sources: Sources, start: np.ndarray) -> int:
 
 def due_finishes(problem: Problem, sources: Sources, start: np.ndarray) -> np.ndarray:
     """Per due, a lower bound on the tick at which its last task ends (0 when no energy)."""
-    before, after, rank = ends_before(problem), successors(problem), ranks(problem)
+    after, rank = successors(problem), ranks(problem)
     queries = []
-    for d, due in enumerate(problem.dues):
-        closure = set().union(*(before[t] for t in due.tasks))
+    for d, (due, closure) in enumerate(zip(problem.dues, closures(problem), strict=True)):
         targets = {slot for t in due.tasks for slot in problem.team(t)}
         tail = _array(problem, tails(problem, closure, targets, after, rank))
         tasks = np.array(sorted(closure), dtype=np.int64)
@@ -202,6 +201,12 @@ def _array(problem: Problem, tail: dict[int, float]) -> np.ndarray:
     for task, ticks in tail.items():
         found[task] = max(0, int(ticks)) if ticks != -math.inf else 0
     return found
+
+
+def closures(problem: Problem) -> list[frozenset[int]]:
+    """Per due, the tasks that end no later than its last task in every plan (`ends_before`)."""
+    before = ends_before(problem)
+    return [frozenset().union(*(before[t] for t in due.tasks)) for due in problem.dues]
 
 
 def ends_before(problem: Problem) -> list[frozenset[int]]:
