@@ -348,6 +348,14 @@ def test_mslib_plan_is_valid_and_not_below_the_workload_bound():
     assert instance.deadlines == (133, 130)
 
 
+def test_auto_plans_small_always_working_teams_exactly():
+    """MSLIB_Set1_1 has 316 choices, above the exact model's limit for calendars that pause, but
+    everyone works around the clock and it compiles to 81 tasks: `auto` runs the exact model."""
+    plan = solve(read_mslib(MSLIB), time_limit=1.0)
+    assert plan.stats.strategy == "cpsat" and plan.stats.detail["options"] > 200
+    assert plan.feasible and plan.violations == ()
+
+
 def test_mslib_malformed_file_names_the_line(tmp_path):
     text = MSLIB.read_text().replace("0\t16\t2 3 4", "0\t17\t2 3 4", 1)
     with pytest.raises(InstanceFormatError, match=r"line \d+: expected 'duration successors"):

@@ -232,6 +232,22 @@ def test_targets_follow_the_first_objective_level():
         assert (max(targets, key=lambda t: t.excess).task == last) == heaviest
 
 
+def test_a_level_at_its_lower_bound_hands_over_to_the_next():
+    """Told that the first level (lateness) already meets its lower bound, the search works on
+    the next level at once instead of after `PATIENCE` fruitless sub-solves; told nothing, it
+    starts on the first level alone."""
+    problem, greedy = generated(10, 100)
+    lns = Lns(workers=1)
+    adaptive = Adaptive(KINDS, 40, 8, 400)
+    settings = Settings(*lns._cpsat, 1, 0.5, 14.0, 6, True, True, None, adaptive)
+    levels = len(greedy.level_values)
+    bounds = (greedy.level_values[0],) + (0.0,) * (levels - 1)
+    told = Search(settings, problem, greedy.schedule, seed=0, progress=None, bounds=bounds)
+    untold = Search(settings, problem, greedy.schedule, seed=0, progress=None)
+    assert levels > 1 and told.focus >= 2 and untold.focus == 1
+    assert not told.optimal
+
+
 # --- side-by-side sub-solves --------------------------------------------------------------------
 
 

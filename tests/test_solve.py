@@ -14,6 +14,7 @@ from allocate.strategies.base import Outcome, Schedule
 from allocate.strategies.cpsat import CpSat
 from allocate.strategies.greedy import Greedy
 from scenarios import scenarios
+from test_lns import generator
 
 MONDAY = datetime(2026, 3, 2, 8, tzinfo=UTC)
 BERLIN = Calendar(timezone="Europe/Berlin", holidays="DE")
@@ -80,6 +81,22 @@ def test_exact_strategy_proves_optimality_on_a_small_plan():
     assert plan.gap == 0
 
 
+def test_a_first_plan_at_the_lower_bounds_is_returned_without_a_search():
+    """Two independent tasks for two people, shortest plan wanted: the greedy plan meets the
+    makespan's lower bound, so nothing can beat it; solve() returns it as optimal at once
+    instead of handing it to a search for the rest of the time limit."""
+    scenario = Scenario(
+        start=MONDAY,
+        people=[Person(id=p, calendar=BERLIN) for p in ("ana", "ben")],
+        tasks=[Task(id=t, effort_hours=8) for t in ("a", "b")],
+        objective=["makespan"],
+    )
+    plan = solve(scenario, strategy="lns", time_limit=60)
+    assert plan.status == "optimal" and plan.gap == 0
+    assert plan.stats.strategy == "greedy"
+    assert plan.stats.wall_seconds < 5
+
+
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(scenario=scenarios())
 @pytest.mark.parametrize("strategy", STRATEGIES, ids=lambda s: s.name)
@@ -130,7 +147,7 @@ class Broken:
 
     name = "broken"
 
-    def solve(self, problem, *, time_limit, seed=0, hint=None, progress=None):
+    def solve(self, problem, *, time_limit, seed=0, hint=None, progress=None, bounds=()):
         schedule = Schedule.empty(problem.n_tasks)
         for i in range(problem.n_tasks):
             schedule.start[i] = problem.first_tick
@@ -144,8 +161,9 @@ class Broken:
 
 
 def test_a_wrong_strategy_cannot_claim_feasibility():
-    """If a strategy returns a plan the checker rejects, the plan says so instead of lying."""
-    plan = solve(small_scenario(), strategy=Broken())
+    """If a strategy returns a plan the checker rejects, the plan says so instead of lying (on
+    a generated plan: the greedy plan of the small one is optimal, so no strategy would run)."""
+    plan = solve(generator().generate(10, 100, seed=2), strategy=Broken())
     assert plan.status == "unknown"
     assert plan.violations
 

@@ -92,6 +92,9 @@ class Strategy(Protocol):
       its own, or on a work budget such as `Lns(iterations=...)`) repeats exactly.
     * `level_values` are the plan's values of the objective levels; `level_bounds`, if given,
       are proven lower bounds on them.
+    * `bounds`, if given, are proven lower bounds on the levels (hours, as `solve()` computes
+      them with `allocate.bounds.level_bounds`): a plan that `reaches` them all is optimal, so
+      the strategy may stop there instead of spending the rest of its time limit.
     """
 
     name: str
@@ -104,7 +107,17 @@ class Strategy(Protocol):
         seed: int = 0,
         hint: Schedule | None = None,
         progress: ProgressCallback | None = None,
+        bounds: tuple[float, ...] = (),
     ) -> Outcome: ...
+
+
+def reaches(values: tuple[float, ...], bounds: tuple[float, ...], levels=None) -> bool:
+    """Do the level `values` meet the lower `bounds` (on the `levels` given, else on all)? Then
+    no plan is better on those levels. False without bounds."""
+    if not bounds or len(bounds) != len(values):
+        return False
+    chosen = range(len(values)) if levels is None else levels
+    return all(values[i] <= bounds[i] + 1e-6 * max(1.0, abs(bounds[i])) for i in chosen)
 
 
 def earliest_times(problem: Problem, schedule: Schedule, task: int) -> tuple[int, int]:
@@ -128,4 +141,15 @@ def _shift(problem: Problem, tick: int, lag: int, working: bool) -> int:
     return tick + lag
 
 
-__all__ = ["Schedule", "Outcome", "Strategy", "Progress", "earliest_times", "FS", "SS", "FF", "SF"]
+__all__ = [
+    "Schedule",
+    "Outcome",
+    "Strategy",
+    "Progress",
+    "earliest_times",
+    "reaches",
+    "FS",
+    "SS",
+    "FF",
+    "SF",
+]

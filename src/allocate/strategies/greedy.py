@@ -62,6 +62,7 @@ class Greedy:
         seed: int = 0,
         hint: Schedule | None = None,
         progress: ProgressCallback | None = None,
+        bounds: tuple[float, ...] = (),
     ) -> Outcome:
         began = time.perf_counter()
         priority = self.priorities(problem)

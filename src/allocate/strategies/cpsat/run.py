@@ -2,7 +2,9 @@
 
 `solve_stages` runs the lexicographic stages (a later stage starts once the one before is proven
 optimal, with its optimum fixed); `Run` keeps the best schedule, the bounds per level and the
-counts across stages; `Monitor` reports each solution as it comes.
+counts across stages; `Monitor` reports each solution as it comes, and ends a stage early once
+its levels reach the lower bounds known from outside CP-SAT (`Run.targets`): CP-SAT's own bound
+is often far weaker (PSPLIB, MSLIB), so it would search on for a proof it cannot find.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from dataclasses import dataclass, field
 from ortools.sat.python import cp_model
 
 from allocate.problem import NONE, Problem
-from allocate.strategies.base import Progress, ProgressCallback, Schedule, Status
+from allocate.strategies.base import Progress, ProgressCallback, Schedule, Status, reaches
 from allocate.strategies.cpsat import objective
 from allocate.strategies.cpsat.hint import add_hint
 from allocate.strategies.cpsat.model import Model
@@ -35,24 +37,25 @@ def solve_stages(
     built = run.built
     for index, stage in enumerate(built.stages):
         expression = objective.stage_expression(stage, built.levels, built.variables)
-        built.model.minimize(expression)
-        remaining = time_limit - (time.perf_counter() - run.began)
-        solver = cp_model.CpSolver()
-        configure(solver.parameters, max(remaining, MIN_SOLVE_SECONDS))
-        run.stage = stage
-        code = solver.solve(built.model, Monitor(run, built.variables))
-        run.solve_seconds += solver.wall_time
-        run.deterministic_time += solver.deterministic_time
-        if code == cp_model.MODEL_INVALID:
-            raise RuntimeError(f"CP-SAT rejects the model: {built.model.validate()}")
-        if code == cp_model.INFEASIBLE:
-            return "infeasible" if index == 0 else "feasible"  # cannot happen after stage 0
-        if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            run.record_bound(solver.best_objective_bound)
-            return "feasible" if run.best is not None else "unknown"
-        run.record(schedule_of(solver, run), solver.best_objective_bound)
-        if code != cp_model.OPTIMAL:
-            return "feasible"
+        run.stage, run.at_targets = stage, run.reaches_targets(stage)
+        if not run.at_targets:  # else the best plan so far is optimal on this stage's levels
+            built.model.minimize(expression)
+            remaining = time_limit - (time.perf_counter() - run.began)
+            solver = cp_model.CpSolver()
+            configure(solver.parameters, max(remaining, MIN_SOLVE_SECONDS))
+            code = solver.solve(built.model, Monitor(run, built.variables))
+            run.solve_seconds += solver.wall_time
+            run.deterministic_time += solver.deterministic_time
+            if code == cp_model.MODEL_INVALID:
+                raise RuntimeError(f"CP-SAT rejects the model: {built.model.validate()}")
+            if code == cp_model.INFEASIBLE:
+                return "infeasible" if index == 0 else "feasible"  # cannot happen after stage 0
+            if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                run.record_bound(solver.best_objective_bound)
+                return "feasible" if run.best is not None else "unknown"
+            run.record(schedule_of(solver, run), solver.best_objective_bound)
+            if code != cp_model.OPTIMAL and not run.at_targets:
+                return "feasible"
         run.proven.update(stage.levels)
         if levels is not None and max(stage.levels) + 1 >= levels:
             return "optimal"
@@ -81,6 +84,10 @@ class Run:
     deterministic_time: float = 0.0
     proven: set[int] = field(default_factory=set)
     lower: dict[int, int] = field(default_factory=dict)
+    targets: tuple[float, ...] = ()
+    """Known lower bounds per level (hours): a stage whose levels reach them is optimal."""
+    at_targets: bool = False
+    """Did the current stage stop because its levels reached their `targets`?"""
 
     def full_schedule(self, free: Schedule) -> Schedule:
         """Every task's end and person from a model's solution (a neighbourhood's: free tasks
@@ -106,6 +113,13 @@ class Run:
             objective.integer_value(levels[i], self.problem, schedule.end, schedule.person)
             for i in stage.levels
         ]
+
+    def reaches_targets(self, stage: objective.Stage) -> bool:
+        """Does the best plan so far meet the `targets` on `stage`'s levels?"""
+        if self.best is None or not self.targets:
+            return False
+        values = self.problem.level_values(self.best.end, self.best.person)
+        return reaches(values, self.targets, stage.levels)
 
     def record(self, schedule: Schedule, bound: float) -> None:
         self.best = schedule
@@ -140,7 +154,8 @@ class Run:
 
 
 class Monitor(cp_model.CpSolverSolutionCallback):
-    """Counts solutions, notes when the first came, reports each one to `progress`."""
+    """Counts solutions, notes when the first came, reports each one to `progress`, and stops
+    the search once the stage's levels reach the run's `targets`."""
 
     def __init__(self, run: Run, variables: Variables):
         super().__init__()
@@ -151,15 +166,20 @@ class Monitor(cp_model.CpSolverSolutionCallback):
         run.solutions += 1
         if run.first is None:
             run.first = run.solve_seconds + self.wall_time
-        if run.progress is None:
+        if run.progress is None and not run.targets:
             return
         schedule = run.full_schedule(solution(self, self.variables))
+        values = run.problem.level_values(schedule.end, schedule.person)
+        if reaches(values, run.targets, run.stage.levels):
+            run.at_targets = True
+            self.stop_search()
+        if run.progress is None:
+            return
         found = run.integer_values(run.stage, schedule)
         stage_lower = objective.decompose(
             self.best_objective_bound, run.stage, run.built.levels, found
         )
         bounds = run.bounds(schedule, {**run.lower, **stage_lower})
-        values = run.problem.level_values(schedule.end, schedule.person)
         run.progress(Progress(time.perf_counter() - run.began, values, bounds, run.solutions))
 
 

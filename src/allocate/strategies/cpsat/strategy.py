@@ -16,7 +16,7 @@ from google.protobuf import text_format
 from ortools.sat import sat_parameters_pb2
 
 from allocate.problem import Problem
-from allocate.strategies.base import Outcome, ProgressCallback, Schedule
+from allocate.strategies.base import Outcome, ProgressCallback, Schedule, reaches
 from allocate.strategies.cpsat import objective
 from allocate.strategies.cpsat.fixing import Fixing
 from allocate.strategies.cpsat.hint import add_hint, hint_problem, model_horizon
@@ -75,9 +75,11 @@ class CpSat:
         seed: int = 0,
         hint: Schedule | None = None,
         progress: ProgressCallback | None = None,
+        bounds: tuple[float, ...] = (),
     ) -> Outcome:
         """The best plan found within `time_limit` wall-clock seconds (model building included;
-        when building alone takes longer, it stops and the hint comes back).
+        when building alone takes longer, it stops and the hint comes back). A stage ends, proven
+        optimal, as soon as its levels reach the lower `bounds` given (see `run.Monitor`).
 
         A valid complete `hint` becomes CP-SAT's first solution and shortens the model horizon
         (see `hint.model_horizon`); an invalid one is ignored and the reason put in the stats.
@@ -99,6 +101,10 @@ class CpSat:
             )
         hint_issue = "no hint" if hint is None else hint_problem(problem, hint)
         usable_hint = hint if hint_issue is None else None
+        if usable_hint is not None:
+            values = problem.level_values(usable_hint.end, usable_hint.person)
+            if reaches(values, bounds):  # nothing can be better: no model to build
+                return Outcome(usable_hint, "optimal", values, values, {"hint": "optimal"})
         horizon, horizon_kind = model_horizon(problem, usable_hint)
         built = build_model(problem, self.formulation, horizon, deadline=began + time_limit)
         stats: dict[str, float | int | str] = {
@@ -121,7 +127,7 @@ class CpSat:
         stats["build_seconds"] = time.perf_counter() - began
         stats["variables"] = len(built.model.proto.variables)
         stats["constraints"] = len(built.model.proto.constraints)
-        run = Run(problem, built, began, progress)
+        run = Run(problem, built, began, progress, targets=tuple(bounds))
         status = solve_stages(run, self._configurer(problem, seed), time_limit)
         stats.update(
             solve_seconds=run.solve_seconds,
@@ -150,6 +156,7 @@ class CpSat:
         deterministic_limit: float | None = None,
         prepared: Prepared | None = None,
         levels: int | None = None,
+        bounds: tuple[float, ...] = (),
     ) -> Outcome:
         """Re-plan the free tasks of `fixing`, the others held, hinted with `fixing.schedule`.
 
@@ -160,6 +167,7 @@ class CpSat:
         depend on the machine's speed. If CP-SAT finds nothing, `fixing.schedule` comes back.
         `prepared` (`model.prepare`) saves recomputing the problem's calendars on every call.
         `levels` optimises only the first that many objective levels (the others may get worse).
+        `bounds`: as for `solve` (lower bounds on the whole plan's levels).
 
         stats: build_seconds, solve_seconds, deterministic_time, variables, options, solutions.
         """
@@ -175,7 +183,7 @@ class CpSat:
             "variables": len(built.model.proto.variables),
             "options": len(built.variables.options),
         }
-        run = Run(problem, built, began, None)
+        run = Run(problem, built, began, None, targets=tuple(bounds))
         status = solve_stages(
             run, self._configurer(problem, seed, deterministic_limit), time_limit, levels
         )

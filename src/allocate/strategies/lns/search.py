@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from allocate.problem import NONE, Problem
-from allocate.strategies.base import Outcome, Progress, Schedule
+from allocate.strategies.base import Outcome, Progress, Schedule, reaches
 from allocate.strategies.cpsat import CpSat
 from allocate.strategies.cpsat.fixing import Fixing
 from allocate.strategies.cpsat.hint import hint_problem, model_horizon
@@ -76,9 +76,13 @@ class Proposal:
 
 
 class Search:
-    def __init__(self, settings: Settings, problem: Problem, start: Schedule, seed, progress):
+    def __init__(
+        self, settings: Settings, problem: Problem, start: Schedule, seed, progress, bounds=()
+    ):
         self.settings, self.problem, self.seed = settings, problem, seed
         self.began, self.progress = time.perf_counter(), progress
+        self.bounds = bounds
+        """Known lower bounds per level: a level that reaches its own needs no more work."""
         self.incumbent, self.version = start, 0
         self.values = problem.level_values(start.end, start.person)
         self.horizon = model_horizon(problem, start)[0]
@@ -125,12 +129,18 @@ class Search:
             time_limit=deadline - time.perf_counter(),
             seed=proposal.seed,
             prepared=self.prepared,
+            bounds=self.bounds,
         )
         self.settle(proposal, outcome)
         return "optimal" if outcome.status == "optimal" else "feasible"
 
+    @property
+    def optimal(self) -> bool:
+        """Does the incumbent reach the lower bounds on every level?"""
+        return reaches(self.values, self.bounds)
+
     def _may_launch(self, deadline: float) -> bool:
-        if self.launched == self.settings.iterations:
+        if self.launched == self.settings.iterations or self.optimal:
             return False
         return deadline - time.perf_counter() >= MIN_ITERATION_SECONDS
 
@@ -200,12 +210,14 @@ class Search:
         self.adaptive.update(proposal.kind, len(proposal.free), gain, changed, proven, used, work)
 
     def _widen(self) -> None:
-        """Let the next objective level join the focus while those in focus have no target or
-        have gained nothing for `PATIENCE` sub-solves."""
+        """Let the next objective level join the focus while those in focus have no target,
+        have reached their lower bounds, or have gained nothing for `PATIENCE` sub-solves."""
         levels = len(self.problem.objective)
         hood = self.neighbourhoods
         while self.focus < levels and (
-            self.stale >= PATIENCE or not hood.has_targets(self.incumbent, self.focus)
+            self.stale >= PATIENCE
+            or not hood.has_targets(self.incumbent, self.focus)
+            or reaches(self.values, self.bounds, range(self.focus))
         ):
             self.focus += 1
             self.stale = 0

@@ -104,8 +104,11 @@ class Lns:
         seed: int = 0,
         hint: Schedule | None = None,
         progress: ProgressCallback | None = None,
+        bounds: tuple[float, ...] = (),
     ) -> Outcome:
         """The best plan found within `time_limit` wall-clock seconds, never worse than the start.
+        With lower `bounds`, a level that reaches its bound hands over to the next at once, and
+        the search stops once every level has (the plan is then optimal).
 
         Status "feasible" (a neighbourhood's optimum says nothing about the whole plan; no
         bounds), or the greedy plan's "infeasible" when it cannot place every task. A problem of
@@ -139,16 +142,17 @@ class Lns:
             self.iterations,
             adaptive,
         )
-        search = Search(settings, problem, hint, seed, progress)
+        search = Search(settings, problem, hint, seed, progress, tuple(bounds))
         deadline = began + time_limit
-        if problem.n_tasks <= self.size:  # one neighbourhood holds it all: solve it whole
+        if problem.n_tasks <= self.size and not search.optimal:  # one neighbourhood holds it all
             status = search.whole(deadline)
-            return Outcome(
-                search.incumbent, status, search.values, (), {"start": start_kind, **search.stats()}
-            )
+            proven = search.values if status == "optimal" else ()
+            stats = {"start": start_kind, **search.stats()}
+            return Outcome(search.incumbent, status, search.values, proven, stats)
         search.run(deadline)
         stats = {"start": start_kind, **search.stats(), **adaptive.summary()}
-        return Outcome(search.incumbent, "feasible", search.values, (), stats)
+        status = "optimal" if search.optimal else "feasible"
+        return Outcome(search.incumbent, status, search.values, (), stats)
 
 
 def _positive_int(value) -> bool:
