@@ -45,11 +45,12 @@ model cut 6 % (at 60 s: 59 % vs 50 %; the exact model proved one seed optimal, L
 lateness); at 20 x 200 (750-900) 40 % vs 3 % in 10 s. At 50-150 options the exact model won
 4 of 7 instances in 10 s (proving 4 optimal); at 190 it was even."""
 EXACT_ALWAYS_OPEN_TASKS = 320
+EXACT_ALWAYS_OPEN_OPTIONS = 16_000
 """When everybody works around the clock (PSPLIB, MSLIB), an option is one plain interval with no
-day and hour variables, and `auto` runs the exact model up to this many compiled tasks (a team
-member's slot counts as one), whatever the number of choices. Measured on MSLIB set 1 (12
-instances of 64-305 compiled tasks, 316-15,849 choices, 10 s): the exact model matched LNS on 10
-and beat it on 2 (105 against 108, 140 against 143), and proved 6 optimal in 0.3-3.8 s."""
+day and hour variables, and `auto` runs the exact model up to `EXACT_ALWAYS_OPEN_TASKS` compiled
+tasks (a team member's slot counts as one) and this many choices, the range measured: on MSLIB
+set 1 (12 instances of 64-305 compiled tasks, 316-15,849 choices, 10 s) the exact model matched
+LNS on 10 and beat it on 2 (105 against 108, 140 against 143), and proved 6 optimal in 0.3-3.8 s."""
 
 
 def solve(
@@ -135,8 +136,9 @@ def _choose(strategy: str | Strategy, problem: Problem) -> Strategy | None:
     """The strategy to run after the greedy plan (None: the greedy plan is the answer).
 
     `auto`: the exact model up to `EXACT_OPTIONS_LIMIT` choices (a (task, person) pair, or a task
-    that needs nobody and only has to be timed) or `EXACT_ALWAYS_OPEN_TASKS` tasks on calendars
-    that never pause, LNS above; the greedy plan alone when there is nothing to choose.
+    that needs nobody and only has to be timed) or, on calendars that never pause, up to
+    `EXACT_ALWAYS_OPEN_TASKS` tasks and `EXACT_ALWAYS_OPEN_OPTIONS` choices; LNS above; the
+    greedy plan alone when there is nothing to choose.
     """
     if strategy == "auto":
         choices = problem.options + int(((problem.effort > 0) & ~problem.staffed).sum())
@@ -146,7 +148,9 @@ def _choose(strategy: str | Strategy, problem: Problem) -> Strategy | None:
             log.warning("CP-SAT cannot optimise %s yet: returning the greedy plan", unsupported)
             return None
         small = choices <= EXACT_OPTIONS_LIMIT or (
-            problem.n_tasks <= EXACT_ALWAYS_OPEN_TASKS and _never_pauses(problem)
+            problem.n_tasks <= EXACT_ALWAYS_OPEN_TASKS
+            and choices <= EXACT_ALWAYS_OPEN_OPTIONS
+            and _never_pauses(problem)
         )
         return get_strategy("cpsat" if small else "lns")
     return None if isinstance(strategy, Greedy) else strategy
