@@ -17,7 +17,7 @@ from allocate import Calendar, Dependency, Person, Pin, Project, Scenario, Task,
 from allocate.problem import NONE, compile_problem
 from allocate.scenario import Resource
 from allocate.strategies import REGISTRY, get_strategy, register
-from allocate.strategies.base import Outcome, Schedule
+from allocate.strategies.base import Outcome, Schedule, reaches
 from allocate.strategies.greedy import Greedy
 from test_lns import generated, generator
 
@@ -260,3 +260,14 @@ def test_a_plan_that_reaches_the_lower_bounds_ends_the_search(name):
     assert time.perf_counter() - began < 5.0
     assert outcome.level_values <= tuple(v + 1e-9 for v in greedy.level_values)
     assert outcome.status in ("optimal", "feasible")
+    if outcome.status == "optimal":  # then any bounds it gives are its values
+        assert outcome.level_bounds in ((), pytest.approx(outcome.level_values))
+
+
+def test_reaching_bounds_is_meeting_them_on_every_level_asked():
+    """`reaches`: every chosen level at or below its bound (to a relative 1e-9); nothing is
+    reached without bounds or with bounds for other levels."""
+    assert reaches((3.0, 5.0), (3.0, 5.0)) and reaches((3.0, 9.0), (3.0, 5.0), levels=[0])
+    assert not reaches((3.0, 9.0), (3.0, 5.0)) and not reaches((3.0,), ())
+    assert not reaches((3.0, 5.0), (3.0,))
+    assert reaches((5e6 + 1e-4,), (5e6,)) and not reaches((5e6 + 0.01,), (5e6,))

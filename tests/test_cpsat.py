@@ -448,7 +448,8 @@ def test_reaching_known_lower_bounds_ends_the_search():
     at_hint = CpSat(workers=1).solve(
         problem, time_limit=30.0, hint=greedy.schedule, bounds=greedy.level_values
     )
-    assert at_hint.status == "optimal" and at_hint.stats == {"hint": "optimal"}
+    assert at_hint.status == "optimal" and at_hint.stats["hint"] == "meets the bounds"
+    assert at_hint.stats["solutions"] == 0 and at_hint.stats["solve_seconds"] == 0
     assert at_hint.level_values == greedy.level_values == at_hint.level_bounds
 
 

@@ -248,6 +248,17 @@ def test_a_level_at_its_lower_bound_hands_over_to_the_next():
     assert not told.optimal
 
 
+def test_a_plan_at_the_lower_bounds_ends_the_search_with_several_workers():
+    """With two workers and a start that meets the bounds, no sub-solve is launched: the start
+    comes back as optimal, its values as its bounds."""
+    problem, greedy = generated(10, 100)
+    outcome = Lns(workers=2).solve(
+        problem, time_limit=30, seed=1, hint=greedy.schedule, bounds=greedy.level_values
+    )
+    assert outcome.status == "optimal" and outcome.stats["iterations"] == 0
+    assert outcome.level_values == outcome.level_bounds == greedy.level_values
+
+
 # --- side-by-side sub-solves --------------------------------------------------------------------
 
 

@@ -8,8 +8,9 @@ from hypothesis import HealthCheck, given, settings
 
 from allocate import Calendar, Person, Pin, Project, Scenario, Task, check, solve
 from allocate.plan import Plan
-from allocate.problem import NONE
-from allocate.scenario import Progress
+from allocate.problem import NONE, compile_problem
+from allocate.scenario import WEEKDAYS, Progress, Resource
+from allocate.solve import _choose
 from allocate.strategies.base import Outcome, Schedule
 from allocate.strategies.cpsat import CpSat
 from allocate.strategies.greedy import Greedy
@@ -97,6 +98,43 @@ def test_a_first_plan_at_the_lower_bounds_is_returned_without_a_search():
     assert plan.stats.wall_seconds < 5
 
 
+def round_the_clock(tasks: int, weekly_limit: float | None = None) -> Scenario:
+    """`tasks` chained pairs of machine runs that need nobody, two machines, around the clock;
+    one person (with an optional weekly limit) who is not needed."""
+    always = Calendar(timezone="UTC", weekly_hours={d: ["00:00-24:00"] for d in WEEKDAYS})
+    return Scenario(
+        start=MONDAY,
+        calendar=always,
+        people=[Person(id="ana", calendar=always, max_hours_per_week=weekly_limit)],
+        resources=[Resource(id="machine", capacity=2)],
+        tasks=[
+            Task(
+                id=f"t{i}",
+                effort_hours=1 + i % 5,
+                people=0,
+                resources={"machine": 1},
+                after=[f"t{i - 1}"] if i % 2 else [],
+            )
+            for i in range(tasks)
+        ],
+    )
+
+
+@pytest.mark.parametrize(
+    "scenario, chosen",
+    [
+        (lambda: generator().generate(10, 100, seed=1), "lns"),  # 251 choices, calendars pause
+        (lambda: round_the_clock(250), "cpsat"),  # 250 choices, never pausing, 250 tasks
+        (lambda: round_the_clock(330), "lns"),  # more than 320 tasks
+        (lambda: round_the_clock(250, weekly_limit=40), "lns"),  # limits add week variables
+    ],
+)
+def test_auto_takes_the_exact_model_where_it_pays(scenario, chosen):
+    """Above 200 choices `auto` hands the plan to LNS, unless nobody's calendar ever pauses,
+    nobody has a limit and there are at most 320 tasks: then each choice is one plain interval."""
+    assert _choose("auto", compile_problem(scenario())).name == chosen
+
+
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(scenario=scenarios())
 @pytest.mark.parametrize("strategy", STRATEGIES, ids=lambda s: s.name)
@@ -147,7 +185,7 @@ class Broken:
 
     name = "broken"
 
-    def solve(self, problem, *, time_limit, seed=0, hint=None, progress=None, bounds=()):
+    def solve(self, problem, *, time_limit, seed=0, hint=None, progress=None):
         schedule = Schedule.empty(problem.n_tasks)
         for i in range(problem.n_tasks):
             schedule.start[i] = problem.first_tick
@@ -162,7 +200,8 @@ class Broken:
 
 def test_a_wrong_strategy_cannot_claim_feasibility():
     """If a strategy returns a plan the checker rejects, the plan says so instead of lying (on
-    a generated plan: the greedy plan of the small one is optimal, so no strategy would run)."""
+    a generated plan: the greedy plan of the small one is optimal, so no strategy would run).
+    `Broken.solve` predates the protocol's `bounds`: it is called without them."""
     plan = solve(generator().generate(10, 100, seed=2), strategy=Broken())
     assert plan.status == "unknown"
     assert plan.violations

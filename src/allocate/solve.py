@@ -8,6 +8,7 @@ is turned into a Plan and verified by `allocate.check`, which shares no code wit
 
 from __future__ import annotations
 
+import inspect
 import logging
 import sys
 import time
@@ -45,12 +46,13 @@ model cut 6 % (at 60 s: 59 % vs 50 %; the exact model proved one seed optimal, L
 lateness); at 20 x 200 (750-900) 40 % vs 3 % in 10 s. At 50-150 options the exact model won
 4 of 7 instances in 10 s (proving 4 optimal); at 190 it was even."""
 EXACT_ALWAYS_OPEN_TASKS = 320
+"""When everybody works around the clock (PSPLIB, MSLIB) and nobody has a weekly or project limit,
+an option is one plain interval with no day and hour variables, and `auto` runs the exact model up
+to this many compiled tasks (a team member's slot counts as one) and `EXACT_ALWAYS_OPEN_OPTIONS`
+choices, the range measured: on MSLIB set 1 (12 instances of 64-305 compiled tasks, 316-15,849
+choices, 10 s, benchmarks/results/mslib_cpsat_lns.md) the exact model matched LNS on 10 and beat
+it on 2 (makespan 105 against 108, 140 against 143), and proved 6 optimal in 0.3-3.8 s."""
 EXACT_ALWAYS_OPEN_OPTIONS = 16_000
-"""When everybody works around the clock (PSPLIB, MSLIB), an option is one plain interval with no
-day and hour variables, and `auto` runs the exact model up to `EXACT_ALWAYS_OPEN_TASKS` compiled
-tasks (a team member's slot counts as one) and this many choices, the range measured: on MSLIB
-set 1 (12 instances of 64-305 compiled tasks, 316-15,849 choices, 10 s) the exact model matched
-LNS on 10 and beat it on 2 (105 against 108, 140 against 143), and proved 6 optimal in 0.3-3.8 s."""
 
 
 def solve(
@@ -89,13 +91,9 @@ def solve(
     if chosen is not None and outcome.schedule.complete:
         start = outcome
         remaining = max(0.1, time_limit - (time.perf_counter() - began))
+        known = {"bounds": ours} if _takes_bounds(chosen) else {}
         exact = chosen.solve(
-            problem,
-            time_limit=remaining,
-            seed=seed,
-            hint=start.schedule,
-            progress=report,
-            bounds=ours,
+            problem, time_limit=remaining, seed=seed, hint=start.schedule, progress=report, **known
         )
         outcome = _better(start, exact)
     stats = SolveStats(
@@ -156,9 +154,19 @@ def _choose(strategy: str | Strategy, problem: Problem) -> Strategy | None:
     return None if isinstance(strategy, Greedy) else strategy
 
 
+def _takes_bounds(strategy: Strategy) -> bool:
+    """Does `strategy.solve` take `bounds`? (A strategy written before the protocol had them
+    still runs, without them.)"""
+    parameters = inspect.signature(strategy.solve).parameters.values()
+    return any(p.name == "bounds" or p.kind is p.VAR_KEYWORD for p in parameters)
+
+
 def _never_pauses(problem: Problem) -> bool:
-    """Is every tick of the horizon working time for everyone and for the organisation?"""
-    return bool(problem.working.all()) and int(problem.org_cum_work[-1]) == problem.horizon
+    """Is every tick of the horizon working time for everyone and for the organisation, with no
+    weekly or project limits (which add variables per option and week)?"""
+    limited = (problem.week_limit != NONE).any() or (problem.project_limit != NONE).any()
+    working = bool(problem.working.all()) and int(problem.org_cum_work[-1]) == problem.horizon
+    return working and not limited
 
 
 def _terms_cpsat_cannot_state(problem: Problem) -> list[str]:
@@ -203,7 +211,7 @@ def verified_plan(
         )
     bounds = _best_bounds(bounds or level_bounds(problem), outcome)
     status = outcome.status
-    if schedule.complete and _close(values, bounds):
+    if schedule.complete and reaches(values, bounds):
         status = "optimal"
     plan = Plan(
         status=status if schedule.complete else "infeasible",

@@ -117,7 +117,7 @@ def reaches(values: tuple[float, ...], bounds: tuple[float, ...], levels=None) -
     if not bounds or len(bounds) != len(values):
         return False
     chosen = range(len(values)) if levels is None else levels
-    return all(values[i] <= bounds[i] + 1e-6 * max(1.0, abs(bounds[i])) for i in chosen)
+    return all(values[i] <= bounds[i] + 1e-9 * max(1.0, abs(bounds[i])) for i in chosen)
 
 
 def earliest_times(problem: Problem, schedule: Schedule, task: int) -> tuple[int, int]:

@@ -54,6 +54,7 @@ def solve_stages(
                 run.record_bound(solver.best_objective_bound)
                 return "feasible" if run.best is not None else "unknown"
             run.record(schedule_of(solver, run), solver.best_objective_bound)
+            run.at_targets = run.reaches_targets(stage)  # the plan kept, not the one last seen
             if code != cp_model.OPTIMAL and not run.at_targets:
                 return "feasible"
         run.proven.update(stage.levels)

@@ -104,7 +104,15 @@ class CpSat:
         if usable_hint is not None:
             values = problem.level_values(usable_hint.end, usable_hint.person)
             if reaches(values, bounds):  # nothing can be better: no model to build
-                return Outcome(usable_hint, "optimal", values, values, {"hint": "optimal"})
+                stats = {
+                    "formulation": self.formulation,
+                    "options": problem.options,
+                    "hint": "meets the bounds",
+                    "build_seconds": 0.0,
+                    "solve_seconds": 0.0,
+                    "solutions": 0,
+                }
+                return Outcome(usable_hint, "optimal", values, values, stats)
         horizon, horizon_kind = model_horizon(problem, usable_hint)
         built = build_model(problem, self.formulation, horizon, deadline=began + time_limit)
         stats: dict[str, float | int | str] = {

@@ -167,6 +167,7 @@ class Search:
             deterministic_limit=self.settings.sub_limit,
             prepared=self.prepared,
             levels=self.focus,
+            bounds=self.bounds,
         )
 
     def settle(self, proposal: Proposal, outcome: Outcome) -> None:

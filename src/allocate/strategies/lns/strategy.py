@@ -111,7 +111,8 @@ class Lns:
         the search stops once every level has (the plan is then optimal).
 
         Status "feasible" (a neighbourhood's optimum says nothing about the whole plan; no
-        bounds), or the greedy plan's "infeasible" when it cannot place every task. A problem of
+        bounds) unless the plan meets the lower `bounds` given ("optimal"), or the greedy plan's
+        "infeasible" when it cannot place every task. A problem of
         at most `size` tasks is one neighbourhood: it is solved whole, and may come back
         "optimal" (in the sense of `CpSat`: within the model horizon).
 
@@ -151,8 +152,9 @@ class Lns:
             return Outcome(search.incumbent, status, search.values, proven, stats)
         search.run(deadline)
         stats = {"start": start_kind, **search.stats(), **adaptive.summary()}
-        status = "optimal" if search.optimal else "feasible"
-        return Outcome(search.incumbent, status, search.values, (), stats)
+        if search.optimal:
+            return Outcome(search.incumbent, "optimal", search.values, search.values, stats)
+        return Outcome(search.incumbent, "feasible", search.values, (), stats)
 
 
 def _positive_int(value) -> bool:
