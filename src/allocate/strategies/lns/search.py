@@ -81,8 +81,7 @@ class Search:
     ):
         self.settings, self.problem, self.seed = settings, problem, seed
         self.began, self.progress = time.perf_counter(), progress
-        self.bounds = bounds
-        """Known lower bounds per level: a level that reaches its own needs no more work."""
+        self.bounds = bounds  # known lower bounds per level: a level at its own needs no work
         self.incumbent, self.version = start, 0
         self.values = problem.level_values(start.end, start.person)
         self.horizon = model_horizon(problem, start)[0]
