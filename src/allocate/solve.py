@@ -35,6 +35,7 @@ from allocate.strategies import get_strategy
 from allocate.strategies.base import Outcome, Progress, Schedule, Strategy, reaches
 from allocate.strategies.greedy import Greedy
 from allocate.summaries import person_summaries, project_summaries
+from allocate.validation import require_scenario, time_limit_seconds
 
 log = logging.getLogger("allocate")
 
@@ -68,9 +69,12 @@ def solve(
     `strategy` is "auto" (from the greedy plan, the exact CP-SAT model when the scenario is small
     enough, neighbourhood search above), a registered name ("greedy", "cpsat", "lns") or a
     Strategy instance. `time_limit` is in
-    wall-clock seconds, model building included. `progress=True` prints each improvement to
-    stderr; a callable receives them instead.
+    wall-clock seconds, model building included (positive and finite: anything else raises a
+    ValueError). `progress=True` prints each improvement to stderr; a callable receives them
+    instead.
     """
+    require_scenario(scenario)
+    time_limit = time_limit_seconds(time_limit)
     began = time.perf_counter()
     problem = compile_problem(scenario)
     build_seconds = time.perf_counter() - began
