@@ -62,3 +62,25 @@ def test_the_tutorial_and_the_views_page_have_code():
     """The pages that teach by example are not silently empty."""
     for name in ("tutorial.md", "views.md"):
         assert len(python_blocks((DOCS / name).read_text(encoding="utf-8"))) >= 5, name
+
+
+ROOT = DOCS.parent
+PIP_INSTALL = re.compile(r"pip install[^`\n]*?(\S*)\[(\w+)\]")
+
+
+def test_install_commands_work_from_a_clone():
+    """allocate is not on PyPI: every `pip install` of it in the docs, the README and the
+    library's own messages installs the clone (`-e ".[extra]"`), with an extra that exists."""
+    import tomllib
+
+    extras = set(
+        tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]
+    )
+    texts = [*PAGES, ROOT / "README.md", *sorted((ROOT / "src").rglob("*.py"))]
+    found = 0
+    for path in texts:
+        for target, extra in PIP_INSTALL.findall(path.read_text(encoding="utf-8")):
+            found += 1
+            assert target.strip("'\"") == ".", f"{path.name}: pip install {target}[{extra}]"
+            assert extra in extras, f"{path.name}: no extra '{extra}' in pyproject.toml"
+    assert found >= 4

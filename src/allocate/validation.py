@@ -48,6 +48,24 @@ ASKS_WHO_CAN = {"unqualified_tasks", "zero_limits"}
 """Rules that need every person's skills and limits: skipped when a person did not parse."""
 
 
+SHOWN_ERRORS = 20
+
+
+def readable(error: ValidationError, shown: int = SHOWN_ERRORS) -> str:
+    """One line per problem, `  - where: what` (the first `shown` of them), for a terminal:
+    pydantic's own text adds error types and input echoes that a planner does not need."""
+    lines = []
+    for e in error.errors()[:shown]:
+        where = ".".join(str(part) for part in e["loc"])
+        message = e["msg"].removeprefix("Value error, ")
+        if e["type"] == "json_invalid":
+            message = f"not JSON ({e.get('ctx', {}).get('error', message)})"
+        lines.append(f"  - {where}: {message}" if where else f"  - {message}")
+    if error.error_count() > shown:
+        lines.append(f"  ... and {error.error_count() - shown} more")
+    return "\n".join(lines)
+
+
 def time_limit_seconds(value) -> float:
     """`value` as a positive, finite number of seconds. Zero is refused rather than read as
     "the greedy plan only": that plan takes time too (seconds on large scenarios), so a zero
