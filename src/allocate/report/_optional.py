@@ -19,9 +19,7 @@ def require(module: str, purpose: str) -> ModuleType:
         return importlib.import_module(module)
     except ImportError as error:
         package = module.split(".")[0]
-        raise ImportError(
-            f"{purpose} needs the optional package '{package}': {INSTALL}"
-        ) from error
+        raise ImportError(f"{purpose} needs the optional package '{package}': {INSTALL}") from error
 
 
 def available(module: str) -> bool:
