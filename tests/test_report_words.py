@@ -120,3 +120,17 @@ def test_auto_says_when_it_switches_to_neighbourhood_search(caplog):
         "auto chose neighbourhood search (lns): 536 choices, more than the 200"
     )
     assert reason in caplog.text and reason in str(plan) and reason in plan_html(plan)
+
+
+def test_the_concepts_page_defines_the_words_the_views_use():
+    """docs/concepts.md gives every status meaning word for word, the gap's one definition, and
+    what 'late by' and the two utilisations are."""
+    from pathlib import Path
+
+    page = (Path(__file__).resolve().parents[1] / "docs" / "concepts.md").read_text()
+    text = " ".join(page.split())
+    for status, meaning in STATUS_MEANING.items():
+        assert f"`{status}`: {meaning.replace(chr(39), chr(34))}" in text, status
+    assert "**Gap.** `(value − bound) / value`" in text
+    assert "2.0 days late, 16 working hours" in text
+    assert "the highest of these, in percent, is the objective's `peak_utilisation`" in text

@@ -8,6 +8,7 @@ an independent checker, and returns a `Plan` in real datetimes.
 from allocate.check import check
 from allocate.plan import Assignment, Plan, Violation
 from allocate.scenario import (
+    ALWAYS,
     Calendar,
     Dependency,
     Person,
@@ -23,6 +24,7 @@ from allocate.scenario import (
 from allocate.solve import solve
 
 __all__ = [
+    "ALWAYS",
     "Assignment",
     "Calendar",
     "check",

@@ -247,6 +247,11 @@ class Calendar(Frozen):
         return ZoneInfo(self.timezone)
 
 
+ALWAYS = Calendar(timezone="UTC", weekly_hours={day: ("00:00-24:00",) for day in WEEKDAYS})
+"""Around the clock, every day, no holidays: machines, 24/7 services, and the benchmark
+instances (one period of a PSPLIB or MSLIB instance is one hour of it)."""
+
+
 def holiday_calendar(code: str, years):
     """The `holidays` calendar for 'DE' or 'DE-BY' (any case); ValueError naming what is unknown."""
     import holidays
@@ -323,6 +328,8 @@ class Person(Frozen):
     )
 
     def level(self, skill: str) -> int:
+        """The person's level in `skill`; a skill they do not list is level 0, so a task that
+        asks for level 0 of something is open to everyone."""
         return self.skills.get(skill, 0)
 
     def qualifies_for(self, task: Task) -> bool:
