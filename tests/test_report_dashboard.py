@@ -117,7 +117,10 @@ def test_portfolio_shows_every_project_and_person(example):
     for project in scenario.projects:
         assert f'data-testid="project-{project.id}"' in html
     assert 'data-testid="project-portal" style="background:#c0392b">Late' in html
-    assert '<b data-testid="plan-status">feasible</b>, checked: no violations' in html
+    assert (
+        '<b data-testid="plan-status">feasible</b> (every task placed and every rule kept; not '
+        "proven the best possible), checked: no violations" in html
+    )
     shop = project_status(scenario, plan, "shop")
     cost = sum(
         a_hours * scenario.person(a.people[0]).hourly_rate

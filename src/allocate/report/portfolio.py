@@ -18,6 +18,7 @@ from allocate.report.html import badge, esc, kpi, margin_text, page, stacked_bar
 from allocate.report.load import load
 from allocate.report.status import ProjectStatus, long_date, portfolio, short_date
 from allocate.report.style import STATE_COLOURS, utilisation_colour
+from allocate.report.words import STATUS_MEANING
 from allocate.scenario import Scenario
 
 
@@ -42,7 +43,8 @@ def portfolio_dashboard(
     header = (
         f"<h1>{esc(scenario.name or 'Portfolio')}</h1>"
         f'<div class="sub">Status on {esc(long_date(scenario.start, zone))} · plan '
-        f'<b data-testid="plan-status">{esc(plan.status)}</b>, {esc(verdict)}</div>'
+        f'<b data-testid="plan-status">{esc(plan.status)}</b> '
+        f"({esc(STATUS_MEANING[plan.status])}), {esc(verdict)}</div>"
     )
     body = [
         header,
