@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from allocate.report._optional import require
 from allocate.report.html import esc
-from allocate.report.style import OVER_LIMIT, UTILISATION_SCALE, utilisation_colour
+from allocate.report.style import utilisation_colour
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
@@ -84,6 +84,8 @@ def forecast_html(forecast: Forecast) -> str:
 
 def capacity_heatmap(forecast: Forecast) -> go.Figure:
     """Groups × periods coloured by demand over supply (plotly); hover shows the hours."""
+    from allocate.report.charts import share_heatmap, share_layout
+
     go = require("plotly.graph_objects", "Forecast.heatmap")
     periods = [d.isoformat() for d in forecast.periods]
     z, text, data = [], [], []
@@ -95,35 +97,22 @@ def capacity_heatmap(forecast: Forecast) -> go.Figure:
         )
         data.append([(r.demand_hours, r.supply_hours, r.shortfall_hours) for r in rows])
     fig = go.Figure(
-        go.Heatmap(
+        share_heatmap(
+            go,
             z=z,
             x=periods,
             y=list(forecast.groups),
             text=text,
-            texttemplate="%{text}",
-            textfont={"size": 9},
             customdata=data,
             hovertemplate="%{y}, %{x}<br>demand %{customdata[0]:.1f} h of %{customdata[1]:.1f} h"
             "<br>short %{customdata[2]:.1f} h<extra></extra>",
-            colorscale=[list(step) for step in UTILISATION_SCALE],
-            zmin=0,
-            zmax=OVER_LIMIT,
-            xgap=1,
-            ygap=1,
-            colorbar={
-                "title": "demand / supply",
-                "tickvals": [0, 0.5, 1.0, OVER_LIMIT],
-                "ticktext": ["0 %", "50 %", "100 %", f"≥ {OVER_LIMIT:.0%} (short)"],
-            },
+            scale=("demand / supply", "short"),
         )
     )
-    fig.update_layout(
-        title=f"Capacity by {forecast.by}: demand over supply per {forecast.freq} (red: short)",
-        height=140 + 24 * max(1, len(forecast.groups)),
-        yaxis={"autorange": "reversed"},
-        xaxis={"side": "top", "type": "category"},
-        margin={"l": 10, "r": 10, "t": 90, "b": 20},
-        template="plotly_white",
+    share_layout(
+        fig,
+        f"Capacity by {forecast.by}: demand over supply per {forecast.freq} (red: short)",
+        forecast.groups,
     )
     return fig
 
