@@ -5,6 +5,7 @@ assigns and schedules them with a greedy construction and OR-Tools CP-SAT, check
 an independent checker, and returns a `Plan` in real datetimes.
 """
 
+from allocate.analysis import forecast
 from allocate.check import check
 from allocate.plan import Assignment, Plan, Violation
 from allocate.scenario import (
@@ -28,6 +29,7 @@ __all__ = [
     "Assignment",
     "Calendar",
     "check",
+    "forecast",
     "solve",
     "Dependency",
     "Person",

@@ -350,7 +350,9 @@ Money = Annotated[float, Field(ge=0, le=1e12)]
 
 class Project(Frozen):
     """A customer project. `budget` is what its work may cost (hours × rates); `value` is what the
-    customer pays, so a plan shows each project's margin."""
+    customer pays, so a plan shows each project's margin. A pipeline project, not yet won, has a
+    `win_probability` below 1: the capacity forecast weighs its work by it (`solve` plans whatever
+    the scenario holds; leave such projects out of the scenario you commit to)."""
 
     id: Id
     name: str = ""
@@ -359,6 +361,9 @@ class Project(Frozen):
     priority: Priority = 1
     budget: Money | None = None
     value: Money | None = None
+    win_probability: Annotated[float, Field(ge=0, le=1)] = Field(
+        default=1.0, description="chance the project is won (1: committed work)"
+    )
 
 
 class Dependency(Frozen):

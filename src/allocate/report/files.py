@@ -2,6 +2,7 @@
 
     index.html                  the portfolio dashboard, linking to each project's page
     project-<id>.html           one customer dashboard per project
+    capacity.html               demand per skill against the people who have it, by week
     assignments.csv             the assignment table
     utilisation.csv             booked / available hours per person and week
     calendars/<person>.ics      one iCalendar feed per person with work
@@ -52,6 +53,7 @@ def write_report(
         html = project_dashboard(scenario, plan, project, timezone=timezone, generated=generated)
         written.append(_write(out / name, html))
     files = {
+        "Capacity forecast": _write(out / "capacity.html", _capacity(scenario, plan, generated)),
         "Assignments (CSV)": write_csv(scenario, plan, out / "assignments.csv"),
         "Utilisation per person and week (CSV)": write_utilisation_csv(
             scenario, plan, out / "utilisation.csv"
@@ -76,6 +78,13 @@ def write_report(
     )
     written.append(_write(out / "index.html", index))
     return written
+
+
+def _capacity(scenario: Scenario, plan: Plan, generated) -> str:
+    from allocate.analysis.forecast import forecast
+    from allocate.report.capacity import capacity_page
+
+    return capacity_page(forecast(scenario, plan), generated=generated)
 
 
 def _charts(scenario: Scenario, plan: Plan, out: Path, timezone: str | None) -> dict[str, Path]:
