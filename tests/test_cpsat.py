@@ -18,6 +18,7 @@ from allocate.strategies.cpsat import CpSat
 from allocate.strategies.cpsat.fixing import Fixing
 from allocate.strategies.cpsat.objective import Level, Stage, decompose, stages
 from allocate.strategies.greedy import Greedy
+from allocate.terms import level_values
 from scenarios import scenarios
 
 MONDAY = datetime(2026, 3, 2, 8, tzinfo=UTC)  # 09:00 in Berlin, 00:00 in Los Angeles
@@ -46,7 +47,7 @@ def solve(problem, formulation="day-hour", expect="optimal", **options):
     if outcome.schedule.complete:
         verify(problem, outcome.schedule)
         assert outcome.level_values == pytest.approx(
-            problem.level_values(outcome.schedule.end, outcome.schedule.person)
+            level_values(problem, outcome.schedule.end, outcome.schedule.person)
         )
     return outcome
 
@@ -525,7 +526,7 @@ def reoptimise(problem, schedule, free, **fixing):
     for array in ("start", "end", "person"):
         assert (getattr(outcome.schedule, array)[held] == getattr(schedule, array)[held]).all()
     assert outcome.level_values == pytest.approx(
-        problem.level_values(outcome.schedule.end, outcome.schedule.person)
+        level_values(problem, outcome.schedule.end, outcome.schedule.person)
     )
     return outcome
 
@@ -588,7 +589,7 @@ def test_held_neighbours_bound_the_free_task():
     assert when(problem, outcome.schedule, "b") == (utc(2, 12), utc(2, 15))
     assert outcome.level_values == (
         0,
-        problem.level_values(schedule.end, schedule.person)[1],
+        level_values(problem, schedule.end, schedule.person)[1],
     )  # c ends last
 
 

@@ -87,6 +87,21 @@ def working_ticks(calendar: Calendar, origin: datetime, ticks: int, resolution: 
     return result
 
 
+def week_starts(calendar: Calendar, origin: datetime, step: timedelta, horizon: int) -> np.ndarray:
+    """Ticks of the local Mondays 00:00 from the last one at or before the origin to the first
+    one past the horizon (rounded up onto the grid, where they fall exactly on a fitting grid)."""
+    zone = calendar.zone
+    local = origin.astimezone(zone).date()
+    monday = local - timedelta(days=local.weekday())
+    ticks = []
+    while True:
+        moment = datetime.combine(monday, time()).replace(tzinfo=zone).astimezone(UTC)
+        ticks.append(int(np.ceil(round((moment - origin) / step, 9))))
+        if ticks[-1] > horizon:
+            return np.array(ticks, dtype=np.int64)
+        monday += timedelta(days=7)
+
+
 # --- choosing the grid -------------------------------------------------------------------------
 
 

@@ -23,10 +23,16 @@ import numpy as np
 from allocate.bounds import earliest_schedule
 from allocate.calendar import absence_interval
 from allocate.plan import Conflict
-from allocate.problem import FS, NONE, SF, SS, Problem
+from allocate.problem import NONE, Problem
 from allocate.scenario import WEEKDAYS, Calendar, Person, Scenario, holiday_calendar
-from allocate.strategies.base import Schedule, earliest_times
-from allocate.strategies.greedy import topological_order
+from allocate.schedule import (
+    Schedule,
+    after,
+    candidates,
+    earliest_times,
+    source,
+    topological_order,
+)
 
 CHAIN_SHOWN = 5
 LABELS_SHOWN = 8
@@ -63,7 +69,7 @@ def pinned_off_work(scenario: Scenario, problem: Problem, earliest: Schedule) ->
         tick = int(problem.pinned_start[task])
         if tick == NONE or problem.is_milestone(task):
             continue
-        people = _people(problem, task)
+        people = candidates(problem, task)
         if any(_works(problem, p, tick) for p in people):
             continue
         task_id = problem.task_ids[task]
@@ -101,7 +107,7 @@ def pinned_before_predecessors(
         if tick == NONE or not problem.predecessors(task):
             continue
         lo, end_lo = earliest_times(problem, earliest, task)
-        ends = [_end(problem, task, int(p), tick) for p in _people(problem, task)]
+        ends = [_end(problem, task, int(p), tick) for p in candidates(problem, task)]
         ends = [e for e in ends if e != NONE]
         too_early = ends and max(ends) < end_lo
         if tick >= lo and not too_early:
@@ -198,9 +204,10 @@ def past_the_horizon(
             continue
         if not problem.is_milestone(task) and not any(
             _end(problem, task, int(p), _next(problem, int(p), alone)) != NONE
-            for p in _people(problem, task)
+            for p in candidates(problem, task)
         ):
-            whys = [_short_reason(scenario, problem, int(p), alone) for p in _people(problem, task)]
+            people = candidates(problem, task)
+            whys = [_short_reason(scenario, problem, int(p), alone) for p in people]
             yield Conflict(
                 message=f"task '{task_id}' ({hours}) cannot be done between its earliest start "
                 f"{_when(problem.time_of(alone))} and {end_name} {end_when}: "
@@ -229,13 +236,6 @@ def _mandatory(problem: Problem) -> list[int]:
     return np.flatnonzero(~problem.optional).tolist() if len(problem.optional) else []
 
 
-def _people(problem: Problem, task: int) -> np.ndarray:
-    if not problem.staffed[task]:
-        return np.array([NONE])
-    pinned = int(problem.pinned_person[task])
-    return np.array([pinned]) if pinned != NONE else problem.eligible[task]
-
-
 def _works(problem: Problem, person: int, tick: int) -> bool:
     if not 0 <= tick < problem.horizon:
         return False
@@ -257,7 +257,7 @@ def _can_end(problem: Problem, earliest: Schedule, task: int) -> bool:
     start = max(start, int(problem.pinned_start[task]))
     if problem.is_milestone(task):
         return max(start, end_lo) <= problem.horizon
-    for person in _people(problem, task).tolist():
+    for person in candidates(problem, task).tolist():
         end = _end(problem, task, person, _next(problem, person, start))
         if end != NONE and end <= problem.horizon:
             return True
@@ -273,19 +273,13 @@ def _chain(problem: Problem, earliest: Schedule, task: int) -> list[int]:
             prec.pred
             for prec in problem.predecessors(chain[-1])
             if earliest.start[prec.pred] != NONE
-            and _bound(problem, earliest, prec) >= (lo if prec.kind in (FS, SS) else end_lo)
-            and (prec.kind not in (FS, SS) or lo > problem.release[chain[-1]])
+            and after(problem, prec, source(earliest, prec)) >= (lo if prec.to_start else end_lo)
+            and (not prec.to_start or lo > problem.release[chain[-1]])
         ]
         if not binding:
             break
         chain.append(binding[0])
     return chain[::-1]
-
-
-def _bound(problem: Problem, schedule: Schedule, prec) -> int:
-    """The earliest start (FS, SS) or end (FF, SF) this dependency alone allows."""
-    source = int(schedule.start[prec.pred] if prec.kind in (SS, SF) else schedule.end[prec.pred])
-    return problem.after_working_lag(source, prec.lag) if prec.working_lag else source + prec.lag
 
 
 def _person(scenario: Scenario, person: int) -> Person | None:

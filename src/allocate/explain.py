@@ -14,10 +14,10 @@ from allocate.bounds import earliest_schedule
 from allocate.calendar import absence_interval
 from allocate.limits import binding
 from allocate.plan import Lateness
-from allocate.problem import FS, NONE, SF, SS, Problem
+from allocate.problem import NONE, Problem
 from allocate.scenario import Scenario
-from allocate.strategies.base import Schedule, earliest_times
-from allocate.strategies.greedy import Loads, candidates, earliest_slot
+from allocate.schedule import Schedule, after, candidates, earliest_times, source
+from allocate.strategies.greedy import fitting
 
 CHAIN_SHOWN = 6
 PEOPLE_SHOWN = 4
@@ -85,14 +85,11 @@ def _critical_chain(problem: Problem, earliest: Schedule, task: int) -> list[int
 
 def _binds(problem: Problem, schedule: Schedule, prec) -> bool:
     """Does this dependency alone hold its successor where `schedule` puts it?"""
-    source = schedule.start[prec.pred] if prec.kind in (SS, SF) else schedule.end[prec.pred]
-    if source == NONE:
+    tick = source(schedule, prec)
+    if tick == NONE:
         return False
-    shifted = (
-        problem.after_working_lag(int(source), prec.lag) if prec.working_lag else source + prec.lag
-    )
-    target = schedule.start[prec.succ] if prec.kind in (FS, SS) else schedule.end[prec.succ]
-    return shifted >= target
+    target = schedule.start[prec.succ] if prec.to_start else schedule.end[prec.succ]
+    return after(problem, prec, tick) >= target
 
 
 def _contention(problem: Problem, schedule: Schedule, task: int) -> str:
@@ -140,23 +137,13 @@ def explain_left_out(
     it would make work with deadlines later by more than its priority-weighted hours are worth
     (a dependant with a deadline, or someone's time that deadline work needs). With the
     `scenario`, the first reason names the candidates' time off too."""
-    loads = Loads(problem)
-    for task in np.flatnonzero(schedule.start != NONE).tolist():
-        if not problem.is_milestone(task):
-            loads.book(
-                task,
-                int(schedule.person[task]),
-                *map(int, (schedule.start[task], schedule.end[task])),
-            )
+    left_out = schedule.left_out.tolist()
+    fits = fitting(problem, schedule, left_out)
     reasons = {}
-    for task in schedule.left_out.tolist():
-        lo, end_lo = earliest_times(problem, schedule, task)
+    for task in left_out:
+        lo, _ = earliest_times(problem, schedule, task)
         hours = f"{problem.effort[task] * problem.hours_per_tick:g} h"
-        slots = [
-            earliest_slot(problem, loads, task, int(person), lo, end_lo)
-            for person in candidates(problem, task)
-        ]
-        if all(slot is None for slot in slots):
+        if not fits[task]:
             people = [
                 _free_time(problem, schedule, int(p), lo, scenario)
                 for p in candidates(problem, task)

@@ -17,7 +17,6 @@ from functools import cached_property
 import numpy as np
 
 from allocate import calendar as cal
-from allocate import limits
 from allocate.matching import match
 from allocate.objective import balance_window
 from allocate.scenario import Resource, Scenario, Task, ceil_ticks
@@ -51,6 +50,16 @@ class Precedence:
     kind: int
     lag: int
     working_lag: bool
+
+    @property
+    def from_start(self) -> bool:
+        """Does it count from the predecessor's start (SS, SF), not its end?"""
+        return self.kind in (SS, SF)
+
+    @property
+    def to_start(self) -> bool:
+        """Does it bound the successor's start (FS, SS), not its end?"""
+        return self.kind in (FS, SS)
 
 
 @dataclass(frozen=True)
@@ -199,13 +208,6 @@ class Problem:
         for prec in self.precedences:
             incoming[prec.succ].append(prec)
         return incoming
-
-    def level_values(self, end: np.ndarray, person: np.ndarray | None = None) -> tuple[float, ...]:
-        """Each objective level's value for tasks ending at `end` done by `person` (see
-        `allocate.terms`; `person` is needed only when a level names a people term)."""
-        from allocate.terms import level_values
-
-        return level_values(self, end, person)
 
     @property
     def options(self) -> int:
@@ -415,7 +417,7 @@ def _within_zero_limits(people, tasks, eligible) -> tuple[np.ndarray, ...]:
     if not any(p.max_hours_per_week == 0 or p.max_projects == 0 for p in people):
         return eligible
     return tuple(
-        np.array([p for p in chosen.tolist() if not limits.excluded(people[p], task)], np.int64)
+        np.array([p for p in chosen.tolist() if not people[p].kept_off(task)], np.int64)
         for chosen, task in zip(eligible, tasks, strict=True)
     )
 
@@ -424,10 +426,10 @@ def _limits(scenario: Scenario, origin: datetime, step: timedelta, horizon: int,
     """The compiled per-person limits (fields of `Problem`; see `allocate.limits`)."""
     people = scenario.people
     week_limit = np.array(
-        [limits.limit_ticks(p.max_hours_per_week, resolution) for p in people], dtype=np.int64
+        [_limit_ticks(p.max_hours_per_week, resolution) for p in people], dtype=np.int64
     )
     week_start = tuple(
-        limits.week_starts(p.calendar, origin, step, horizon)
+        cal.week_starts(p.calendar, origin, step, horizon)
         if p.max_hours_per_week is not None
         else np.zeros(0, dtype=np.int64)
         for p in people
@@ -438,6 +440,13 @@ def _limits(scenario: Scenario, origin: datetime, step: timedelta, horizon: int,
     for array in (week_limit, project_limit, *week_start):
         array.setflags(write=False)
     return {"week_limit": week_limit, "week_start": week_start, "project_limit": project_limit}
+
+
+def _limit_ticks(hours: float | None, resolution: int) -> int:
+    """A weekly limit in whole ticks, rounded down (never more than the limit); NONE if unset."""
+    if hours is None:
+        return NONE
+    return int(np.floor(round(hours * 60 / resolution, 6)))
 
 
 def _slot_tasks(scenario: Scenario) -> tuple[list[Task], list[dict | None], np.ndarray]:

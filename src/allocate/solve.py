@@ -18,11 +18,8 @@ from allocate.bounds import level_bounds
 from allocate.check import check
 from allocate.conflicts import core, precheck
 from allocate.explain import explain_lateness, explain_left_out
-from allocate.objective import (
-    Timing,
-    evaluate,
-    level_values,
-)
+from allocate.objective import Timing, evaluate
+from allocate.objective import level_values as plan_level_values
 from allocate.plan import (
     Assignment,
     Plan,
@@ -31,10 +28,12 @@ from allocate.plan import (
 )
 from allocate.problem import NONE, Problem, compile_problem
 from allocate.scenario import Scenario
+from allocate.schedule import Schedule, reaches
 from allocate.strategies import get_strategy
-from allocate.strategies.base import Outcome, Progress, Schedule, Strategy, reaches
+from allocate.strategies.base import Outcome, Progress, Strategy
 from allocate.strategies.greedy import Greedy
 from allocate.summaries import person_summaries, project_summaries
+from allocate.terms import level_values
 
 log = logging.getLogger("allocate")
 
@@ -126,7 +125,7 @@ def _diagnosed(
     if diagnosis.schedule is None:
         return greedy, tuple(found)
     schedule = diagnosis.schedule
-    values = problem.level_values(schedule.end, schedule.person)
+    values = level_values(problem, schedule.end, schedule.person)
     return Outcome(schedule, "feasible", values, (), {"diagnosis": "plan found"}), ()
 
 
@@ -204,7 +203,7 @@ def verified_plan(
         },
     )
     terms = evaluate(scenario, timing)
-    values = level_values(scenario, terms)
+    values = plan_level_values(scenario, terms)
     if outcome.level_values and not _close(values, outcome.level_values):
         log.error(
             "strategy objective %s differs from the recomputed %s", outcome.level_values, values

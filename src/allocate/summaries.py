@@ -7,12 +7,13 @@ from datetime import timedelta
 
 import numpy as np
 
-from allocate.limits import week_starts, week_ticks
+from allocate.calendar import week_starts
+from allocate.limits import week_ticks
 from allocate.objective import Timing, project_costs, project_finishes
 from allocate.plan import PersonSummary, ProjectSummary, WeekHours
 from allocate.problem import NONE, Problem
 from allocate.scenario import Scenario, hours
-from allocate.strategies.base import Schedule
+from allocate.schedule import Schedule
 
 
 def project_summaries(scenario: Scenario, timing: Timing):

@@ -272,22 +272,13 @@ def zero_limits(scenario: Scenario) -> Iterator[Problem]:
         task = scenario._tasks_by_id.get(pin.task)
         person = scenario._people_by_id.get(pin.person) if pin.person else None
         known = task is not None and person is not None and task.staffed
-        if known and (why := excluded_by_limit(person, task)):
+        if known and (why := person.kept_off(task)):
             yield ("pins", pin.task), f"task '{task.id}' is pinned to '{person.id}', {why}"
     for task in scenario.tasks:
         qualified = scenario.qualified_people(task) if not task.done else []
-        if qualified and all(excluded_by_limit(person, task) for person in qualified):
+        if qualified and all(person.kept_off(task) for person in qualified):
             names = ", ".join(f"'{p.id}'" for p in qualified)
             yield (
                 ("tasks", task.id),
                 (f"task '{task.id}' can be done only by {names}, whose limits of 0 forbid it"),
             )
-
-
-def excluded_by_limit(person, task) -> str | None:
-    """Why a limit of 0 keeps `person` off `task`; None if it does not."""
-    if person.max_hours_per_week == 0:
-        return "who may work 0 h a week"
-    if person.max_projects == 0 and task.project is not None:
-        return "who may be on 0 projects"
-    return None

@@ -17,7 +17,7 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from allocate.problem import NONE, Precedence, Problem
-from allocate.strategies.base import Schedule
+from allocate.schedule import Schedule
 from allocate.strategies.cpsat.constraints import add_precedence
 from allocate.strategies.cpsat.model import build_model
 from allocate.strategies.cpsat.run import solution

@@ -16,11 +16,13 @@ from dataclasses import dataclass, field
 from ortools.sat.python import cp_model
 
 from allocate.problem import NONE, Problem
-from allocate.strategies.base import Progress, ProgressCallback, Schedule, Status, reaches
+from allocate.schedule import Schedule, reaches
+from allocate.strategies.base import Progress, ProgressCallback, Status
 from allocate.strategies.cpsat import objective
 from allocate.strategies.cpsat.hint import add_hint
 from allocate.strategies.cpsat.model import Model
 from allocate.strategies.cpsat.variables import Variables
+from allocate.terms import level_values
 
 MIN_SOLVE_SECONDS = 0.05
 
@@ -119,7 +121,7 @@ class Run:
         """Does the best plan so far meet the `targets` on `stage`'s levels?"""
         if self.best is None or not self.targets:
             return False
-        values = self.problem.level_values(self.best.end, self.best.person)
+        values = level_values(self.problem, self.best.end, self.best.person)
         return reaches(values, self.targets, stage.levels)
 
     def record(self, schedule: Schedule, bound: float) -> None:
@@ -138,7 +140,7 @@ class Run:
         lower = self.lower if lower is None else lower
         values = None
         if schedule is not None:
-            values = self.problem.level_values(schedule.end, schedule.person)
+            values = level_values(self.problem, schedule.end, schedule.person)
         result = []
         for index, level in enumerate(self.built.levels):
             if index in self.proven:
@@ -170,7 +172,7 @@ class Monitor(cp_model.CpSolverSolutionCallback):
         if run.progress is None and not run.targets:
             return
         schedule = run.full_schedule(solution(self, self.variables))
-        values = run.problem.level_values(schedule.end, schedule.person)
+        values = level_values(run.problem, schedule.end, schedule.person)
         if reaches(values, run.targets, run.stage.levels):
             run.at_targets = True
             self.stop_search()

@@ -16,13 +16,15 @@ from google.protobuf import text_format
 from ortools.sat import sat_parameters_pb2
 
 from allocate.problem import Problem
-from allocate.strategies.base import Outcome, ProgressCallback, Schedule, reaches
+from allocate.schedule import Schedule, reaches
+from allocate.strategies.base import Outcome, ProgressCallback
 from allocate.strategies.cpsat import objective
 from allocate.strategies.cpsat.fixing import Fixing
 from allocate.strategies.cpsat.hint import add_hint, hint_problem, model_horizon
 from allocate.strategies.cpsat.model import Prepared, build_model
 from allocate.strategies.cpsat.run import Configure, Run, solve_stages
 from allocate.strategies.cpsat.variables import FORMULATIONS
+from allocate.terms import level_values
 
 PROBING_OFF_ABOVE = 1_000
 """With `probing="auto"`, probing is turned off above this many options: it made presolve 3-10x
@@ -95,14 +97,14 @@ class CpSat:
         began = time.perf_counter()
         objective.require_stated_terms(problem)
         if problem.n_tasks == 0:
-            values = problem.level_values(*(np.zeros(0, dtype=np.int64),) * 2)
+            values = level_values(problem, *(np.zeros(0, dtype=np.int64),) * 2)
             return Outcome(
                 Schedule.empty(0), "optimal", values, values, {"formulation": self.formulation}
             )
         hint_issue = "no hint" if hint is None else hint_problem(problem, hint)
         usable_hint = hint if hint_issue is None else None
         if usable_hint is not None:
-            values = problem.level_values(usable_hint.end, usable_hint.person)
+            values = level_values(problem, usable_hint.end, usable_hint.person)
             if reaches(values, bounds):  # nothing can be better: no model to build
                 stats = {
                     "formulation": self.formulation,
@@ -148,7 +150,7 @@ class CpSat:
         return Outcome(
             run.best,
             status,
-            problem.level_values(run.best.end, run.best.person),
+            level_values(problem, run.best.end, run.best.person),
             run.bounds(),
             stats,
         )
@@ -202,7 +204,7 @@ class CpSat:
         )
         best = held if run.best is None else run.best
         status = "feasible" if status in ("unknown", "infeasible") else status
-        return Outcome(best, status, problem.level_values(best.end, best.person), (), stats)
+        return Outcome(best, status, level_values(problem, best.end, best.person), (), stats)
 
     def _configurer(
         self, problem: Problem, seed: int, deterministic_limit: float | None = None
@@ -230,7 +232,8 @@ class CpSat:
 def _no_plan(problem: Problem, hint: Schedule | None, status: str, bounds, stats) -> Outcome:
     """What to return when CP-SAT has no plan: the valid hint if it just ran out of time."""
     if hint is not None and status == "unknown":
-        return Outcome(hint, "feasible", problem.level_values(hint.end, hint.person), bounds, stats)
+        values = level_values(problem, hint.end, hint.person)
+        return Outcome(hint, "feasible", values, bounds, stats)
     schedule = Schedule.empty(problem.n_tasks)
     schedule.reasons.update(dict.fromkeys(range(problem.n_tasks), NO_PLAN[status]))
     return Outcome(schedule, status, (), bounds, stats)

@@ -26,7 +26,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from allocate.problem import NONE, Problem
-from allocate.strategies.base import Outcome, Progress, Schedule, reaches
+from allocate.schedule import Schedule, reaches
+from allocate.strategies.base import Outcome, Progress
 from allocate.strategies.cpsat import CpSat
 from allocate.strategies.cpsat.fixing import Fixing
 from allocate.strategies.cpsat.hint import hint_problem, model_horizon
@@ -34,6 +35,7 @@ from allocate.strategies.cpsat.model import prepare
 from allocate.strategies.lns.adaptive import Adaptive
 from allocate.strategies.lns.compact import compact
 from allocate.strategies.lns.neighbourhoods import Neighbourhoods
+from allocate.terms import level_values
 
 PATIENCE = 30
 """Sub-solves without a gain on the levels in focus before the next level joins them."""
@@ -83,7 +85,7 @@ class Search:
         self.began, self.progress = time.perf_counter(), progress
         self.bounds = bounds  # known lower bounds per level: a level at its own needs no work
         self.incumbent, self.version = start, 0
-        self.values = problem.level_values(start.end, start.person)
+        self.values = level_values(problem, start.end, start.person)
         self.horizon = model_horizon(problem, start)[0]
         self.rng = np.random.default_rng(seed)
         self.neighbourhoods = Neighbourhoods(problem, settings.reach_days, settings.candidates)
@@ -182,7 +184,7 @@ class Search:
         if schedule is not None and self.settings.compact:
             schedule = compact(self.problem, schedule, proposal.free)
         values = (
-            None if schedule is None else self.problem.level_values(schedule.end, schedule.person)
+            None if schedule is None else level_values(self.problem, schedule.end, schedule.person)
         )
         order = 1 if values is None else _compare(values[: self.focus], self.values[: self.focus])
         changed = order < 0 or (

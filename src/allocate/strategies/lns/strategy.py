@@ -17,13 +17,15 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from allocate.problem import Problem
-from allocate.strategies.base import Outcome, ProgressCallback, Schedule
+from allocate.schedule import Schedule
+from allocate.strategies.base import Outcome, ProgressCallback
 from allocate.strategies.cpsat import CpSat, objective
 from allocate.strategies.cpsat.hint import hint_problem
 from allocate.strategies.greedy import Greedy
 from allocate.strategies.lns.adaptive import Adaptive
 from allocate.strategies.lns.neighbourhoods import KINDS
 from allocate.strategies.lns.search import Search, Settings
+from allocate.terms import level_values
 
 SUB_PARAMS = {"symmetry_level": 0, "max_presolve_iterations": 1}
 """CP-SAT parameters of the sub-solves (before the user's `params`): presolve was a third of the
@@ -123,7 +125,7 @@ class Lns:
         began = time.perf_counter()
         objective.require_stated_terms(problem)
         if problem.n_tasks == 0:
-            values = problem.level_values(*(np.zeros(0, dtype=np.int64),) * 2)
+            values = level_values(problem, *(np.zeros(0, dtype=np.int64),) * 2)
             return Outcome(Schedule.empty(0), "optimal", values, values, {"start": "empty"})
         start_kind = "hint"
         if hint is None or hint_problem(problem, hint) is not None:
