@@ -225,7 +225,7 @@ long as the name still answers)."""
 def problem_fingerprint(problem) -> dict:
     return {
         "resolution": int(problem.resolution),
-        "origin": problem.origin.isoformat(),
+        "origin": getattr(problem, "grid", problem).origin.isoformat(),
         **{name: digest(getattr(problem, name)) for name in PROBLEM_FIELDS},
     }
 

@@ -99,7 +99,7 @@ def verify(problem, schedule: Schedule) -> None:
 
 def when(problem, schedule, task_id):
     i = problem.task_ids.index(task_id)
-    return problem.time_of(int(schedule.start[i])), problem.time_of(int(schedule.end[i]))
+    return problem.grid.time(int(schedule.start[i])), problem.grid.time(int(schedule.end[i]))
 
 
 def who(problem, schedule, task_id):
@@ -537,7 +537,7 @@ def placed(problem, **plan) -> Schedule:
     for task_id, (person_id, start) in plan.items():
         i = problem.task_ids.index(task_id)
         person = NONE if person_id is None else problem.person_ids.index(person_id)
-        tick = round(problem.tick_of(start))
+        tick = problem.grid.tick(start)
         end = tick if problem.is_milestone(i) else problem.end_of(i, person, tick)
         schedule.start[i], schedule.end[i], schedule.person[i] = tick, end, person
     return schedule
@@ -620,7 +620,7 @@ def test_candidate_people_and_start_windows_restrict_the_free_tasks():
     )
     schedule = placed(problem, busy=("ana", utc(2, 8)), free=("ana", utc(5, 8)))
     free = problem.task_ids.index("free")
-    wednesday = round(problem.tick_of(utc(4, 8)))
+    wednesday = problem.grid.tick(utc(4, 8))
     outcome = reoptimise(
         problem,
         schedule,

@@ -16,7 +16,7 @@ from pathlib import Path
 import allocate
 
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("foundation: algorithms and the clock", ("allocate.matching",)),
+    ("foundation: algorithms and the clock", ("allocate.matching", "allocate.budget")),
     (
         "user model: scenario, plan and the objective's terms in planners' units",
         ("allocate.scenario", "allocate.validation", "allocate.objective", "allocate.plan"),
@@ -25,7 +25,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
         "readers of the user model: the independent checker, examples, instance files",
         ("allocate.check", "allocate.examples", "allocate.instances.*"),
     ),
-    ("calendars on the grid", ("allocate.calendar",)),
+    ("time: the grid and working calendars on it", ("allocate.grid", "allocate.calendar")),
     ("the compiled problem", ("allocate.problem",)),
     ("schedules on the compiled problem", ("allocate.schedule", "allocate.limits")),
     ("objective terms on the compiled problem", ("allocate.terms",)),

@@ -69,7 +69,7 @@ def _unavoidable(
     over = (end - deadline) * problem.hours_per_tick
     return (
         f"{over:,.0f} of the {late:,.0f} h are unavoidable: even with everyone free, {names} "
-        f"cannot end before {_when(problem, end)}"
+        f"cannot end before {problem.grid.when(end)}"
     )
 
 
@@ -95,14 +95,14 @@ def _binds(problem: Problem, schedule: Schedule, prec) -> bool:
 def _contention(problem: Problem, schedule: Schedule, task: int) -> str:
     lo, hi = earliest_times(problem, schedule, task)[0], int(schedule.start[task])
     if not problem.staffed[task]:
-        return f"'{problem.task_ids[task]}' waited for its resources until {_when(problem, hi)}"
+        return f"'{problem.task_ids[task]}' waited for its resources until {problem.grid.when(hi)}"
     people = sorted({int(p) for slot in problem.team(task) for p in problem.eligible[slot]})
     notes = [_doing(problem, schedule, p, lo, hi, task) for p in people]
     notes = [note for p in people for note in binding(problem, schedule, p, lo, hi, task)] + notes
     shown = "; ".join(notes[:PEOPLE_SHOWN]) + ("; ..." if len(notes) > PEOPLE_SHOWN else "")
     return (
-        f"'{problem.task_ids[task]}' could have started {_when(problem, lo)} (its predecessors "
-        f"were done) but started {_when(problem, hi)}: {shown}"
+        f"'{problem.task_ids[task]}' could have started {problem.grid.when(lo)} (its predecessors "
+        f"were done) but started {problem.grid.when(hi)}: {shown}"
     )
 
 
@@ -123,10 +123,6 @@ def _doing(problem: Problem, schedule: Schedule, person: int, lo: int, hi: int, 
     if len(team) > 1:
         return f"{free}, but not with enough of the rest of the team"
     return f"{free}, too little for it"
-
-
-def _when(problem: Problem, tick: int) -> str:
-    return problem.time_of(tick).strftime("%Y-%m-%d %H:%M UTC")
 
 
 def explain_left_out(
@@ -153,7 +149,7 @@ def explain_left_out(
             )
             reasons[task] = (
                 f"left out: nobody who may do its {hours} has free working time for it "
-                f"before the planning horizon ends ({_when(problem, problem.horizon)}): {shown}"
+                f"before the planning horizon ends ({problem.grid.when(problem.horizon)}): {shown}"
             )
         else:
             reasons[task] = (
@@ -182,7 +178,7 @@ def _free_time(
         note += f", {booked * problem.hours_per_tick:g} h of it booked"
     if scenario is not None and person != NONE:
         calendar = scenario.person(name).calendar
-        since = problem.time_of(lo)
+        since = problem.grid.time(lo)
         away = [
             f"off {off.start} to {off.end}" + (f" ({off.reason})" if off.reason else "")
             for off in calendar.time_off

@@ -99,7 +99,7 @@ def binding(problem, schedule, person: int, lo: int, hi: int, task: int) -> list
             if used >= limit and starts[w] < hi and starts[w + 1] > lo
         ]
         if full:
-            monday = problem.time_of(int(max(starts[full[0]], 0))).date()
+            monday = problem.grid.time(int(max(starts[full[0]], 0))).date()
             notes.append(f"{describe(problem, person)[0]}, booked full in the week of {monday}")
     project = int(problem.project_of[task]) if len(problem.project_of) else NONE
     if project != NONE and len(problem.project_limit) and problem.project_limit[person] != NONE:

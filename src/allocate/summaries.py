@@ -3,8 +3,6 @@ person's booked against available hours, over the plan and week by week in their
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import numpy as np
 
 from allocate.calendar import week_starts
@@ -57,8 +55,7 @@ def _weeks(scenario: Scenario, problem: Problem, schedule: Schedule, p: int, las
     `last`: hours booked on tasks (a team member counts until the team finishes) and hours they
     could work from the planning start on."""
     calendar = scenario.people[p].calendar
-    step = timedelta(minutes=problem.resolution)
-    starts = week_starts(calendar, problem.origin, step, problem.horizon)
+    starts = week_starts(calendar, problem.grid)
     cum = problem.cum_work[p]
     booked: dict[int, int] = {}
     for task in np.flatnonzero(schedule.person == p).tolist():
@@ -73,7 +70,7 @@ def _weeks(scenario: Scenario, problem: Problem, schedule: Schedule, p: int, las
         lo = min(max(int(starts[w]), problem.first_tick), problem.horizon)
         hi = min(int(starts[w + 1]), problem.horizon)
         yield WeekHours(
-            start=problem.time_of(int(starts[w])).astimezone(zone).date(),
+            start=problem.grid.time(int(starts[w])).astimezone(zone).date(),
             booked_hours=booked.get(w, 0) * problem.hours_per_tick,
             available_hours=max(0, int(cum[hi] - cum[lo])) * problem.hours_per_tick,
         )

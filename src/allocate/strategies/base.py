@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
+from allocate.budget import Budget
 from allocate.problem import FF, FS, SF, SS, Problem
 from allocate.schedule import Schedule, earliest_times, reaches
 
@@ -57,6 +58,10 @@ class Strategy(Protocol):
     * `bounds`, if given, are proven lower bounds on the levels (hours, as `solve()` computes
       them with `allocate.bounds.level_bounds`): a plan that `reaches` them all is optimal, so
       the strategy may stop there instead of spending the rest of its time limit.
+    * `budget`, if given, is the same time limit as a `Budget` (`solve()` passes it): ask it
+      what is left (`left()`, `expired`) rather than counting seconds from `time_limit`, and
+      stop when it is spent, so that a caller's reasons to stop reach the strategy. A strategy
+      written without it still runs (`solve()` then passes `time_limit` alone).
     """
 
     name: str
@@ -70,6 +75,7 @@ class Strategy(Protocol):
         hint: Schedule | None = None,
         progress: ProgressCallback | None = None,
         bounds: tuple[float, ...] = (),
+        budget: Budget | None = None,
     ) -> Outcome: ...
 
 

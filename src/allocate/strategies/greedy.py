@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from allocate.budget import Budget
 from allocate.matching import match
 from allocate.problem import NONE, Problem
 from allocate.schedule import Schedule, candidates, earliest_times, topological_order
@@ -65,7 +66,10 @@ class Greedy:
         hint: Schedule | None = None,
         progress: ProgressCallback | None = None,
         bounds: tuple[float, ...] = (),
+        budget: Budget | None = None,
     ) -> Outcome:
+        """The serial plan (it takes no time worth limiting: `time_limit` and `budget` are
+        ignored, and so is `hint`)."""
         began = time.perf_counter()
         priority = self.priorities(problem)
         schedule = build_schedule(problem, priority)
@@ -396,7 +400,7 @@ def no_slot_reason(problem: Problem, task: int) -> str:
     else:
         who = f"'{problem.person_ids[pinned]}'" if pinned != NONE else "any qualified person"
     if problem.pinned_start[task] != NONE:
-        when = problem.time_of(int(problem.pinned_start[task])).strftime("%Y-%m-%d %H:%M UTC")
+        when = problem.grid.when(int(problem.pinned_start[task]))
         return f"{who} cannot start it at its pinned time {when} (not working, busy, or too early)"
     people = candidates(problem, task).tolist()
     return f"no free working time for {who} before the planning horizon ends" + limit_note(

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from allocate.budget import Budget
 from allocate.problem import NONE, Problem
 from allocate.schedule import Schedule, reaches
 from allocate.strategies.base import Outcome, Progress
@@ -100,26 +101,26 @@ class Search:
 
     # --- loops ---------------------------------------------------------------------------------
 
-    def run(self, deadline: float) -> None:
-        """Improve until `deadline` (a `time.perf_counter()` value) or the iteration budget."""
+    def run(self, budget: Budget) -> None:
+        """Improve until the `budget` or the iterations run out."""
         if self.settings.workers == 1:
-            while self._may_launch(deadline):
+            while self._may_launch(budget):
                 proposal = self.propose()
-                self.settle(proposal, self.solve(proposal, deadline))
+                self.settle(proposal, self.solve(proposal, budget))
             return
         with ThreadPoolExecutor(self.settings.workers) as pool:
             pending: dict[Future, Proposal] = {}
             while True:
-                while len(pending) < self.settings.workers and self._may_launch(deadline):
+                while len(pending) < self.settings.workers and self._may_launch(budget):
                     proposal = self.propose(frozenset(p.target for p in pending.values()))
-                    pending[pool.submit(self.solve, proposal, deadline)] = proposal
+                    pending[pool.submit(self.solve, proposal, budget)] = proposal
                 if not pending:
                     return
                 done, _ = wait(pending, return_when=FIRST_COMPLETED)
                 for future in done:
                     self.settle(pending.pop(future), future.result())
 
-    def whole(self, deadline: float) -> str:
+    def whole(self, budget: Budget) -> str:
         """Re-plan every task at once, without windows or deterministic limit; the status."""
         free = np.arange(self.problem.n_tasks)
         proposal = Proposal("whole", NONE, free, self.incumbent, self.version, self.seed)
@@ -127,7 +128,7 @@ class Search:
             self.problem,
             Fixing(self.incumbent, proposal.free),
             horizon=self.horizon,
-            time_limit=deadline - time.perf_counter(),
+            budget=budget,
             seed=proposal.seed,
             prepared=self.prepared,
             bounds=self.bounds,
@@ -140,10 +141,10 @@ class Search:
         """Does the incumbent reach the lower bounds on every level?"""
         return reaches(self.values, self.bounds)
 
-    def _may_launch(self, deadline: float) -> bool:
+    def _may_launch(self, budget: Budget) -> bool:
         if self.launched == self.settings.iterations or self.optimal:
             return False
-        return deadline - time.perf_counter() >= MIN_ITERATION_SECONDS
+        return budget.left() >= MIN_ITERATION_SECONDS
 
     # --- one sub-solve -------------------------------------------------------------------------
 
@@ -157,13 +158,13 @@ class Search:
         seed = (self.seed + self.launched) % 2**31
         return Proposal(kind, target, free, self.incumbent, self.version, seed, group)
 
-    def solve(self, proposal: Proposal, deadline: float) -> Outcome:
+    def solve(self, proposal: Proposal, budget: Budget) -> Outcome:
         """Re-plan `proposal` around its base (safe in a worker thread: it only reads)."""
         return self.settings.cpsat.reoptimise(
             self.problem,
             self.neighbourhoods.fixing(proposal.base, proposal.free, proposal.group),
             horizon=self.horizon,
-            time_limit=deadline - time.perf_counter(),
+            budget=budget,
             seed=proposal.seed,
             deterministic_limit=self.settings.sub_limit,
             prepared=self.prepared,

@@ -10,12 +10,12 @@ kind and size of neighbourhood by how well each has paid (`adaptive.py`).
 
 from __future__ import annotations
 
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from allocate.budget import Budget
 from allocate.problem import Problem
 from allocate.schedule import Schedule
 from allocate.strategies.base import Outcome, ProgressCallback
@@ -107,8 +107,10 @@ class Lns:
         hint: Schedule | None = None,
         progress: ProgressCallback | None = None,
         bounds: tuple[float, ...] = (),
+        budget: Budget | None = None,
     ) -> Outcome:
-        """The best plan found within `time_limit` wall-clock seconds, never worse than the start.
+        """The best plan found within `time_limit` wall-clock seconds (or the `budget` given),
+        never worse than the start.
         With lower `bounds`, a level that reaches its bound hands over to the next at once, and
         the search stops once every level has (the plan is then optimal).
 
@@ -122,7 +124,7 @@ class Lns:
         solve_seconds, solutions, and per kind `lns_<kind>`: tries, improvements, accepted moves,
         final size and work.
         """
-        began = time.perf_counter()
+        budget = Budget(time_limit) if budget is None else budget
         objective.require_stated_terms(problem)
         if problem.n_tasks == 0:
             values = level_values(problem, *(np.zeros(0, dtype=np.int64),) * 2)
@@ -146,13 +148,12 @@ class Lns:
             adaptive,
         )
         search = Search(settings, problem, hint, seed, progress, tuple(bounds))
-        deadline = began + time_limit
         if problem.n_tasks <= self.size and not search.optimal:  # one neighbourhood holds it all
-            status = search.whole(deadline)
+            status = search.whole(budget)
             proven = search.values if status == "optimal" else ()
             stats = {"start": start_kind, **search.stats()}
             return Outcome(search.incumbent, status, search.values, proven, stats)
-        search.run(deadline)
+        search.run(budget)
         stats = {"start": start_kind, **search.stats(), **adaptive.summary()}
         if search.optimal:
             return Outcome(search.incumbent, "optimal", search.values, search.values, stats)
