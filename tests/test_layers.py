@@ -19,7 +19,13 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("foundation: algorithms and the clock", ("allocate.matching", "allocate.budget")),
     (
         "user model: scenario, plan and the objective's terms in planners' units",
-        ("allocate.scenario", "allocate.validation", "allocate.objective", "allocate.plan"),
+        (
+            "allocate.scenario",
+            "allocate.actuals",
+            "allocate.validation",
+            "allocate.objective",
+            "allocate.plan",
+        ),
     ),
     (
         "readers of the user model: the independent checker, examples, instance files",

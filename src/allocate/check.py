@@ -511,6 +511,18 @@ def pinned(ctx: _Context) -> Iterator[Finding]:
             yield Finding(f"{message} but starts {_at(a.start)}", (pin.task,))
 
 
+def progress(ctx: _Context) -> Iterator[Finding]:
+    """Work in progress stays with the people on it (`Progress.people`, in any order); what is
+    done is not planned again (the `placed` rule) and nothing starts before the planning start
+    (`planning_start`), so the past stays as recorded."""
+    for task, a in ctx.tasks():
+        recorded = task.progress.people
+        if task.in_progress and recorded and sorted(a.people) != sorted(recorded):
+            goes_to = ", ".join(a.people) or "nobody"
+            message = f"task '{task.id}' is in progress with {', '.join(recorded)}"
+            yield Finding(f"{message} but goes to {goes_to}", (task.id,), (*recorded, *a.people))
+
+
 def horizon(ctx: _Context) -> Iterator[Finding]:
     """No task ends after the scenario's horizon end."""
     end = ctx.scenario.horizon_end
@@ -645,6 +657,7 @@ RULES: dict[str, Callable[[_Context], Iterator[Finding]]] = {
         release,
         planning_start,
         pinned,
+        progress,
         horizon,
         max_hours_per_week,
         max_projects,

@@ -95,8 +95,9 @@ class Violation(Frozen):
 
 
 class ProjectSummary(Frozen):
-    """A project's planned finish against its deadline, and its money: the planned cost of the
-    remaining work (hours × rates) against its budget, and the margin on its value."""
+    """A project's planned finish against its deadline, and its money: what its work costs
+    (hours × rates), the hours already spent (`spent_cost`, from the tasks' actuals) plus the
+    work still planned (`planned_cost`), against its budget, and the margin on its value."""
 
     id: str
     finish: AwareDatetime | None = None
@@ -109,6 +110,11 @@ class ProjectSummary(Frozen):
     unplaced: int = 0
     """Tasks of the project the plan could not place: `finish` is then only the placed part's."""
     cost: float = 0.0
+    """Spent + planned: what the whole project costs, compared with `budget` and `value`."""
+    spent_cost: float = 0.0
+    """The hours already spent (`Task.progress`) at the rates of the people who spent them."""
+    planned_cost: float = 0.0
+    """The work still to do, as planned (the objective's `cost` term counts this part)."""
     budget: float | None = None
     value: float | None = None
 
@@ -119,11 +125,13 @@ class ProjectSummary(Frozen):
 
     @property
     def over_budget(self) -> float:
-        """How much the planned cost exceeds the budget (0 when within it or without one)."""
+        """How much the cost (spent + planned) exceeds the budget (0 when within it or without
+        one)."""
         return max(0.0, self.cost - self.budget) if self.budget is not None else 0.0
 
     @property
     def margin(self) -> float | None:
+        """Value minus cost (spent + planned)."""
         return self.value - self.cost if self.value is not None else None
 
 
@@ -157,6 +165,12 @@ class PersonSummary(Frozen):
     balance_available_hours: float = 0.0
     """Hours they could work in the balance window (the planning start to `Plan.balance_until`),
     the window of the `peak_utilisation` objective term."""
+    spent_hours: float = 0.0
+    """Hours they have recorded on tasks before the planning start (`Task.progress`): the past,
+    which `booked_hours` (the plan, from the planning start on) does not count."""
+    past_available_hours: float = 0.0
+    """Hours they could work in the recorded past: from the earliest `Progress.started` of the
+    scenario to the planning start."""
 
     @property
     def utilisation(self) -> float:
@@ -170,6 +184,13 @@ class PersonSummary(Frozen):
         if not self.balance_available_hours:
             return None
         return self.booked_hours / self.balance_available_hours
+
+    @property
+    def past_utilisation(self) -> float | None:
+        """Spent over available hours in the recorded past; None when there is none."""
+        if not self.past_available_hours:
+            return None
+        return self.spent_hours / self.past_available_hours
 
 
 class SolveStats(Frozen):

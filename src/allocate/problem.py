@@ -16,6 +16,7 @@ from functools import cached_property
 
 import numpy as np
 
+from allocate.actuals import crew
 from allocate.calendar import week_starts, working_ticks
 from allocate.grid import Grid
 from allocate.matching import match
@@ -131,6 +132,8 @@ class Problem:
     """Per person, the projects they may be on at once (NONE: no limit)."""
     leader: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     """Per task, the first slot task of its team (itself for a task of one person or none)."""
+    in_progress: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    """Per task: is it work in progress (pinned to the people on it, `Progress.people`)?"""
 
     @property
     def n_tasks(self) -> int:
@@ -300,6 +303,7 @@ def _work(tasks: list[Task], grid: Grid, first: int) -> dict:
         "staffed": np.array([task.staffed for task in tasks], dtype=bool),
         "optional": np.array([t.optional for t in tasks], dtype=bool),
         "priority": np.array([t.priority for t in tasks], dtype=np.int64),
+        "in_progress": np.array([t.in_progress for t in tasks], dtype=bool),
     }
 
 
@@ -354,7 +358,8 @@ def _dependencies(scenario: Scenario, tasks: list[Task], leader: np.ndarray, gri
 
 
 def _pins(scenario: Scenario, tasks: list[Task], leader: np.ndarray, eligible, grid: Grid) -> dict:
-    """Per task, the pinned person (on the slot they fit, for a team) and pinned start tick."""
+    """Per task, the pinned person (on the slot they fit, for a team) and pinned start tick.
+    Work in progress is pinned to the people on it (`Progress.people`)."""
     index = _task_index(tasks, leader)
     people = {person.id: p for p, person in enumerate(scenario.people)}
     pinned_person = np.full(len(tasks), NONE, dtype=np.int64)
@@ -366,6 +371,11 @@ def _pins(scenario: Scenario, tasks: list[Task], leader: np.ndarray, eligible, g
             pinned_person[_pinned_slot(team, person, eligible)] = person
         if pin.start is not None:
             pinned_start[team] = grid.tick(pin.start, up=True)
+    for task in scenario.tasks:  # work in progress stays with its people, place by place
+        if task.in_progress and task.id in index and (members := crew(scenario, task)):
+            first = index[task.id]
+            for slot, member in enumerate(members):
+                pinned_person[first + slot] = people[member.id]
     return {"pinned_person": pinned_person, "pinned_start": pinned_start}
 
 

@@ -433,15 +433,44 @@ class Resource(Frozen):
 
 
 class Progress(Frozen):
-    """What has happened to a task before the planning start.
+    """What has happened to a task by the planning start: its actuals.
 
     A `done` task is history: it is not planned again and its dependants may start at once. An
-    `in_progress` task has `hours_spent` of its effort behind it; only the rest is planned.
+    `in_progress` task has `hours_spent` of its effort behind it (each member's, on a team); only
+    the rest is planned, and it stays with its `people`, who are on it now (a task that needs a
+    person must name them). `people` are who did or are doing the work (any order for a team:
+    each takes a place they qualify for), `started` and `finished` when; none of it may lie after
+    the planning start. Spent hours count in costs, budgets and margins at the rates of `people`;
+    a done task without `hours_spent` counts its `effort_hours`.
     """
 
     status: Literal["not_started", "in_progress", "done"] = "not_started"
+    people: tuple[Id, ...] = Field(default=(), description="who did or is doing the work")
+    started: AwareDatetime | None = Field(default=None, description="when the work started")
     hours_spent: Hours = 0.0
     finished: AwareDatetime | None = Field(default=None, description="when a done task finished")
+
+    @model_validator(mode="after")
+    def _consistent(self):
+        recorded = [
+            name
+            for name, value in (
+                ("people", self.people),
+                ("started", self.started),
+                ("hours_spent", self.hours_spent),
+                ("finished", self.finished),
+            )
+            if value
+        ]
+        if self.status == "not_started" and recorded:
+            raise ValueError(f"a task not started cannot record {', '.join(recorded)}")
+        if self.finished is not None and self.status != "done":
+            raise ValueError("only a done task has a finish (mark it done, or drop `finished`)")
+        if self.started and self.finished and self.finished < self.started:
+            raise ValueError(f"finished ({self.finished}) before it started ({self.started})")
+        if len(set(self.people)) < len(self.people):
+            raise ValueError(f"lists someone twice in people {list(self.people)}")
+        return self
 
 
 MAX_TEAM = 100
@@ -520,6 +549,18 @@ class Task(Frozen):
         return self.progress.status == "done"
 
     @property
+    def in_progress(self) -> bool:
+        return self.progress.status == "in_progress"
+
+    @property
+    def spent_hours(self) -> float:
+        """Hours already worked on it (each member's, on a team): those recorded, or a done
+        task's effort when it records none."""
+        if self.done and not self.progress.hours_spent:
+            return self.effort_hours
+        return self.progress.hours_spent
+
+    @property
     def remaining_hours(self) -> float:
         """Effort still to plan: all of it, the rest of an in-progress task, or none when done."""
         if self.done:
@@ -546,7 +587,9 @@ class Task(Frozen):
             raise ValueError(f"task '{self.id}' needs more than {MAX_TEAM} people")
         if self.release and self.deadline and self.deadline < self.release:
             raise ValueError(f"task '{self.id}' has its deadline before its release")
-        if self.progress.status == "in_progress" and self.progress.hours_spent >= self.effort_hours:
+        if self.milestone and self.in_progress:
+            raise ValueError(f"milestone '{self.id}' takes no time: it is done or not started")
+        if self.in_progress and self.progress.hours_spent >= self.effort_hours:
             raise ValueError(
                 f"task '{self.id}' is in progress with {self.progress.hours_spent:g} of "
                 f"{self.effort_hours:g} h spent: mark it done or raise its effort"

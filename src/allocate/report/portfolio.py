@@ -138,7 +138,7 @@ def _projects(statuses: list[ProjectStatus], links: Mapping[str, str]) -> str:
 
 
 def _budget(status: ProjectStatus) -> str:
-    """The budget, and by how much the planned cost goes over it (in red)."""
+    """The budget, and by how much the cost (spent + planned) goes over it (in red)."""
     if status.budget is None:
         return "-"
     if not status.over_budget:

@@ -76,7 +76,10 @@ def _project_rows(plan: Plan) -> list[tuple[str, ...]]:
             budget += f" (OVER by {project.over_budget:,.0f})"
         margin = "-" if project.margin is None else f"{project.margin:,.0f}"
         row = (project.id, _when(project.finish), _when(project.deadline), status)
-        rows.append((*row, f"{project.cost:,.0f}", budget, margin))
+        cost = f"{project.cost:,.0f}"
+        if project.spent_cost:
+            cost += f" ({project.spent_cost:,.0f} spent)"
+        rows.append((*row, cost, budget, margin))
     return rows
 
 

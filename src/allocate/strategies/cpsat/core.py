@@ -103,9 +103,12 @@ def _assume(
             model.add(v.start >= release).only_enforce_if([on, *present])
         person = int(problem.pinned_person[task])
         if person != NONE:
-            on = literal(
-                f"the pin of '{names[task]}' to {people[person]}", names[task], people[person]
+            what = (
+                f"the work in progress on '{names[task]}' with {people[person]}"
+                if problem.in_progress[task]
+                else f"the pin of '{names[task]}' to {people[person]}"
             )
+            on = literal(what, names[task], people[person])
             for option in v.options:
                 if option.person != person:
                     model.add(option.present == 0).only_enforce_if(on)
