@@ -32,6 +32,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
         ("allocate.check", "allocate.examples", "allocate.instances.*"),
     ),
     ("time: the grid and working calendars on it", ("allocate.grid", "allocate.calendar")),
+    ("events: the usual changes to a scenario, on working calendars", ("allocate.events",)),
     ("the compiled problem", ("allocate.problem",)),
     ("schedules on the compiled problem", ("allocate.schedule", "allocate.limits")),
     ("objective terms on the compiled problem", ("allocate.terms",)),

@@ -5,6 +5,7 @@ assigns and schedules them with a greedy construction and OR-Tools CP-SAT, check
 an independent checker, and returns a `Plan` in real datetimes.
 """
 
+from allocate import events
 from allocate.analysis import forecast
 from allocate.check import check
 from allocate.plan import Assignment, Plan, Violation
@@ -14,6 +15,7 @@ from allocate.scenario import (
     Dependency,
     Person,
     Pin,
+    Progress,
     Project,
     Resource,
     Scenario,
@@ -29,12 +31,14 @@ __all__ = [
     "Assignment",
     "Calendar",
     "check",
+    "events",
     "forecast",
     "solve",
     "Dependency",
     "Person",
     "Pin",
     "Plan",
+    "Progress",
     "Project",
     "Resource",
     "Scenario",
