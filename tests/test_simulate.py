@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from allocate import Calendar, Dependency, Person, Project, Scenario, Task, solve
 from allocate.analysis import sampling, simulate
 from allocate.analysis.execute import execute
-from allocate.analysis.simulate import _plan_on_grid
+from allocate.analysis.on_grid import on_grid
 from allocate.problem import compile_problem
 from allocate.scenario import Estimate, Uncertainty
 from scenarios import scenarios
@@ -36,7 +36,8 @@ def _scenario(*tasks, uncertainty=None, people=None, projects=ACME):
 
 def _executed_ends(scenario, plan):
     problem = compile_problem(scenario)
-    person, order, _ = _plan_on_grid(problem, plan)
+    placed = on_grid(problem, plan)
+    person, order = placed.person, placed.order
     draws = sampling.prepare(scenario, problem, person)
     effort = np.vstack([problem.effort, sampling.efforts(draws, 0, range(1))])
     return problem, execute(problem, person, order, effort).end
@@ -67,7 +68,8 @@ def test_executing_a_plan_with_its_own_efforts_never_ends_a_task_later(scenario)
         if plan.unplaced:
             continue
         problem = compile_problem(case)
-        person, order, planned = _plan_on_grid(problem, plan)
+        placed = on_grid(problem, plan)
+        person, order, planned = placed.person, placed.order, placed.end
         ends = execute(problem, person, order, problem.effort[None, :]).end[0]
         assert (ends[order] <= planned[order]).all()
         if case is plain:
@@ -146,7 +148,8 @@ def test_ignoring_people_is_optimistic():
     scenario = _scenario(*tasks)
     plan = solve(scenario, strategy="greedy")
     problem = compile_problem(scenario)
-    person, order, planned = _plan_on_grid(problem, plan)
+    placed = on_grid(problem, plan)
+    person, order, planned = placed.person, placed.order, placed.end
     with_people = execute(problem, person, order, problem.effort[None, :]).end.max()
     without = execute(
         problem, person, order, problem.effort[None, :], sequence_people=False

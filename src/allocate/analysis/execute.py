@@ -2,8 +2,8 @@
 
 Each task keeps its people and each person keeps the order of their tasks; dates move through
 dependencies (every type, lags in elapsed or working time), releases and everyone's own working
-time. A task starts at its person's first working tick once its predecessors allow and the
-person's previous task is done, and ends when their own effort is done (a team when its last
+time. A task starts at the first tick its people are all at work once its predecessors allow and
+their previous tasks are done, and ends when their own effort is done (a team when its last
 member is). Many samples run at once: every step is a numpy operation over the samples, so a
 thousand samples of the bundled example take about as long as a few greedy plans.
 
@@ -138,7 +138,7 @@ def _place(problem, task, person, effort, waits, placed, axes, org, start, end, 
     if problem.is_milestone(task):
         begin = earliest
     else:
-        begin = np.min([axes[p].next_working(earliest) for _, p in members], axis=0)
+        begin = _together(earliest, [axes[p] for _, p in members])
     finish = _finish(members, begin, effort, axes, past)
     if ends:
         stacked_end = np.vstack(ends)
@@ -157,6 +157,17 @@ def _place(problem, task, person, effort, waits, placed, axes, org, start, end, 
     start[:, team.start : team.stop] = begin[:, None]
     end[:, team.start : team.stop] = finish[:, None]
     driver[:, team.start : team.stop] = why[:, None]
+
+
+def _together(earliest: np.ndarray, calendars: list[_Axis]) -> np.ndarray:
+    """The first tick at or after `earliest` at which every member is at work (each member of a
+    team starts in their own working time, as the checker demands)."""
+    begin = earliest
+    while True:
+        moved = np.max([axis.next_working(begin) for axis in calendars], axis=0)
+        if np.array_equal(moved, begin):
+            return begin
+        begin = moved
 
 
 def _finish(members, begin, effort, axes, past) -> np.ndarray:

@@ -24,6 +24,7 @@ import numpy as np
 
 from allocate.analysis import sampling
 from allocate.analysis.execute import execute
+from allocate.analysis.on_grid import on_grid
 from allocate.plan import Plan
 from allocate.problem import NONE, Problem, compile_problem, default_horizon_end
 from allocate.scenario import Frozen, Scenario
@@ -187,7 +188,8 @@ def simulate(
         missing = ", ".join(f"'{u.task}'" for u in plan.unplaced[:5])
         raise ValueError(f"simulate needs a plan that places every task; {missing} not placed")
     problem = compile_problem(scenario, horizon_end=_horizon(scenario, plan))
-    person, order, planned = _plan_on_grid(problem, plan)
+    placed = on_grid(problem, plan)
+    person, order, planned = placed.person, placed.order, placed.end
     draws = sampling.prepare(scenario, problem, person)
     jobs = [
         _Job(problem, person, order, draws, seed, range(k, min(k + BATCH, samples)), policies)
@@ -245,27 +247,6 @@ def _replan(problem: Problem, order: list[int], effort: np.ndarray) -> np.ndarra
     skip = np.array([problem.team(i)[0] not in rank for i in range(problem.n_tasks)])
     schedule = build_schedule(dataclasses.replace(problem, effort=effort), priority, skip=skip)
     return np.where(schedule.end == NONE, problem.horizon, schedule.end).astype(np.int64)
-
-
-def _plan_on_grid(problem: Problem, plan: Plan):
-    """Per compiled task its planned person, the plan's leaders in start order, and each
-    leader's planned end tick."""
-    person = np.full(problem.n_tasks, NONE, dtype=np.int64)
-    planned = np.full(problem.n_tasks, NONE, dtype=np.int64)
-    starts = {}
-    people = {p: k for k, p in enumerate(problem.person_ids)}
-    leaders = {t: i for i, t in enumerate(problem.task_ids) if problem.team(i)[0] == i}
-    for a in plan.assignments:
-        if a.task not in leaders:
-            continue  # done since the plan was made
-        lead = leaders[a.task]
-        team = problem.team(lead)
-        for slot, who in zip(team, a.people, strict=False):
-            person[slot] = people[who]
-        starts[lead] = problem.tick_of(a.start)
-        planned[team.start : team.stop] = int(np.ceil(round(problem.tick_of(a.end), 9)))
-    order = sorted(starts, key=lambda t: (starts[t], planned[t], t))
-    return person, order, planned
 
 
 def _horizon(scenario: Scenario, plan: Plan) -> datetime:
