@@ -9,6 +9,7 @@ from allocate.analysis import forecast, simulate
 from allocate.check import check
 from allocate.plan import Assignment, Plan, Violation
 from allocate.scenario import (
+    ALWAYS,
     Calendar,
     Dependency,
     Estimate,
@@ -26,6 +27,7 @@ from allocate.scenario import (
 from allocate.solve import solve
 
 __all__ = [
+    "ALWAYS",
     "Assignment",
     "Calendar",
     "check",

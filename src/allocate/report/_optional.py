@@ -9,7 +9,8 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
-EXTRA = "allocate[views]"
+EXTRA = "views"
+INSTALL = f"pip install -e '.[{EXTRA}]' in a clone of allocate (it is not on PyPI yet)"
 
 
 def require(module: str, purpose: str) -> ModuleType:
@@ -18,9 +19,7 @@ def require(module: str, purpose: str) -> ModuleType:
         return importlib.import_module(module)
     except ImportError as error:
         package = module.split(".")[0]
-        raise ImportError(
-            f"{purpose} needs the optional package '{package}': pip install '{EXTRA}'"
-        ) from error
+        raise ImportError(f"{purpose} needs the optional package '{package}': {INSTALL}") from error
 
 
 def available(module: str) -> bool:

@@ -25,7 +25,7 @@ from datetime import datetime
 from pathlib import Path
 
 from allocate.plan import Plan
-from allocate.report._optional import EXTRA, available
+from allocate.report._optional import INSTALL, available
 from allocate.report.dashboard import project_dashboard
 from allocate.report.portfolio import portfolio_dashboard
 from allocate.report.rows import known_tasks, write_csv
@@ -62,7 +62,7 @@ def write_report(
     if available("plotly"):
         files |= _charts(scenario, plan, out / "charts", timezone)
     else:
-        log.warning("charts skipped: they need plotly (pip install '%s')", EXTRA)
+        log.warning("charts skipped: they need plotly (%s)", INSTALL)
     written += files.values()
     if (out / "charts" / "plotly.min.js").exists():
         written.append(out / "charts" / "plotly.min.js")
@@ -71,7 +71,7 @@ def write_report(
 
         written += write_ical(scenario, plan, out / "calendars")
     else:
-        log.warning("calendars skipped: they need icalendar (pip install '%s')", EXTRA)
+        log.warning("calendars skipped: they need icalendar (%s)", INSTALL)
     links = {label: path.relative_to(out).as_posix() for label, path in files.items()}
     index = portfolio_dashboard(
         scenario, plan, links=pages, files=links, timezone=timezone, generated=generated
