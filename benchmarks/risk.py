@@ -128,7 +128,7 @@ def calibration(args) -> dict:
             outlook = risk.outlook(project.id, "execute")
             truth = true_end[:, mine].max(axis=1)
             cpm = np.quantile(cpm_end[:, mine].max(axis=1), [0.5, 0.8], method="inverted_cdf")
-            p50, p80 = (problem.tick_of(outlook.by(q)) for q in (0.5, 0.8))
+            p50, p80 = (problem.grid.offset(outlook.by(q)) for q in (0.5, 0.8))
             projects.append(
                 {
                     "seed": seed,

@@ -107,7 +107,7 @@ def test_a_longer_task_moves_its_successor_and_the_persons_next_task():
     plan = solve(scenario, strategy="greedy")
     problem, ends = _executed_ends(scenario, plan)
     a, b, c = (problem.task_ids.index(t) for t in "abc")
-    assert problem.time_of(ends[1, a]) == datetime(2027, 1, 5, 16, tzinfo=UTC)  # Tue 17:00
+    assert problem.grid.time(ends[1, a]) == datetime(2027, 1, 5, 16, tzinfo=UTC)  # Tue 17:00
     assert ends[1, c] - ends[0, c] == 24  # one working day later: Tue 17:00 -> Wed 17:00
     assert ends[1, b] > ends[0, b]
 

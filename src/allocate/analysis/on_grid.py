@@ -4,7 +4,6 @@ strategies do; a plan made before some of its tasks were done simply lacks them.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -35,8 +34,8 @@ def on_grid(problem: Problem, plan: Plan) -> PlanOnGrid:
         if a.task not in leaders:
             continue  # done since the plan was made
         team = problem.team(leaders[a.task])
-        start[team.start : team.stop] = math.floor(round(problem.tick_of(a.start), 9))
-        end[team.start : team.stop] = math.ceil(round(problem.tick_of(a.end), 9))
+        start[team.start : team.stop] = problem.grid.tick(a.start)
+        end[team.start : team.stop] = problem.grid.tick(a.end, up=True)
         for slot, who in zip(team, a.people, strict=False):
             person[slot] = people.get(who, NONE)
     placed = [i for i in leaders.values() if start[i] != NONE]

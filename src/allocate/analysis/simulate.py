@@ -25,8 +25,9 @@ import numpy as np
 from allocate.analysis import sampling
 from allocate.analysis.execute import execute
 from allocate.analysis.on_grid import on_grid
+from allocate.grid import default_horizon_end
 from allocate.plan import Plan
-from allocate.problem import NONE, Problem, compile_problem, default_horizon_end
+from allocate.problem import NONE, Problem, compile_problem
 from allocate.scenario import Frozen, Scenario
 from allocate.sweep import run_all
 
@@ -319,11 +320,11 @@ class _Outlooks:
         return found
 
     def _outlook(self, ident, kind, policy, finish, planned, deadline) -> Outlook:
-        time_of = self.problem.time_of
+        time_of = self.problem.grid.time
         quantiles = np.quantile(finish, [q / 100 for q in LEVELS], method="inverted_cdf")
         on_time, late = None, 0.0
         if deadline is not None:
-            limit = self.problem.tick_of(deadline)
+            limit = self.problem.grid.offset(deadline)
             on_time = float(np.mean(finish <= limit))
             late = float(np.mean(np.maximum(0.0, finish - limit))) * self.problem.hours_per_tick
         return Outlook(
