@@ -239,3 +239,49 @@ def test_a_dask_cluster_gives_the_serial_answer():
     ):
         spread = simulate(scenario, plan, samples=150, seed=2, executor=client.get_executor())
     assert spread == serial
+
+
+def test_dashboards_and_report_say_how_sure_each_date_is(tmp_path):
+    from allocate.examples import agency
+    from allocate.report import markdown, write_report
+
+    scenario = agency().replace(uncertainty=Uncertainty(low=0.8, likely=1, high=1.5))
+    plan = solve(scenario, strategy="greedy")
+    risk = simulate(scenario, plan, samples=40, seed=1)
+    write_report(scenario, plan, tmp_path, risk=risk)
+    shop = (tmp_path / "project-shop.html").read_text()
+    assert 'data-testid="risk"' in shop and "80 % likely done by" in shop
+    assert "Likely on time" in (tmp_path / "index.html").read_text()
+    text = markdown(plan, risk)
+    assert "## How sure the dates are" in text and "| shop | keep the plan |" in text
+    without = tmp_path / "plain"
+    write_report(scenario, plan, without)
+    assert 'data-testid="risk"' not in (without / "project-shop.html").read_text()
+
+
+def test_the_risk_verb_prints_the_dates_and_refuses_bad_options(tmp_path, capsys):
+    from allocate.cli import main
+
+    plan = tmp_path / "plan.json"
+    assert (
+        main(
+            [
+                "solve",
+                "--out",
+                str(plan),
+                "--report",
+                str(tmp_path / "r.md"),
+                "--strategy",
+                "greedy",
+                "--quiet",
+            ]
+        )
+        == 0
+    )
+    capsys.readouterr()
+    assert main(["risk", str(plan), "--samples", "30", "--spread", "0.8,1,1.5"]) == 0
+    out = capsys.readouterr().out
+    assert "Risk: 30 samples" in out and "re-plan" in out
+    assert main(["risk", str(plan), "--spread", "2,1,1"]) == 2
+    assert "is not low,likely,high" in capsys.readouterr().err
+    assert main(["risk", str(plan), "--samples", "0"]) == 2

@@ -41,12 +41,12 @@ def risk_text(risk: Risk) -> str:
         lines += ["", "What decides each finish (share of samples, keeping the plan):"]
         for project in dict.fromkeys(c.project for c in risk.critical):
             tops = [c for c in risk.critical if c.project == project]
-            lines.append(f"- {project}: " + ", ".join(f"{c.task} {c.share:.0%}" for c in tops))
+            lines.append(f"- {project}: " + ", ".join(f"{c.task} {_share(c.share)}" for c in tops))
     risky = [p for p in risk.people if p.overload >= 0.2]
     if risky:
         lines += ["", "Likely to have more work than time before their deadlines:"]
         lines += [
-            f"- {p.id}: {p.overload:.0%} of samples (P80 {p.hours_p80:,.0f} h of work, "
+            f"- {p.id}: {_share(p.overload)} of samples (P80 {p.hours_p80:,.0f} h of work, "
             f"{p.available_hours:,.0f} h available)"
             for p in sorted(risky, key=lambda p: -p.overload)
         ]
@@ -56,12 +56,16 @@ def risk_text(risk: Risk) -> str:
 
 
 def _line(o: Outlook, zone: ZoneInfo) -> str:
-    on_time = "-" if o.on_time is None else f"{o.on_time:.0%}"
+    on_time = _share(o.on_time)
     return (
         f"{o.id:<16} {POLICY_WORDS[o.policy]:<14} {_day(o.planned, zone):<11} "
         f"{_day(o.p50, zone):<11} {_day(o.p80, zone):<11} {_day(o.p95, zone):<11} "
         f"{_day(o.deadline, zone):<11} {on_time}"
     )
+
+
+def _share(value: float | None) -> str:
+    return "-" if value is None else f"{100 * value:.0f} %"
 
 
 def _day(moment: datetime | None, zone: ZoneInfo) -> str:
@@ -86,7 +90,7 @@ def risk_html(risk: Risk) -> str:
                 _day(o.p80, zone),
                 _day(o.p95, zone),
                 _day(o.deadline, zone),
-                "-" if o.on_time is None else f"{o.on_time:.0%}",
+                _share(o.on_time),
             )
         )
         + "</tr>"
@@ -139,3 +143,56 @@ def finish_chart(risk: Risk, ids: Sequence[str] | None = None) -> go.Figure:
         legend={"orientation": "h", "y": -0.2},
     )
     return fig
+
+
+def promise_sentences(risk: Risk, ident: str) -> list[str]:
+    """How sure `ident`'s finish is, as a planner would tell a customer: per policy, the chance
+    of meeting the deadline and the date that is 80 % sure."""
+    zone = ZoneInfo(risk.timezone)
+    lines = []
+    for policy in risk.policies:
+        o = risk.outlook(ident, policy)
+        sure = f"80 % likely done by {_day(o.p80, zone)} (50 %: {_day(o.p50, zone)})"
+        if o.on_time is not None:
+            sure = f"{_share(o.on_time)} likely by the deadline {_day(o.deadline, zone)}; " + sure
+        lines.append(f"If we {POLICY_WORDS[o.policy]}: {sure}.")
+    return lines
+
+
+def risk_card(risk: Risk | None, ident: str) -> str:
+    """The dashboard card 'How sure is the date' (empty without a simulation of `ident`)."""
+    if risk is None or not any(o.id == ident for o in risk.projects):
+        return ""
+    items = "".join(f"<li>{esc(line)}</li>" for line in promise_sentences(risk, ident))
+    return (
+        f'<div class="card" data-testid="risk"><h2>How sure is the date</h2><ul>{items}</ul>'
+        f'<p class="muted">From {risk.samples:,} simulated outcomes of the estimates.</p></div>'
+    )
+
+
+def on_time_share(risk: Risk | None, ident: str) -> str:
+    """'85 %': the chance `ident` meets its deadline (the first policy), '-' when unknown."""
+    if risk is None:
+        return "-"
+    try:
+        o = risk.outlook(ident)
+    except KeyError:
+        return "-"
+    return _share(o.on_time)
+
+
+def risk_markdown(risk: Risk) -> list[str]:
+    """The report.md section: per project P50 / P80 / P95 and the chance of meeting the
+    deadline, per policy."""
+    zone = ZoneInfo(risk.timezone)
+    lines = [
+        "| project | if we | P50 | P80 | P95 | deadline | on time |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for o in risk.projects:
+        on_time = _share(o.on_time)
+        lines.append(
+            f"| {o.id} | {POLICY_WORDS[o.policy]} | {_day(o.p50, zone)} | {_day(o.p80, zone)} | "
+            f"{_day(o.p95, zone)} | {_day(o.deadline, zone)} | {on_time} |"
+        )
+    return lines
