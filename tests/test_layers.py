@@ -69,8 +69,10 @@ HOOKS = {
     ("allocate.plan", "allocate.report.tables"): "Plan.to_dataframe is the report's table",
     ("allocate.scenario", "allocate.report.notebook"): "a scenario's notebook view, likewise",
     ("allocate.scenario", "allocate.validation"): "a Scenario runs its cross-checks when built",
-    ("allocate.analysis.forecast", "allocate.report.capacity"): "a forecast's views are the report's",
-    ("allocate.analysis.forecast", "allocate.report._optional"): "its table needs pandas, as views do",
+    ("allocate.analysis.forecast", "allocate.report.capacity"): "its views are the report's",
+    ("allocate.analysis.forecast", "allocate.report._optional"): "its table needs pandas",
+    ("allocate.analysis.simulate", "allocate.report.risk"): "its views are the report's",
+    ("allocate.analysis.simulate", "allocate.report._optional"): "its table needs pandas",
 }
 """Imports inside methods that call back into a module built on the caller, on purpose: the only
 upward imports, and the only edges that may close a cycle."""

@@ -6,13 +6,14 @@ an independent checker, and returns a `Plan` in real datetimes.
 """
 
 from allocate import events
-from allocate.analysis import forecast
+from allocate.analysis import forecast, simulate
 from allocate.check import check
 from allocate.plan import Assignment, Plan, Violation
 from allocate.scenario import (
     ALWAYS,
     Calendar,
     Dependency,
+    Estimate,
     Person,
     Pin,
     Progress,
@@ -23,6 +24,7 @@ from allocate.scenario import (
     Task,
     TimeOff,
     TimeRange,
+    Uncertainty,
 )
 from allocate.solve import solve
 
@@ -33,8 +35,10 @@ __all__ = [
     "check",
     "events",
     "forecast",
+    "simulate",
     "solve",
     "Dependency",
+    "Estimate",
     "Person",
     "Pin",
     "Plan",
@@ -46,5 +50,6 @@ __all__ = [
     "Task",
     "TimeOff",
     "TimeRange",
+    "Uncertainty",
     "Violation",
 ]

@@ -51,6 +51,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("allocate: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader went away (`... | head`): nothing left to tell it
+        sys.stdout = None
+        return 0
     except Exception:
         traceback.print_exc()
         print(f"allocate {args.verb}: internal error: {EXIT_CODES[4]}", file=sys.stderr)
@@ -113,6 +116,22 @@ def _parser() -> argparse.ArgumentParser:
     )
     report.set_defaults(run=_report)
 
+    risk = verb("risk", help="simulate uncertain efforts: how sure each project's date is")
+    risk.add_argument("plan", help="plan JSON file (from `solve --out`)")
+    risk.add_argument(
+        "--scenario", help="the plan's scenario JSON file (default: the bundled example)"
+    )
+    risk.add_argument("--samples", type=_count, default=1000, help="outcomes to draw (1000)")
+    risk.add_argument("--seed", type=_seed, default=0, help="random seed, 0 or more")
+    risk.add_argument(
+        "--spread",
+        type=_spread,
+        help="low,likely,high multiples of effort for tasks without an estimate (e.g. 0.8,1,1.5;"
+        " default: the scenario's uncertainty)",
+    )
+    risk.add_argument("--html", help="also write the report with the risk into this folder")
+    risk.set_defaults(run=_risk)
+
     check = verb("check", help="verify a plan JSON against its scenario")
     check.add_argument("scenario", help="scenario JSON file")
     check.add_argument("plan", help="plan JSON file")
@@ -150,6 +169,24 @@ def _seed(text: str) -> int:
     if not 0 <= seed < 2**31:
         raise argparse.ArgumentTypeError(f"'{text}' is not a seed (a whole number, 0 or more)")
     return seed
+
+
+def _count(text: str) -> int:
+    if not text.strip().isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a count (a whole number, 1 or more)")
+    return int(text)
+
+
+def _spread(text: str) -> tuple[float, float, float]:
+    try:
+        parts = [float(part) for part in text.split(",")]
+    except ValueError:
+        parts = []
+    if len(parts) != 3 or not 0 <= parts[0] <= parts[1] <= parts[2] <= 100:
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is not low,likely,high multiples of effort (0 <= low <= likely <= high)"
+        )
+    return parts[0], parts[1], parts[2]
 
 
 def _zone(name: str) -> str:
@@ -254,6 +291,32 @@ def _schema(args) -> int:
     from allocate.scenario import Scenario
 
     print(json.dumps(Scenario.model_json_schema(), indent=2))
+    return 0
+
+
+def _risk(args) -> int:
+    from allocate.analysis import simulate
+    from allocate.plan import Plan
+
+    scenario = _load_scenario(args.scenario)
+    if args.spread:
+        low, likely, high = args.spread
+        spread = scenario.uncertainty.replace(low=low, likely=likely, high=high)
+        scenario = scenario.replace(uncertainty=spread)
+    plan = _read(Plan, args.plan, "plan")
+    try:
+        risk = simulate(scenario, plan, samples=args.samples, seed=args.seed)
+    except ValueError as error:  # a plan that is not complete, or not of this scenario
+        raise InputError(f"cannot simulate: {error}") from None
+    print(risk)
+    if args.html:
+        from allocate.report import write_report
+
+        try:
+            paths = write_report(scenario, plan, args.html, risk=risk)
+        except OSError as error:
+            raise OutputError(f"cannot write the report into '{args.html}': {error}") from None
+        print(f"Wrote {len(paths)} files to {args.html}")
     return 0
 
 
