@@ -34,7 +34,10 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("time: the grid and working calendars on it", ("allocate.grid", "allocate.calendar")),
     ("events: the usual changes to a scenario, on working calendars", ("allocate.events",)),
     ("the compiled problem", ("allocate.problem",)),
-    ("schedules on the compiled problem", ("allocate.schedule", "allocate.limits")),
+    (
+        "schedules on the compiled problem",
+        ("allocate.schedule", "allocate.on_grid", "allocate.limits"),
+    ),
     ("objective terms on the compiled problem", ("allocate.terms",)),
     ("lower bounds", ("allocate.bounds.*",)),
     ("the strategy contract", ("allocate.strategies.base",)),

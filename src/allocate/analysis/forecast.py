@@ -31,7 +31,7 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
-from allocate.analysis.on_grid import on_grid
+from allocate.on_grid import on_grid
 from allocate.bounds.earliest import earliest_schedule
 from allocate.bounds.tails import successors
 from allocate.plan import Plan
