@@ -54,7 +54,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("the strategy registry", ("allocate.strategies",)),
     (
         "explanations and summaries",
-        ("allocate.explain", "allocate.conflicts", "allocate.summaries"),
+        ("allocate.explain", "allocate.conflicts", "allocate.summaries", "allocate.diff"),
     ),
     ("the orchestration", ("allocate.solve",)),
     ("sweeps of independent jobs", ("allocate.sweep",)),
@@ -70,6 +70,8 @@ HOOKS = {
     ("allocate.plan", "allocate.report"): "print(plan) is the report's summary",
     ("allocate.plan", "allocate.report.notebook"): "a plan's notebook view is drawn by the report",
     ("allocate.plan", "allocate.report.tables"): "Plan.to_dataframe is the report's table",
+    ("allocate.plan", "allocate.diff"): "Plan.diff is the diff's, which needs calendars",
+    ("allocate.diff", "allocate.report.diff"): "a diff's views are the report's",
     ("allocate.scenario", "allocate.report.notebook"): "a scenario's notebook view, likewise",
     ("allocate.scenario", "allocate.validation"): "a Scenario runs its cross-checks when built",
     ("allocate.analysis.forecast", "allocate.report.capacity"): "its views are the report's",

@@ -18,6 +18,7 @@ from allocate.scenario import AwareDatetime, Frozen, GridMinutes
 if TYPE_CHECKING:
     import pandas as pd
 
+    from allocate.diff import PlanDiff
     from allocate.scenario import Scenario
 
 Status = Literal["optimal", "feasible", "infeasible", "unknown"]
@@ -261,6 +262,17 @@ class Plan(Frozen):
         from allocate.report.notebook import plan_html
 
         return plan_html(self)
+
+    def diff(self, other: Plan, scenario: Scenario | None = None) -> PlanDiff:
+        """What changed from `other` (an earlier plan, or another what-if) to this plan: tasks
+        reassigned, moved, added, done, removed or left out; each project's finish, lateness
+        and cost; each person's booked hours per week. With `scenario` (the one this plan was
+        made for), moves are also counted in working hours of its organisation calendar, and
+        the part of a move that passing time forced (a start now in the past) is not counted.
+        See `allocate.diff`."""
+        from allocate.diff import plan_diff
+
+        return plan_diff(self, other, scenario)
 
     def to_dataframe(self, scenario: Scenario | None = None) -> pd.DataFrame:
         """One row per assignment (pandas, `allocate[views]`): with the scenario, task names,
