@@ -36,7 +36,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("the compiled problem", ("allocate.problem",)),
     (
         "schedules on the compiled problem",
-        ("allocate.schedule", "allocate.on_grid", "allocate.limits"),
+        ("allocate.schedule", "allocate.on_grid", "allocate.previous", "allocate.limits"),
     ),
     ("objective terms on the compiled problem", ("allocate.terms",)),
     ("lower bounds", ("allocate.bounds.*",)),
@@ -47,6 +47,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "allocate.strategies.greedy",
             "allocate.strategies.free_time",
             "allocate.strategies.limit_loads",
+            "allocate.strategies.repair",
         ),
     ),
     ("the CP-SAT model", ("allocate.strategies.cpsat.*",)),
@@ -78,6 +79,7 @@ HOOKS = {
     ("allocate.analysis.forecast", "allocate.report._optional"): "its table needs pandas",
     ("allocate.analysis.simulate", "allocate.report.risk"): "its views are the report's",
     ("allocate.analysis.simulate", "allocate.report._optional"): "its table needs pandas",
+    ("allocate.analysis.whatif", "allocate.report.html"): "its notebook view is the report's",
 }
 """Imports inside methods that call back into a module built on the caller, on purpose: the only
 upward imports, and the only edges that may close a cycle."""

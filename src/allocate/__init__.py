@@ -6,7 +6,7 @@ an independent checker, and returns a `Plan` in real datetimes.
 """
 
 from allocate import events
-from allocate.analysis import forecast, simulate
+from allocate.analysis import compare, forecast, simulate
 from allocate.check import check
 from allocate.plan import Assignment, Plan, Violation
 from allocate.scenario import (
@@ -33,6 +33,7 @@ __all__ = [
     "Assignment",
     "Calendar",
     "check",
+    "compare",
     "events",
     "forecast",
     "simulate",

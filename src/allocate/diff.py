@@ -5,8 +5,9 @@ new, gone or left out; each project's finish, lateness and cost; each person's l
 `Plan.diff(other)` makes one (`new.diff(old)`: what changed from `old` to `new`). With the
 scenario of the new plan, moves are also counted in working hours of the organisation calendar,
 tasks gone because they are done since are told apart from tasks gone from the scenario, and a
-start that time has overtaken (planned before the new planning start) is compared from the
-planning start: that part of the move was not the re-plan's choice.
+task the earlier plan had begun before the new planning start is compared by its end and people
+only (its start is history, or overdue; an end planned before the planning start counts from
+it): time, not the re-plan, moved those.
 """
 
 from __future__ import annotations
@@ -218,7 +219,8 @@ def _kind(
     """How `task` changed (None: it did not)."""
     if before is not None and after is not None:
         same_people = sorted(before.people) == sorted(after.people)
-        same_times = (_start(before, scenario), before.end) == (after.start, after.end)
+        start, end = _reference(before, after, scenario)
+        same_times = (start, end) == (after.start, after.end)
         return None if same_people and same_times else "changed"
     if after is not None:
         return "placed" if task in known["before"] else "added"
@@ -238,23 +240,29 @@ def _change(
 ) -> TaskChange:
     if before is None or after is None:
         return TaskChange(task=task, kind=kind, before=before, after=after)
-    start = _start(before, scenario)
+    start, end = _reference(before, after, scenario)
     return TaskChange(
         task=task,
         kind=kind,
         before=before,
         after=after,
         start_moved_hours=hours(after.start - start),
-        end_moved_hours=hours(after.end - before.end),
+        end_moved_hours=hours(after.end - end),
         start_moved_working_hours=_working(scenario, start, after.start),
-        end_moved_working_hours=_working(scenario, before.end, after.end),
+        end_moved_working_hours=_working(scenario, end, after.end),
     )
 
 
-def _start(before: Assignment, scenario: Scenario | None) -> datetime:
-    """Where `before` starts, no earlier than the planning start of `scenario` (time forced the
-    rest of the move)."""
-    return before.start if scenario is None else max(before.start, scenario.start)
+def _reference(
+    before: Assignment, after: Assignment, scenario: Scenario | None
+) -> tuple[datetime, datetime]:
+    """The start and end a task's moves count from: its earlier ones, except that a task the
+    earlier plan had begun before the planning start of `scenario` is compared by its end only
+    (its start is history, or overdue), and an end planned before the planning start counts from
+    the planning start: time, not the re-plan, moved those."""
+    if scenario is None or before.start >= scenario.start:
+        return before.start, before.end
+    return after.start, max(before.end, scenario.start)
 
 
 def _working(scenario: Scenario | None, start: datetime, end: datetime) -> float | None:

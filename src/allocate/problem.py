@@ -65,6 +65,22 @@ class Precedence:
 
 
 @dataclass(frozen=True)
+class Previous:
+    """The plan a re-plan keeps close to (`solve(..., previous=plan)`), on this problem's grid;
+    built by `allocate.previous.with_previous`. Per compiled task: `crew`, the people the
+    previous plan gave its team (empty: a task it did not place, or that needs nobody); `at`,
+    the tick a move is measured from (NONE: not placed): its previous start, or its previous
+    end when `by_end` (it was to have begun before the planning start: its start is history or
+    overdue, its end is what people were told); `reassign`, the ticks each new person on it
+    weighs in the `changes` term (by how soon it was to start)."""
+
+    crew: tuple[np.ndarray, ...]
+    at: np.ndarray
+    by_end: np.ndarray
+    reassign: np.ndarray
+
+
+@dataclass(frozen=True)
 class Problem:
     """A scenario compiled for the strategies: every task, person and time as an index or a tick.
 
@@ -134,6 +150,8 @@ class Problem:
     """Per task, the first slot task of its team (itself for a task of one person or none)."""
     in_progress: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
     """Per task: is it work in progress (pinned to the people on it, `Progress.people`)?"""
+    previous: Previous | None = None
+    """The previous plan of a re-plan (the `changes` term's reference); None otherwise."""
 
     @property
     def n_tasks(self) -> int:
@@ -287,7 +305,7 @@ def compile_problem(scenario: Scenario, horizon_end: datetime | None = None) -> 
         **_people_terms(scenario, tasks, grid),
         **_limits(scenario, grid),
     )
-    _freeze(problem)
+    freeze(problem)
     return problem
 
 
@@ -412,13 +430,14 @@ def _people_terms(scenario: Scenario, tasks: list[Task], grid: Grid) -> dict:
     }
 
 
-def _freeze(problem: Problem) -> None:
+def freeze(problem: Problem) -> None:
     """Make every array of `problem` read-only: strategies share it and must never write."""
-    for f in fields(problem):
-        value = getattr(problem, f.name)
-        for array in value if isinstance(value, tuple) else (value,):
-            if isinstance(array, np.ndarray):
-                array.setflags(write=False)
+    for holder in (problem, problem.previous):
+        for f in fields(holder) if holder is not None else ():
+            value = getattr(holder, f.name)
+            for array in value if isinstance(value, tuple) else (value,):
+                if isinstance(array, np.ndarray):
+                    array.setflags(write=False)
 
 
 def _task_index(tasks: list[Task], leader: np.ndarray) -> dict[str, int]:

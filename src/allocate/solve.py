@@ -12,26 +12,32 @@ import inspect
 import logging
 import sys
 from collections.abc import Callable
+from datetime import datetime
+
+from pydantic import BaseModel
 
 from allocate.bounds import level_bounds
 from allocate.budget import Budget
 from allocate.check import check
 from allocate.conflicts import core, precheck
 from allocate.explain import explain_lateness, explain_left_out
-from allocate.objective import Timing, balance_window, evaluate
+from allocate.objective import Timing, balance_window, evaluate, with_changes
 from allocate.objective import level_values as plan_level_values
+from allocate.on_grid import on_grid
 from allocate.plan import (
     Assignment,
     Plan,
     SolveStats,
     Unplaced,
 )
+from allocate.previous import frozen, pinned, with_previous, working_days_end
 from allocate.problem import NONE, Problem, compile_problem
-from allocate.scenario import Scenario
+from allocate.scenario import Pin, Scenario
 from allocate.schedule import Schedule, reaches
 from allocate.strategies import get_strategy
 from allocate.strategies.base import Outcome, Progress, Strategy
 from allocate.strategies.greedy import Greedy
+from allocate.strategies.repair import repair
 from allocate.summaries import person_summaries, project_summaries
 from allocate.terms import level_values
 from allocate.validation import require_scenario, time_limit_seconds
@@ -62,6 +68,8 @@ def solve(
     strategy: str | Strategy = "auto",
     seed: int = 0,
     progress: bool | Callable[[Progress], None] = False,
+    previous: Plan | None = None,
+    freeze_days: int = 0,
 ) -> Plan:
     """Assign and schedule every task of `scenario`; return a checked Plan.
 
@@ -71,16 +79,32 @@ def solve(
     wall-clock seconds, model building included (positive and finite: anything else raises a
     ValueError). `progress=True` prints each improvement to stderr; a callable receives them
     instead.
+
+    `previous`: re-plan with minimal disruption from this earlier plan (usually of the same
+    work, before events and actuals came in; see `allocate.events`). It is kept where it still
+    fits and mended where not (`strategies.repair`), that plan is where the search starts, and
+    the objective gains the `changes` term (people reassigned, weighted by how soon the task
+    was to start, and starts moved, in working hours) right after its deadlines level, unless
+    the scenario's objective places `changes` itself. `freeze_days`: tasks the previous plan
+    starts within that many working days of the organisation calendar keep their people and
+    start unless they no longer fit there (they are pinned).
     """
     require_scenario(scenario)
     budget = Budget(time_limit_seconds(time_limit))
+    if previous is not None:
+        scenario = _with_changes_term(scenario, previous)
     problem = compile_problem(scenario)
+    repaired = None
+    if previous is not None:
+        scenario, problem, repaired = _from_previous(scenario, problem, previous, freeze_days)
     build_seconds = budget.elapsed()
     ours = level_bounds(problem)
     report = _progress_callback(progress, budget, ours)
     if isinstance(strategy, str) and strategy != "auto":
         strategy = get_strategy(strategy)
     greedy = (strategy if isinstance(strategy, Greedy) else Greedy()).solve(problem)
+    if repaired is not None:
+        greedy = _better(greedy, repaired)  # the repaired plan unless greedy beats it
     first_plan = budget.elapsed()
     if report and greedy.level_values:
         report(Progress(first_plan, greedy.level_values, (), 1))
@@ -108,8 +132,49 @@ def solve(
             **outcome.stats,
         },
     )
-    plan = verified_plan(scenario, problem, outcome, stats, ours)
+    plan = verified_plan(scenario, problem, outcome, stats, ours, previous)
     return plan.model_copy(update={"conflicts": conflicts}) if conflicts else plan
+
+
+def _with_changes_term(scenario: Scenario, previous: Plan) -> Scenario:
+    """`scenario` with the `changes` term in its objective (see `objective.with_changes`)."""
+    if not isinstance(previous, Plan):
+        raise TypeError(f"previous must be a Plan, not {type(previous).__name__}")
+    objective = with_changes(scenario.objective)
+    if objective == scenario.objective:
+        return scenario
+    return BaseModel.model_copy(scenario, update={"objective": objective})  # valid: no checks
+
+
+def _from_previous(
+    scenario: Scenario, problem: Problem, previous: Plan, freeze_days: int
+) -> tuple[Scenario, Problem, Outcome]:
+    """The problem measured against `previous`, the previous plan repaired to fit it, and with
+    `freeze_days`, the scenario and problem with the frozen tasks pinned (`previous.frozen`)."""
+    if isinstance(freeze_days, bool) or not isinstance(freeze_days, int) or freeze_days < 0:
+        raise ValueError(f"freeze_days must be a whole number of days >= 0, not {freeze_days!r}")
+    old = on_grid(problem, previous)
+    problem = with_previous(problem, old)
+    until = None
+    if freeze_days:
+        end = working_days_end(scenario.calendar, scenario.start, freeze_days)
+        until = problem.grid.tick(end, up=True)
+    repaired = repair(problem, old, until)
+    if until is not None and repaired.schedule.complete:
+        kept = frozen(problem, repaired.schedule, until)
+        problem = pinned(problem, kept)
+        pins = [
+            Pin(
+                task=problem.task_ids[task],
+                person=problem.person_ids[people[0]] if people[0] != NONE else None,
+                start=problem.grid.time(tick),
+            )
+            for task, people, tick in kept
+        ]
+        held = {pin.task for pin in pins}
+        pins += [pin for pin in scenario.pins if pin.task not in held]
+        scenario = BaseModel.model_copy(scenario, update={"pins": tuple(pins)})
+    return scenario, problem, repaired
 
 
 def _search(
@@ -222,8 +287,10 @@ def verified_plan(
     outcome: Outcome,
     stats: SolveStats,
     bounds: tuple[float, ...] | None = None,
+    previous: Plan | None = None,
 ) -> Plan:
-    """The outcome as a Plan with bounds, summaries and the independent checker's verdict."""
+    """The outcome as a Plan with bounds, summaries and the independent checker's verdict
+    (against `previous` too, for a re-plan's `changes` term)."""
     schedule = outcome.schedule
     assignments = tuple(_assignments(problem, schedule))
     timing = Timing(
@@ -234,6 +301,8 @@ def verified_plan(
             person: float(problem.available[p]) * problem.hours_per_tick
             for p, person in enumerate(problem.person_ids)
         },
+        previous=_previous_timing(problem, previous),
+        working=lambda lo, hi: _organisation_hours(problem, lo, hi),
     )
     terms = evaluate(scenario, timing)
     values = plan_level_values(scenario, terms)
@@ -264,11 +333,30 @@ def verified_plan(
         people=tuple(person_summaries(scenario, problem, schedule)),
         stats=stats,
     )
-    violations = tuple(check(scenario, plan))
+    violations = tuple(check(scenario, plan, previous))
     if violations and plan.feasible:
         log.error("the checker rejects the %s plan: %s", stats.strategy, violations[0])
         return plan.model_copy(update={"status": "unknown", "violations": violations})
     return plan.model_copy(update={"violations": violations})
+
+
+def _previous_timing(problem: Problem, previous: Plan | None) -> Timing | None:
+    """The previous plan's starts on this problem's grid (rounded down) and people."""
+    if previous is None:
+        return None
+    grid = problem.grid
+    return Timing(
+        start={a.task: grid.time(grid.tick(a.start)) for a in previous.assignments},
+        end={a.task: a.end for a in previous.assignments},
+        people={a.task: a.people for a in previous.assignments},
+    )
+
+
+def _organisation_hours(problem: Problem, lo: datetime, hi: datetime) -> float:
+    """The organisation calendar's working hours in `[lo, hi)`, both rounded up onto the grid."""
+    grid, cum = problem.grid, problem.org_cum_work
+    a, b = (min(max(grid.tick(t, up=True), 0), problem.horizon) for t in (lo, hi))
+    return float(cum[b] - cum[a]) * problem.hours_per_tick
 
 
 def _left_out(scenario: Scenario, problem: Problem, schedule: Schedule):

@@ -14,6 +14,7 @@ import numpy as np
 
 from allocate.objective import BASIS_POINTS
 from allocate.objective import TERMS as DOMAIN_TERMS
+from allocate.previous import changes_ticks
 from allocate.problem import NONE
 
 if TYPE_CHECKING:
@@ -124,6 +125,11 @@ def unplaced(problem: Problem, end: np.ndarray, person) -> float:
         return 0.0
     left_out = problem.optional & (end == NONE)
     return int((problem.priority * problem.effort)[left_out].sum()) * problem.hours_per_tick
+
+
+def changes(problem: Problem, end: np.ndarray, person: np.ndarray) -> float:
+    """Working hours of disruption against the previous plan (`allocate.previous`)."""
+    return changes_ticks(problem, end, person) * problem.hours_per_tick
 
 
 def _finish(end: np.ndarray, due) -> int:

@@ -1,8 +1,9 @@
 """Answers to the weekly questions, built on plans: where do we run short of people (`forecast`),
-and how sure is each date (`simulate`)."""
+how sure is each date (`simulate`), and what a change would do (`compare`)."""
 
 from allocate.analysis.forecast import CapacityRow, Forecast, Shortage, SoleHolder, forecast
 from allocate.analysis.simulate import Critical, Outlook, PersonRisk, Risk, simulate
+from allocate.analysis.whatif import WhatIf, compare
 
 __all__ = [
     "CapacityRow",
@@ -13,6 +14,8 @@ __all__ = [
     "Risk",
     "Shortage",
     "SoleHolder",
+    "WhatIf",
+    "compare",
     "forecast",
     "simulate",
 ]

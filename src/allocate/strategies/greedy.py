@@ -17,6 +17,7 @@ from __future__ import annotations
 import heapq
 import time
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 
@@ -102,6 +103,16 @@ class Greedy:
 LEFT_OUT = "left out: doing it would make deadlines slip by more than it is worth"
 
 
+class Placer(Protocol):
+    """Another rule for where each task goes (see `build_schedule`)."""
+
+    def reserve(self, loads: Loads) -> None:
+        """Book what must be booked before anything is placed."""
+
+    def place(self, schedule: Schedule, loads: Loads, task: int) -> None:
+        """Place `task` (a leader) in `schedule`, booking it in `loads`, or say why not."""
+
+
 def _without_optional_first(problem: Problem, priority: list[tuple]) -> list[Schedule]:
     """Optional work after the mandatory work that is ready, and none at all."""
     optional = problem.optional.tolist()
@@ -126,10 +137,14 @@ def qualified(problem: Problem, task: int) -> int:
 
 
 def build_schedule(
-    problem: Problem, priority: list[tuple], skip: np.ndarray | None = None
+    problem: Problem,
+    priority: list[tuple],
+    skip: np.ndarray | None = None,
+    placer: Placer | None = None,
 ) -> Schedule:
     """Place every task in dependency order, most urgent ready task first; `skip` marks tasks
-    to leave out (optional ones)."""
+    to leave out (optional ones). `placer` places each task instead of `place` (the repair of a
+    previous plan does), and books ahead what it must before anything is placed."""
     n = problem.n_tasks
     schedule = Schedule.empty(n, problem.optional)
     waiting = np.zeros(n, dtype=np.int64)
@@ -141,11 +156,15 @@ def build_schedule(
     heapq.heapify(ready)
     loads = Loads(problem)
     loads.reserve_pins()
+    if placer is not None:
+        placer.reserve(loads)
     while ready:
         task = heapq.heappop(ready)[-1]
         if problem.team(task)[0] != task:
             continue  # a team's other slots are placed with its leader
-        if skip is None or not skip[task]:
+        if placer is not None:
+            placer.place(schedule, loads, task)
+        elif skip is None or not skip[task]:
             place(problem, schedule, loads, task)
         for succ in successors[task]:
             waiting[succ] -= 1

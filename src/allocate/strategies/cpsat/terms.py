@@ -37,7 +37,9 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from allocate.objective import BASIS_POINTS
+from allocate.previous import changes_ticks
 from allocate.problem import NONE, Problem
+from allocate.strategies.cpsat.changes import changes_upper, state_changes
 from allocate.strategies.cpsat.variables import Variables
 from allocate.terms import utilisation_basis_points as _basis_points
 
@@ -89,6 +91,7 @@ def parts(problem: Problem, term: str, horizon: int, only=None) -> list[Part]:
         "people_per_project": lambda: (Fraction(1), len(_pairs(problem))),
         "handovers": lambda: (Fraction(1), len(problem.handovers)),
         "unplaced": lambda: (tick, int(left_out_weights(problem).sum())),
+        "changes": lambda: (tick, changes_upper(problem, horizon)),
         "peak_utilisation": lambda: (Fraction(1, 100), _most_basis_points(problem)),
         "utilisation_spread": lambda: (Fraction(1, 100), _most_basis_points(problem)),
     }
@@ -108,6 +111,8 @@ def units(problem: Problem, component: Component, end: np.ndarray, person: np.nd
         return late if term == "lateness" else int(late > 0)
     if term == "makespan":
         return max(0, int(end.max()) - problem.first_tick) if len(end) else 0
+    if term == "changes":
+        return changes_ticks(problem, end, person)
     if term == "unplaced":
         return int(left_out_weights(problem)[end == NONE].sum())
     if term == "cost":
@@ -266,6 +271,9 @@ class Statement:
                     self.model.add(change >= on_b - on_a).only_enforce_if(enforced)
                 count.append(self.derive(change, _handed_over(problem, a, b)))
         return sum(count)
+
+    def _changes(self) -> cp_model.LinearExprT:
+        return state_changes(self)
 
     def _unplaced(self) -> cp_model.LinearExprT:
         weights = left_out_weights(self.problem)

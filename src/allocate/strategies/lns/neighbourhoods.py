@@ -26,6 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from allocate.bounds import earliest_schedule
+from allocate.previous import changes_by_task
 from allocate.problem import NONE, Problem
 from allocate.schedule import Schedule, source
 from allocate.strategies.cpsat.fixing import Fixing
@@ -107,6 +108,10 @@ class Neighbourhoods:
             return getattr(self, f"_{name}_targets")(schedule)
         if name == "unplaced":
             return self._unplaced_targets(schedule)
+        if name == "changes":
+            hours = self.problem.hours_per_tick
+            found = changes_by_task(self.problem, schedule.end, schedule.person)
+            return [(task, ticks * hours) for task, ticks in found]
         if name == "makespan":
             last = int(np.argmax(schedule.end))
             excess = int(schedule.end[last]) - int(self.earliest_end.max())
