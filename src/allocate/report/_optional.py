@@ -12,14 +12,14 @@ from types import ModuleType
 EXTRA = "allocate[views]"
 
 
-def require(module: str, purpose: str) -> ModuleType:
+def require(module: str, purpose: str, extra: str = EXTRA) -> ModuleType:
     """`module`, or an ImportError that names the extra providing it."""
     try:
         return importlib.import_module(module)
     except ImportError as error:
         package = module.split(".")[0]
         raise ImportError(
-            f"{purpose} needs the optional package '{package}': pip install '{EXTRA}'"
+            f"{purpose} needs the optional package '{package}': pip install '{extra}'"
         ) from error
 
 

@@ -1,0 +1,14 @@
+"""The optional packages of `allocate.files`, imported only where a file format needs them."""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+from allocate.report._optional import require as _require
+
+EXTRA = "allocate[files]"
+
+
+def require(module: str, purpose: str) -> ModuleType:
+    """`module`, or an ImportError that names `allocate[files]`."""
+    return _require(module, purpose, extra=EXTRA)
