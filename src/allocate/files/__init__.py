@@ -13,6 +13,7 @@ here is imported by `import allocate`.
 """
 
 from allocate.files.inputs import write_scenario_spreadsheet, write_template
+from allocate.files.plan_book import write_spreadsheet
 from allocate.files.problems import InputFileError, Problem
 from allocate.files.read import read_spreadsheet
 
@@ -21,5 +22,6 @@ __all__ = [
     "Problem",
     "read_spreadsheet",
     "write_scenario_spreadsheet",
+    "write_spreadsheet",
     "write_template",
 ]

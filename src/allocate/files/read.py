@@ -72,14 +72,32 @@ def read_spreadsheet(path: str | Path) -> Scenario:
     """The scenario in a workbook (.xlsx, .xlsm, .xls, .ods) or a folder of CSV files laid out as
     docs/spreadsheets.md describes; InputFileError listing every problem by sheet, row and
     column."""
-    return _Reading(Path(path), read_sheets(path)).scenario()
+    sheets, problems = read_sheets(path)
+    return _Reading(Path(path), sheets, problems).scenario()
+
+
+def _in_file_order(problems: list[Problem], sheets: dict[str, Sheet]) -> list[Problem]:
+    """Problems sheet by sheet (in the file's order), row by row, column by column."""
+    order = {sheet.source: index for index, sheet in enumerate(sheets.values())}
+
+    def key(problem: Problem):
+        place = problem.place
+        if not isinstance(place, Place):
+            return (-1, 0, 0)
+        return (
+            order.get(place.source, -1),
+            place.row or 0,
+            -1 if place.column is None else place.column,
+        )
+
+    return sorted(problems, key=key)
 
 
 class _Reading:
-    def __init__(self, path: Path, sheets: dict[str, Sheet]):
+    def __init__(self, path: Path, sheets: dict[str, Sheet], problems: list[Problem]):
         self.path = path
         self.sheets = sheets
-        self.problems: list[Problem] = []
+        self.problems = list(problems)
         self.rows: dict[tuple[str, str], tuple[Sheet, int]] = {}
         """(table, id) -> where the row with that id is"""
         self.zone = "UTC"
@@ -124,12 +142,10 @@ class _Reading:
                 continue
             if seen[ident] > 1:
                 others = [r for r, c in sheet.rows if n.parse_text(sheet.value(c, "id")) == ident]
-                message = f"{kind} id '{ident}' is used {seen[ident]} times (rows " + (
-                    ", ".join(map(str, others)) + ")"
-                )
+                rows = ", ".join(map(str, others))
+                message = f"{kind} id '{ident}' is used {seen[ident]} times (rows {rows})"
                 self.problems.append(Problem(sheet.place(row, "id"), message))
-                continue
-            self.rows[key, ident] = (sheet, row)
+            self.rows.setdefault((key, ident), (sheet, row))
             yield sheet, row, cells, ident
 
     # --- tables --------------------------------------------------------------------------
@@ -365,7 +381,7 @@ class _Reading:
         scenario_fields = {k: v for k, v in fields.items() if v is not None}
         scenario_fields["calendar"] = Calendar(**calendar, time_off=tuple(organisation_off))
         if self.problems:
-            raise InputFileError(self.path, self.problems)
+            raise InputFileError(self.path, _in_file_order(self.problems, self.sheets))
         self.cross_references(scenario_fields, parts)
         try:
             return Scenario(**scenario_fields, **parts)
@@ -375,7 +391,7 @@ class _Reading:
                 key = {"resolution_minutes": "resolution"}.get(field, field)
                 place = self.settings_places.get(key, self.path.name)
                 self.problems.append(Problem(place, _plain(detail["msg"])))
-            raise InputFileError(self.path, self.problems) from None
+            raise InputFileError(self.path, _in_file_order(self.problems, self.sheets)) from None
 
     def cross_references(self, fields: dict, parts: dict) -> None:
         """The scenario's own validation, each problem placed at the row (and column) of the id
@@ -384,7 +400,7 @@ class _Reading:
         for loc, message in find_problems(draft):
             self.problems.append(Problem(self.locate(loc, message), message))
         if self.problems:
-            raise InputFileError(self.path, self.problems)
+            raise InputFileError(self.path, _in_file_order(self.problems, self.sheets))
 
     def locate(self, loc: tuple, message: str) -> Place | str:
         table = str(loc[0]) if loc else ""

@@ -62,9 +62,10 @@ class Sheet:
         return Place(self.source, self.csv, row, index, header)
 
 
-def read_sheets(path: str | Path) -> dict[str, Sheet]:
-    """The tables found in `path` by table key; InputFileError listing every problem with the
-    file's structure (unreadable file, misspelt or repeated headers, missing required columns)."""
+def read_sheets(path: str | Path) -> tuple[dict[str, Sheet], list[Problem]]:
+    """The tables found in `path` by table key, and the problems with the file's structure
+    (misspelt or repeated headers, missing required columns); InputFileError when it cannot be
+    read at all."""
     path = Path(path)
     if path.is_dir():
         grids = _csv_grids(path)
@@ -99,9 +100,7 @@ def read_sheets(path: str | Path) -> dict[str, Sheet]:
             problems.append(Problem(Place(source, csv_files), message))
             continue
         sheets[table.key] = _sheet(table, source, csv_files, grid, problems)
-    if problems:
-        raise InputFileError(path, problems)
-    return sheets
+    return sheets, problems
 
 
 def _sheet(table: Table, source: str, csv_files: bool, grid, problems: list[Problem]) -> Sheet:
