@@ -57,7 +57,15 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("scenario")
     check.add_argument("plan")
     check.set_defaults(run=_check)
+    _add_file_commands(commands)
     return parser
+
+
+def _add_file_commands(commands) -> None:
+    """`import`, `export` and `template` (see `allocate.files.commands`)."""
+    from allocate.files.commands import add_commands
+
+    add_commands(commands)
 
 
 def _load_scenario(path: str | None):

@@ -53,8 +53,9 @@ ELAPSED_MINUTES = {
 }
 RELEASES = {"START_NO_EARLIER_THAN", "MUST_START_ON", "START_ON", "MANDATORY_START"}
 DUES = {"FINISH_NO_LATER_THAN", "MUST_FINISH_ON", "FINISH_ON", "MANDATORY_FINISH"}
-CALENDAR_DAYS = 400
-"""Calendars are read day by day for this long from the project start (at least to its finish)."""
+CALENDAR_DAYS = 366
+"""Calendars are read day by day for a year from the project start (at least a week past its
+finish): the span `write_msproject` makes exact."""
 
 
 @dataclass(frozen=True)
@@ -107,7 +108,7 @@ class _Mapping:
         first = _py(self.properties.getStartDate()) or datetime(2000, 1, 3)
         self.start = start or first.replace(tzinfo=ZoneInfo(self.zone))
         finish = _py(self.properties.getFinishDate()) or first
-        days = max(CALENDAR_DAYS, (finish - first).days + 60)
+        days = max(CALENDAR_DAYS, (finish - first).days + 7)
         self.window = (first.date(), first.date() + timedelta(days=days))
 
     def noted_zone(self) -> str | None:

@@ -125,19 +125,19 @@ def _task(mapping, task, ids: dict[int, str], below: dict[int, list[int]]) -> di
     work = mapping.hours(task.getWork())
     duration = mapping.hours(task.getDuration())
     milestone = bool(task.getMilestone()) and work == 0
+    needs = _text_field(mapping.project, task, "Needs")
     if milestone:
         fields["milestone"] = True
     elif work <= 0 and duration > 0:
         fields["effort_hours"] = duration
-        mapping.unmapped.append(
-            f"task '{name}' has no work: its duration ({duration:g} h) is the effort"
-        )
+        if needs != NOBODY:
+            note = f"task '{name}' has no work: its duration ({duration:g} h) is the effort"
+            mapping.unmapped.append(note)
     elif work <= 0:
         fields["milestone"] = True
         mapping.unmapped.append(f"task '{name}' has neither work nor duration: a milestone")
     else:
         fields["effort_hours"] = min(work, MAX_HOURS)
-    needs = _text_field(mapping.project, task, "Needs")
     if needs == NOBODY:
         fields["people"] = 0
         fields["effort_hours"] = duration

@@ -323,6 +323,7 @@ class _Reading:
         if marked is False and not effort and not blank(sheet.value(cells, "milestone")):
             message = "no effort: give the hours of work (or mark it as a milestone)"
             self.problems.append(Problem(sheet.place(row, "effort"), message))
+            milestone = True  # said once, here; the model would say it again
         if marked and effort:
             message = f"a milestone takes no work, but its effort is {effort:g} h"
             self.problems.append(Problem(sheet.place(row, "effort"), message))

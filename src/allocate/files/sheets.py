@@ -67,6 +67,8 @@ def read_sheets(path: str | Path) -> tuple[dict[str, Sheet], list[Problem]]:
     (misspelt or repeated headers, missing required columns); InputFileError when it cannot be
     read at all."""
     path = Path(path)
+    if not path.exists():
+        raise InputFileError(path, [Problem(path.name, "does not exist")])
     if path.is_dir():
         grids = _csv_grids(path)
         csv_files = True
@@ -166,8 +168,6 @@ def _workbook_grids(path: Path) -> list[tuple[str, list[list[Any]]]]:
             (name, book.get_sheet_by_name(name).to_python(skip_empty_area=False))
             for name in book.sheet_names
         ]
-    except FileNotFoundError:
-        raise InputFileError(path, [Problem(path.name, "does not exist")]) from None
     except Exception as error:  # calamine raises its own error types for damaged files
         message = f"cannot be read as a workbook: {error}"
         raise InputFileError(path, [Problem(path.name, message)]) from None
