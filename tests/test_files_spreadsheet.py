@@ -234,5 +234,7 @@ def test_the_core_imports_none_of_the_file_libraries():
         "print(sorted(m for m in ('python_calamine', 'xlsxwriter', 'openpyxl', 'mpxj', 'jpype') "
         "if m in sys.modules))"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
     assert result.stdout.strip() == "[]"

@@ -194,32 +194,33 @@ class _Writer:
     # --- tasks ----------------------------------------------------------------------------
 
     def tasks(self, tasks: ET.Element) -> None:
+        """Summary tasks and tasks in outline order; every unique id is given out first, so a
+        link may point to a task written after it."""
         groups: dict[str | None, list[Task]] = {}
         for task in self.scenario.tasks:
             if task.id in self.placed:
                 groups.setdefault(task.project, []).append(task)
-        outline = 0
+        rows: list[tuple] = []
         for project in self.scenario.projects:
             members = groups.get(project.id, [])
-            if not members:
-                continue
-            outline += 1
-            self.summary(tasks, project, members, str(outline))
-            for k, task in enumerate(members, 1):
-                self.task(tasks, task, f"{outline}.{k}", 2)
+            if members:
+                outline = str(sum(1 for row in rows if row[3] == 1) + 1)
+                rows.append((f"project:{project.id}", project, members, 1, outline))
+                rows += [(t.id, t, None, 2, f"{outline}.{k}") for k, t in enumerate(members, 1)]
         for task in groups.get(None, []):
-            outline += 1
-            self.task(tasks, task, str(outline), 1)
-
-    def next_uid(self, key: str) -> int:
-        self.uid[key] = len(self.uid) + 1
-        return self.uid[key]
+            rows.append((task.id, task, None, 1, str(sum(1 for row in rows if row[3] == 1) + 1)))
+        self.uid = {key: k for k, (key, *_) in enumerate(rows, 1)}
+        for key, item, members, level, outline in rows:
+            if members is not None:
+                self.summary(tasks, item, members, outline)
+            else:
+                self.task(tasks, item, outline, level)
 
     def summary(self, tasks: ET.Element, project, members: list[Task], outline: str) -> None:
         spans = [self.placed[t.id] for t in members]
         start, finish = min(a.start for a in spans), max(a.end for a in spans)
         element = _add(tasks, "Task")
-        uid = self.next_uid(f"project:{project.id}")
+        uid = self.uid[f"project:{project.id}"]
         work = sum(self.work_hours(t) for t in members)
         for tag, value in (
             ("UID", uid), ("ID", uid), ("Name", project.name or project.id), ("Active", True),
@@ -243,7 +244,7 @@ class _Writer:
 
     def task(self, tasks: ET.Element, task: Task, outline: str, level: int) -> None:
         a = self.placed[task.id]
-        uid = self.next_uid(task.id)
+        uid = self.uid[task.id]
         element = _add(tasks, "Task")
         for tag, value in (
             ("UID", uid), ("ID", uid), ("Name", task.name or task.id), ("Active", True),
