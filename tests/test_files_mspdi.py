@@ -10,13 +10,13 @@ from zoneinfo import ZoneInfo
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from scenarios import calendars
 
 from allocate import solve
 from allocate.calendar import working_intervals
 from allocate.examples import agency
 from allocate.files import write_msproject
 from allocate.files.project_calendar import project_calendar
+from scenarios import calendars
 
 NS = {"p": "http://schemas.microsoft.com/project"}
 ZONES = ["Europe/Berlin", "America/New_York", "Asia/Kolkata", "UTC"]

@@ -1,6 +1,6 @@
-"""The cell notation: what planners type reads as they mean it, and writing it back reads the same."""
+"""The cell notation: what planners type reads as they mean it; written back, it reads the same."""
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -89,7 +89,7 @@ def test_dates_and_their_zones():
 )
 def test_any_instant_reads_back_as_written(moment, zone, end_of_day):
     """format_moment then parse_moment gives the same instant, across DST changes too."""
-    instant = moment.replace(tzinfo=timezone.utc)
+    instant = moment.replace(tzinfo=UTC)
     cell = n.format_moment(instant, zone, end_of_day=end_of_day)
     assert n.parse_moment(cell, "t", zone, end_of_day) == instant
 

@@ -10,8 +10,6 @@ from hypothesis import HealthCheck, given, settings
 pytest.importorskip("python_calamine", reason="needs allocate[files] (python-calamine)")
 xlsxwriter = pytest.importorskip("xlsxwriter", reason="needs allocate[files] (xlsxwriter)")
 
-from scenarios import scenarios  # noqa: E402
-
 from allocate import solve  # noqa: E402
 from allocate.examples import agency  # noqa: E402
 from allocate.files import (  # noqa: E402
@@ -21,6 +19,7 @@ from allocate.files import (  # noqa: E402
     write_template,
 )
 from allocate.files.inputs import template_scenario  # noqa: E402
+from scenarios import scenarios  # noqa: E402
 
 
 def in_task_order(scenario):

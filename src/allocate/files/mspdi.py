@@ -210,7 +210,7 @@ class _Writer:
         for task in groups.get(None, []):
             rows.append((task.id, task, None, 1, str(sum(1 for row in rows if row[3] == 1) + 1)))
         self.uid = {key: k for k, (key, *_) in enumerate(rows, 1)}
-        for key, item, members, level, outline in rows:
+        for _, item, members, level, outline in rows:
             if members is not None:
                 self.summary(tasks, item, members, outline)
             else:
