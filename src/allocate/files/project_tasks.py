@@ -122,7 +122,9 @@ def _task(mapping, task, ids: dict[int, str], below: dict[int, list[int]]) -> di
         "name": name,
         "priority": _priority(task.getPriority()),
     }
-    work = mapping.hours(task.getWork())
+    work = mapping.hours(task.getWork()) or sum(
+        mapping.hours(a.getWork()) for a in task.getResourceAssignments()
+    )
     duration = mapping.hours(task.getDuration())
     milestone = bool(task.getMilestone()) and work == 0
     needs = _text_field(mapping.project, task, "Needs")
@@ -146,6 +148,8 @@ def _task(mapping, task, ids: dict[int, str], below: dict[int, list[int]]) -> di
             fields["skills"], team = parse_team(needs)
             if team:
                 fields["team"] = team
+                size = sum(slot.count for slot in team)
+                fields["effort_hours"] = fields.get("effort_hours", 0.0) / size
         except CellError as error:
             mapping.unmapped.append(f"task '{name}': needs {error}")
     fields["after"] = _links(mapping, task, ids, below)
