@@ -24,12 +24,8 @@ class Place:
 
     def __str__(self) -> str:
         if self.csv:
-            parts = [self.source]
-            if self.row is not None:
-                parts.append(f"row {self.row}")
-            if self.header:
-                parts.append(self.header)
-            return ", ".join(parts)
+            where = self.source if self.row is None else f"{self.source} row {self.row}"
+            return f"{where}, {self.header}" if self.header else where
         if self.row is None:
             return self.source
         if self.column is None:
