@@ -237,3 +237,16 @@ def test_the_core_imports_none_of_the_file_libraries():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_the_documentation_lists_every_sheet_and_column():
+    """docs/spreadsheets.md describes the layout the reader reads: every sheet, every header."""
+    from pathlib import Path
+
+    from allocate.files.layout import TABLES
+
+    page = (Path(__file__).parents[1] / "docs" / "spreadsheets.md").read_text(encoding="utf-8")
+    for table in TABLES:
+        assert f"### {table.sheet} (`{table.csv_name}`)" in page
+        for column in table.columns:
+            assert f"| {column.header}" in page, column.header

@@ -155,8 +155,10 @@ class _Mapping:
         try:
             scenario = Scenario(**fields)
         except ValidationError as error:
-            problems = [Problem(_where(e["loc"]), e["msg"].removeprefix("Value error, "))
-                        for e in error.errors()]  # fmt: skip
+            problems = [
+                Problem(_where(e["loc"], fields), e["msg"].removeprefix("Value error, "))
+                for e in error.errors()
+            ]
             raise InputFileError(self.path, problems) from None
         return ImportedProject(scenario, tuple(self.unmapped))
 
@@ -367,5 +369,10 @@ def _text_field(project, item, alias: str) -> str:
     return ""
 
 
-def _where(loc: tuple) -> str:
-    return " ".join(str(part) for part in loc[:2]) if loc else ""
+def _where(loc: tuple, fields: dict) -> str:
+    """A validation error's place in the file's words: the task or person it is about."""
+    if len(loc) > 1 and loc[0] in ("tasks", "people") and isinstance(loc[1], int):
+        item = fields[loc[0]][loc[1]]
+        name = item.get("name") or item.get("id") if isinstance(item, dict) else str(loc[1])
+        return f"{'task' if loc[0] == 'tasks' else 'resource'} '{name}'"
+    return ""

@@ -204,6 +204,13 @@ def _dates(mapping, task, fields: dict) -> None:
         mapping.unmapped.append(f"task '{task.getName()}': constraint {kind.lower()} is left out")
     if deadlines:
         fields["deadline"] = min(deadlines)
+    if "release" in fields and "deadline" in fields and fields["deadline"] < fields["release"]:
+        when = fields["release"].strftime("%Y-%m-%d %H:%M")
+        mapping.unmapped.append(
+            f"task '{task.getName()}': its constraint ({kind.lower()} {when}) is after its "
+            "deadline: the constraint is left out"
+        )
+        del fields["release"]
 
 
 def _progress(mapping, task, fields: dict) -> None:
