@@ -11,8 +11,10 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import HealthCheck, given, settings
 
 from allocate.files.mpxj import java_missing
+from scenarios import scenarios
 
 DAY = timedelta(days=1)
 MISSING = java_missing()
@@ -26,6 +28,7 @@ from allocate.files import InputFileError, read_project_file, write_msproject  #
 from allocate.files import mpxj as bridge  # noqa: E402
 from allocate.files.inputs import template_scenario  # noqa: E402
 from allocate.files.project_calendar import day_ranges  # noqa: E402
+from allocate.report.rows import planned_hours  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -202,3 +205,37 @@ def test_the_command_line_imports_a_project_file(java, tmp_path, template, capsy
     assert main(["import", str(path), "--assignments", "preferences"]) == 0
     out, err = capsys.readouterr()
     assert '"id": "kickoff"' in out and err.startswith("8 tasks, 4 people, 1 projects")
+
+
+@settings(
+    max_examples=15,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(scenario=scenarios())
+def test_any_plan_survives_ms_project(java, tmp_path, scenario):
+    """For generated scenarios (zones nine hours apart, a half-hour zone, split days, part-time,
+    holidays, time off, every link type with lags, teams, tasks that need nobody): the planned
+    tasks come back with their work, links and dates, and people work the same instants."""
+    plan = solve(scenario, strategy="greedy")
+    if not plan.assignments:
+        return
+    path = write_msproject(scenario, plan, tmp_path / "plan.xml", keep_dates=False)
+    back = read_project_file(path, assignments="ignore").scenario
+    placed = {a.task for a in plan.assignments}
+    for task in (t for t in scenario.tasks if t.id in placed):
+        twin = back.task(task.id)
+        hours = planned_hours(task.remaining_hours, plan.resolution_minutes)
+        assert (twin.milestone, twin.people, twin.team, twin.skills) == (
+            task.milestone, task.people, task.team, task.skills
+        )  # fmt: skip
+        assert twin.effort_hours == pytest.approx(0.0 if task.milestone else hours)
+        assert twin.after == tuple(d for d in task.after if d.task in placed)
+        assert (twin.release, twin.deadline, twin.priority) == (
+            task.release, task.deadline, task.priority
+        )  # fmt: skip
+    window = (scenario.start, scenario.start + timedelta(days=200))
+    for person in scenario.people:
+        twin = back.person(person.id)
+        assert working_intervals(twin.calendar, *window) == working_intervals(
+            person.calendar, *window
+        )

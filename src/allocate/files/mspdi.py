@@ -98,7 +98,8 @@ class _Writer:
         self.placed = {a.task: a for a in plan.assignments}
         self.uid: dict[str, int] = {}
         self.person_uid = {p.id: k for k, p in enumerate(scenario.people, 1)}
-        start = scenario.start.astimezone(self.tz).date()
+        start = scenario.start.astimezone(self.tz).date() - timedelta(days=1)  # a person's
+        # local day that holds the planning start may begin on the project's day before
         ends = [plan.finish or scenario.start, scenario.start + timedelta(days=WINDOW_DAYS)]
         self.window = (start, max(ends).astimezone(self.tz).date() + timedelta(days=7))
 

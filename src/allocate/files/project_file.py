@@ -109,7 +109,7 @@ class _Mapping:
         self.start = start or first.replace(tzinfo=ZoneInfo(self.zone))
         finish = _py(self.properties.getFinishDate()) or first
         days = max(CALENDAR_DAYS, (finish - first).days + 7)
-        self.window = (first.date(), first.date() + timedelta(days=days))
+        self.window = (first.date() - timedelta(days=1), first.date() + timedelta(days=days))
 
     def noted_zone(self) -> str | None:
         for text in (self.properties.getSubject(), self.properties.getComments()):
@@ -241,8 +241,7 @@ class _Mapping:
         days, names = self.days(calendar)
         if zone != self.zone:
             moved = split_by_day(ranges_to_intervals(days, self.zone), zone)
-            inner = sorted(days)[1:-1]  # the window's first and last days are partial there
-            days = {day: moved.get(day, ()) for day in inner}
+            days = {day: moved.get(day, ()) for day in self.whole_days(zone)}
         week = {}
         for weekday in range(7):
             counts = Counter(r for d, r in days.items() if d.weekday() == weekday)
@@ -257,6 +256,21 @@ class _Mapping:
             return {"timezone": zone}
         time_off = self.time_off(days, week, names, owner)
         return {"timezone": zone, "weekly_hours": weekly, "time_off": time_off}
+
+    def whole_days(self, zone: str) -> list[date]:
+        """The days of `zone` that lie wholly inside the window (of the project's zone)."""
+        first, last = self.window
+        lo = datetime.combine(first, time(), tzinfo=ZoneInfo(self.zone))
+        hi = datetime.combine(last + timedelta(days=1), time(), tzinfo=ZoneInfo(self.zone))
+        tz = ZoneInfo(zone)
+        day, result = lo.astimezone(tz).date(), []
+        while datetime.combine(day, time(), tzinfo=tz) < hi:
+            start = datetime.combine(day, time(), tzinfo=tz)
+            end = datetime.combine(day + timedelta(days=1), time(), tzinfo=tz)
+            if lo <= start and end <= hi:
+                result.append(day)
+            day += timedelta(days=1)
+        return result
 
     def days(self, calendar) -> tuple[dict[date, tuple[tuple[int, int], ...]], dict[date, str]]:
         """Working ranges of every day in the window, and the names of exception days."""
