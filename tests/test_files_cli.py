@@ -5,8 +5,8 @@ import json
 
 import pytest
 
-pytest.importorskip("python_calamine", reason="needs allocate[files]")
-pytest.importorskip("xlsxwriter", reason="needs allocate[files]")
+pytest.importorskip("python_calamine", reason="needs the files extra (pip install -e '.[files]')")
+pytest.importorskip("xlsxwriter", reason="needs the files extra (pip install -e '.[files]')")
 
 from allocate import Scenario, check  # noqa: E402
 from allocate.cli import main  # noqa: E402

@@ -2,9 +2,9 @@
 imports back as its scenario, and files MPXJ itself writes (MPX, Primavera PMXML and XER, Planner,
 MSPDI) import with what each format can hold.
 
-Skipped without a Java runtime or the `mpxj` and `JPype1` packages (`pip install
-'allocate[files]'`, Debian: `apt-get install default-jre-headless`). The Java VM starts once per
-process (the fixture below) and stays up for every test here.
+Skipped without a Java runtime or the `mpxj` and `JPype1` packages (`pip install -e '.[files]'`
+in a clone; Debian: `apt-get install default-jre-headless`). The Java VM starts once per process
+(the fixture below) and stays up for every test here.
 """
 
 from datetime import datetime, timedelta

@@ -9,8 +9,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-calamine = pytest.importorskip("python_calamine", reason="needs allocate[files]")
-pytest.importorskip("xlsxwriter", reason="needs allocate[files]")
+calamine = pytest.importorskip(
+    "python_calamine", reason="needs the files extra (pip install -e '.[files]')"
+)
+pytest.importorskip("xlsxwriter", reason="needs the files extra (pip install -e '.[files]')")
 
 from allocate import Calendar, Person, Pin, Project, Scenario, Task, solve  # noqa: E402
 from allocate.examples import agency  # noqa: E402

@@ -7,8 +7,12 @@ import sys
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-pytest.importorskip("python_calamine", reason="needs allocate[files] (python-calamine)")
-xlsxwriter = pytest.importorskip("xlsxwriter", reason="needs allocate[files] (xlsxwriter)")
+pytest.importorskip(
+    "python_calamine", reason="needs the files extra (pip install -e '.[files]') (python-calamine)"
+)
+xlsxwriter = pytest.importorskip(
+    "xlsxwriter", reason="needs the files extra (pip install -e '.[files]') (xlsxwriter)"
+)
 
 from allocate import solve  # noqa: E402
 from allocate.examples import agency  # noqa: E402

@@ -5,9 +5,11 @@ assigns and schedules them with a greedy construction and OR-Tools CP-SAT, check
 an independent checker, and returns a `Plan` in real datetimes.
 """
 
+from allocate.analysis import forecast
 from allocate.check import check
 from allocate.plan import Assignment, Plan, Violation
 from allocate.scenario import (
+    ALWAYS,
     Calendar,
     Dependency,
     Person,
@@ -23,9 +25,11 @@ from allocate.scenario import (
 from allocate.solve import solve
 
 __all__ = [
+    "ALWAYS",
     "Assignment",
     "Calendar",
     "check",
+    "forecast",
     "solve",
     "Dependency",
     "Person",

@@ -8,9 +8,9 @@
     imported = files.read_project_file("portfolio.mpp")     # .mpp .xml .mpx .xer .pmxml ...
     imported.scenario, imported.unmapped                    # and what the file could not say
 
-Workbooks need `allocate[files]` (python-calamine reads, XlsxWriter writes); project files need
-it too (mpxj and JPype) and a Java runtime. MSPDI is written with the standard library. Nothing
-here is imported by `import allocate`.
+Workbooks need the `files` extra (`pip install -e ".[files]"` in a clone: python-calamine reads,
+XlsxWriter writes); project files need it too (mpxj and JPype) and a Java runtime. MSPDI is
+written with the standard library. Nothing here is imported by `import allocate`.
 """
 
 from allocate.files.inputs import write_scenario_spreadsheet, write_template

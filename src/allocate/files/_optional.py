@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from types import ModuleType
 
+from allocate.report._optional import install
 from allocate.report._optional import require as _require
 
-EXTRA = "allocate[files]"
+EXTRA = "files"
+INSTALL = install(EXTRA)
 
 
 def require(module: str, purpose: str) -> ModuleType:
-    """`module`, or an ImportError that names `allocate[files]`."""
+    """`module`, or an ImportError that names the `files` extra."""
     return _require(module, purpose, extra=EXTRA)

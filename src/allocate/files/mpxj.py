@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-from allocate.files._optional import EXTRA
+from allocate.files._optional import INSTALL
 
 WRITE_FORMATS = {
     ".mpx": "MPX",
@@ -31,7 +31,7 @@ def java_missing() -> str | None:
         import jpype
         import mpxj  # noqa: F401  (puts MPXJ's jars on the class path)
     except ImportError as error:
-        return f"reading project files needs '{error.name}': pip install '{EXTRA}'"
+        return f"reading project files needs '{error.name}': {INSTALL}"
     if jpype.isJVMStarted():
         return None
     try:

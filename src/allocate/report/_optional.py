@@ -9,7 +9,15 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
-EXTRA = "allocate[views]"
+EXTRA = "views"
+
+
+def install(extra: str = EXTRA) -> str:
+    """The command that installs an extra."""
+    return f"pip install -e '.[{extra}]' in a clone of allocate (it is not on PyPI yet)"
+
+
+INSTALL = install()
 
 
 def require(module: str, purpose: str, extra: str = EXTRA) -> ModuleType:
@@ -19,7 +27,7 @@ def require(module: str, purpose: str, extra: str = EXTRA) -> ModuleType:
     except ImportError as error:
         package = module.split(".")[0]
         raise ImportError(
-            f"{purpose} needs the optional package '{package}': pip install '{extra}'"
+            f"{purpose} needs the optional package '{package}': {install(extra)}"
         ) from error
 
 

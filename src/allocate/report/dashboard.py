@@ -89,8 +89,18 @@ def _kpis(status: ProjectStatus) -> str:
         )
         + kpi("milestones", f"{done} of {len(status.milestones)}", "milestones reached")
         + kpi("finish", finish, f"planned finish (committed: {committed})")
+        + _budget_kpi(status)
         + "</div>"
     )
+
+
+def _budget_kpi(status: ProjectStatus) -> str:
+    """Planned cost of the work left against the budget, when the project has one."""
+    if status.budget is None or status.cost is None:
+        return ""
+    over = status.over_budget
+    label = f"over budget by {over:,.0f}" if over else f"within the budget of {status.budget:,.0f}"
+    return kpi("budget", f"{status.cost:,.0f}", f"planned cost of the work left: {label}")
 
 
 def _progress(status: ProjectStatus) -> str:
@@ -132,7 +142,7 @@ def _planned(m: Milestone, zone: str) -> str:
 def _margin(m: Milestone) -> str:
     if m.state == "done":
         return ""
-    if m.state == "at_risk" and m.days_spare == 0:
+    if m.state == "late" and m.days_spare == 0:
         return "on the day, after the committed time"
     return margin_text(m.days_spare)
 
@@ -164,7 +174,7 @@ def _task_lists(status: ProjectStatus) -> str:
             elif key == "in_progress":
                 third = f"{t.done_hours / t.effort_hours:.0%} done"
             else:
-                third = "at risk" if t.late_hours > 0 else ""
+                third = "planned after its deadline" if t.late_hours > 0 else ""
             rows.append((esc(t.name), esc(when(t)) if key != "done" else "", esc(third)))
         headers = ("Task", "Planned", "Finished" if key == "done" else "")
         inner = (
