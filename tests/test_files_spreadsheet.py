@@ -109,8 +109,8 @@ def test_a_bad_workbook_lists_every_problem_at_its_cell(tmp_path):
         "People!C2: time zone 'Berlin' is unknown (did you mean 'Europe/Berlin'?): "
         "use a name like 'Europe/Berlin'",
         "People!D3: working hours 'Mon-Fry 9-17': 'Fry' is not a weekday (Mon ... Sun)",
-        "People!E3: holidays 'XX': unknown holiday country 'XX' (use a code like DE, DE-BY or "
-        "US-NY)",
+        "People!E3: holidays 'XX': unknown holiday country 'XX' (use ISO country codes such as "
+        "DE, US)",
         "People!F3: rate 'lots' is not a number",
         "People!A4: person id 'ana' is used 2 times (rows 2, 4)",
         "Tasks!C1: unknown column 'Efort (h)' (did you mean 'Effort (h)'?)",

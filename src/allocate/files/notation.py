@@ -323,9 +323,7 @@ def parse_holidays(value: Any) -> str | None:
     try:
         holiday_calendar(code, [2026])
     except ValueError as error:
-        raise CellError(
-            f"holidays '{text}': {error} (use a code like DE, DE-BY or US-NY)"
-        ) from None
+        raise CellError(f"holidays '{text}': {error}") from None
     return code
 
 
