@@ -92,7 +92,7 @@ def test_the_default_horizon_is_what_the_concepts_page_says():
     from datetime import UTC, date, datetime, timedelta
 
     from allocate import Calendar, Person, Pin, Project, Scenario, Task, TimeOff
-    from allocate.problem import default_horizon_end
+    from allocate.grid import default_horizon_end
 
     start = datetime(2027, 1, 4, 8, tzinfo=UTC)
     sabbatical = TimeOff(start=date(2031, 1, 1), end=date(2031, 12, 31))

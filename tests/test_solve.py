@@ -14,6 +14,7 @@ from allocate.solve import _choose
 from allocate.strategies.base import Outcome, Schedule
 from allocate.strategies.cpsat import CpSat
 from allocate.strategies.greedy import Greedy
+from allocate.terms import level_values
 from scenarios import scenarios
 from test_lns import generator
 
@@ -194,7 +195,7 @@ class Broken:
         return Outcome(
             schedule=schedule,
             status="optimal",
-            level_values=problem.level_values(schedule.end, schedule.person),
+            level_values=level_values(problem, schedule.end, schedule.person),
         )
 
 

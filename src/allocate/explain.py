@@ -16,10 +16,10 @@ from allocate.bounds import earliest_schedule
 from allocate.calendar import absence_interval
 from allocate.limits import binding
 from allocate.plan import Lateness
-from allocate.problem import FS, NONE, SF, SS, Problem
+from allocate.problem import NONE, Problem
 from allocate.scenario import WEEKDAYS, Calendar, Scenario, holiday_calendar
-from allocate.strategies.base import Schedule, earliest_times
-from allocate.strategies.greedy import Loads, candidates, earliest_slot
+from allocate.schedule import Schedule, after, candidates, earliest_times, source
+from allocate.strategies.greedy import fitting
 from allocate.summaries import working_hours
 
 CHAIN_SHOWN = 6
@@ -51,7 +51,7 @@ def explain_lateness(
             reason = _contention(problem, schedule, delayed, scenario)
         working = None
         if scenario is not None:
-            span = problem.time_of(due.tick), problem.time_of(int(schedule.end[last]))
+            span = problem.grid.time(due.tick), problem.grid.time(int(schedule.end[last]))
             working = working_hours(scenario, *span)
         found.append(
             Lateness(
@@ -90,7 +90,7 @@ def _unavoidable(
     over = (end - deadline) * problem.hours_per_tick
     return (
         f"{over:,.0f} of the {late:,.0f} h are unavoidable: even with everyone free, {names} "
-        f"cannot end before {_when(problem, end)}"
+        f"cannot end before {problem.grid.when(end)}"
     )
 
 
@@ -106,14 +106,11 @@ def _critical_chain(problem: Problem, earliest: Schedule, task: int) -> list[int
 
 def _binds(problem: Problem, schedule: Schedule, prec) -> bool:
     """Does this dependency alone hold its successor where `schedule` puts it?"""
-    source = schedule.start[prec.pred] if prec.kind in (SS, SF) else schedule.end[prec.pred]
-    if source == NONE:
+    tick = source(schedule, prec)
+    if tick == NONE:
         return False
-    shifted = (
-        problem.after_working_lag(int(source), prec.lag) if prec.working_lag else source + prec.lag
-    )
-    target = schedule.start[prec.succ] if prec.kind in (FS, SS) else schedule.end[prec.succ]
-    return shifted >= target
+    target = schedule.start[prec.succ] if prec.to_start else schedule.end[prec.succ]
+    return after(problem, prec, tick) >= target
 
 
 def _contention(
@@ -121,14 +118,14 @@ def _contention(
 ) -> str:
     lo, hi = earliest_times(problem, schedule, task)[0], int(schedule.start[task])
     if not problem.staffed[task]:
-        return f"'{problem.task_ids[task]}' waited for its resources until {_when(problem, hi)}"
+        return f"'{problem.task_ids[task]}' waited for its resources until {problem.grid.when(hi)}"
     people = sorted({int(p) for slot in problem.team(task) for p in problem.eligible[slot]})
     notes = [_doing(problem, schedule, p, lo, hi, task, scenario) for p in people]
     notes = [note for p in people for note in binding(problem, schedule, p, lo, hi, task)] + notes
     shown = "; ".join(notes[:PEOPLE_SHOWN]) + ("; ..." if len(notes) > PEOPLE_SHOWN else "")
     return (
-        f"'{problem.task_ids[task]}' could have started {_when(problem, lo)} (its predecessors "
-        f"were done) but started {_when(problem, hi)}: {shown}"
+        f"'{problem.task_ids[task]}' could have started {problem.grid.when(lo)} (its predecessors "
+        f"were done) but started {problem.grid.when(hi)}: {shown}"
     )
 
 
@@ -153,7 +150,7 @@ def _doing(
         return f"{name} was on {names}"
     if working == 0 and scenario is not None:
         calendar = scenario.person(name).calendar
-        return f"{name} was {off_work(calendar, problem.time_of(lo), problem.time_of(hi))}"
+        return f"{name} was {off_work(calendar, problem.grid.time(lo), problem.grid.time(hi))}"
     if working == 0:
         return f"{name} was not working (time off, holidays or days off)"
     free = f"{name} was free for {working * problem.hours_per_tick:,.0f} h"
@@ -191,10 +188,6 @@ def off_work(calendar: Calendar, start: datetime, end: datetime) -> str:
     return f"off work from {span}: {'; '.join(why)}"
 
 
-def _when(problem: Problem, tick: int) -> str:
-    return problem.time_of(tick).strftime("%Y-%m-%d %H:%M UTC")
-
-
 def explain_left_out(
     problem: Problem, schedule: Schedule, scenario: Scenario | None = None
 ) -> dict[int, str]:
@@ -203,23 +196,13 @@ def explain_left_out(
     it would make work with deadlines later by more than its priority-weighted hours are worth
     (a dependant with a deadline, or someone's time that deadline work needs). With the
     `scenario`, the first reason names the candidates' time off too."""
-    loads = Loads(problem)
-    for task in np.flatnonzero(schedule.start != NONE).tolist():
-        if not problem.is_milestone(task):
-            loads.book(
-                task,
-                int(schedule.person[task]),
-                *map(int, (schedule.start[task], schedule.end[task])),
-            )
+    left_out = schedule.left_out.tolist()
+    fits = fitting(problem, schedule, left_out)
     reasons = {}
-    for task in schedule.left_out.tolist():
-        lo, end_lo = earliest_times(problem, schedule, task)
+    for task in left_out:
+        lo, _ = earliest_times(problem, schedule, task)
         hours = f"{problem.effort[task] * problem.hours_per_tick:g} h"
-        slots = [
-            earliest_slot(problem, loads, task, int(person), lo, end_lo)
-            for person in candidates(problem, task)
-        ]
-        if all(slot is None for slot in slots):
+        if not fits[task]:
             people = [
                 _free_time(problem, schedule, int(p), lo, scenario)
                 for p in candidates(problem, task)
@@ -229,7 +212,7 @@ def explain_left_out(
             )
             reasons[task] = (
                 f"left out: nobody who may do its {hours} has free working time for it "
-                f"before the planning horizon ends ({_when(problem, problem.horizon)}): {shown}"
+                f"before the planning horizon ends ({problem.grid.when(problem.horizon)}): {shown}"
             )
         else:
             reasons[task] = (
@@ -258,7 +241,7 @@ def _free_time(
         note += f", {booked * problem.hours_per_tick:g} h of it booked"
     if scenario is not None and person != NONE:
         calendar = scenario.person(name).calendar
-        since = problem.time_of(lo)
+        since = problem.grid.time(lo)
         away = [
             f"off {off.start} to {off.end}" + (f" ({off.reason})" if off.reason else "")
             for off in calendar.time_off

@@ -340,6 +340,15 @@ class Person(Frozen):
         """Every one of `skills` at its level or above?"""
         return all(self.level(skill) >= level for skill, level in skills.items())
 
+    def kept_off(self, task: Task) -> str | None:
+        """Why a limit of 0 keeps this person off `task` (0 h a week; 0 projects, for a project
+        task), as the end of a sentence; None when no limit does."""
+        if self.max_hours_per_week == 0:
+            return "who may work 0 h a week"
+        if self.max_projects == 0 and task.project is not None:
+            return "who may be on 0 projects"
+        return None
+
 
 def _frozen(skills: dict[str, int]) -> tuple:
     return tuple(sorted(skills.items()))

@@ -11,19 +11,15 @@ from __future__ import annotations
 import inspect
 import logging
 import sys
-import time
 from collections.abc import Callable
 
 from allocate.bounds import level_bounds
+from allocate.budget import Budget
 from allocate.check import check
 from allocate.conflicts import core, precheck
 from allocate.explain import explain_lateness, explain_left_out
-from allocate.objective import (
-    Timing,
-    balance_window,
-    evaluate,
-    level_values,
-)
+from allocate.objective import Timing, balance_window, evaluate
+from allocate.objective import level_values as plan_level_values
 from allocate.plan import (
     Assignment,
     Plan,
@@ -32,10 +28,12 @@ from allocate.plan import (
 )
 from allocate.problem import NONE, Problem, compile_problem
 from allocate.scenario import Scenario
+from allocate.schedule import Schedule, reaches
 from allocate.strategies import get_strategy
-from allocate.strategies.base import Outcome, Progress, Schedule, Strategy, reaches
+from allocate.strategies.base import Outcome, Progress, Strategy
 from allocate.strategies.greedy import Greedy
 from allocate.summaries import person_summaries, project_summaries
+from allocate.terms import level_values
 from allocate.validation import require_scenario, time_limit_seconds
 
 log = logging.getLogger("allocate")
@@ -75,37 +73,31 @@ def solve(
     instead.
     """
     require_scenario(scenario)
-    time_limit = time_limit_seconds(time_limit)
-    began = time.perf_counter()
+    budget = Budget(time_limit_seconds(time_limit))
     problem = compile_problem(scenario)
-    build_seconds = time.perf_counter() - began
+    build_seconds = budget.elapsed()
     ours = level_bounds(problem)
-    report = _progress_callback(progress, began, ours)
+    report = _progress_callback(progress, budget, ours)
     if isinstance(strategy, str) and strategy != "auto":
         strategy = get_strategy(strategy)
     greedy = (strategy if isinstance(strategy, Greedy) else Greedy()).solve(problem)
-    first_plan = time.perf_counter() - began
+    first_plan = budget.elapsed()
     if report and greedy.level_values:
         report(Progress(first_plan, greedy.level_values, (), 1))
     chosen, why = _choose(strategy, problem)
     outcome, conflicts = greedy, ()
     if not greedy.schedule.complete:
-        outcome, conflicts = _diagnosed(scenario, problem, greedy, began, time_limit)
+        outcome, conflicts = _diagnosed(scenario, problem, greedy, budget)
     if reaches(outcome.level_values, ours):
         if chosen is not None and why:
             why = "auto kept the greedy plan: it meets the lower bound of every level"
         chosen = None  # the first plan is already optimal: nothing to search for
     if chosen is not None and outcome.schedule.complete:
-        start = outcome
-        remaining = max(0.1, time_limit - (time.perf_counter() - began))
-        known = {"bounds": ours} if _takes_bounds(chosen) else {}
-        exact = chosen.solve(
-            problem, time_limit=remaining, seed=seed, hint=start.schedule, progress=report, **known
-        )
-        outcome = _better(start, exact)
+        found = _search(chosen, problem, outcome.schedule, budget, seed, report, ours)
+        outcome = _better(outcome, found)
     stats = SolveStats(
         strategy=getattr(chosen, "name", "greedy"),
-        wall_seconds=time.perf_counter() - began,
+        wall_seconds=budget.elapsed(),
         build_seconds=build_seconds,
         first_plan_seconds=first_plan,
         solutions=int(outcome.stats.get("solutions", 1)),
@@ -120,8 +112,27 @@ def solve(
     return plan.model_copy(update={"conflicts": conflicts}) if conflicts else plan
 
 
+def _search(
+    strategy: Strategy,
+    problem: Problem,
+    start: Schedule,
+    budget: Budget,
+    seed: int,
+    report: Callable[[Progress], None] | None,
+    bounds: tuple[float, ...],
+) -> Outcome:
+    """`strategy` from the plan `start` for what is left of the budget (at least 0.1 s), with
+    the lower `bounds` and its share of the budget if it takes them."""
+    share = budget.part(max(0.1, budget.left()))
+    known = {"bounds": bounds, "budget": share}
+    known = {name: value for name, value in known.items() if _takes(strategy, name)}
+    return strategy.solve(
+        problem, time_limit=share.seconds, seed=seed, hint=start, progress=report, **known
+    )
+
+
 def _diagnosed(
-    scenario: Scenario, problem: Problem, greedy: Outcome, began: float, time_limit: float
+    scenario: Scenario, problem: Problem, greedy: Outcome, budget: Budget
 ) -> tuple[Outcome, tuple]:
     """When the greedy plan misses mandatory work: the contradicting inputs the fast checks
     find; if none, CP-SAT's verdict in half the remaining time (at least a second): a plan that
@@ -129,12 +140,11 @@ def _diagnosed(
     found = precheck(scenario, problem)
     if found:
         return greedy, tuple(found)
-    remaining = max(1.0, (time_limit - (time.perf_counter() - began)) / 2)
-    diagnosis, found = core(scenario, problem, remaining)
+    diagnosis, found = core(scenario, problem, max(1.0, budget.left() / 2))
     if diagnosis.schedule is None:
         return greedy, tuple(found)
     schedule = diagnosis.schedule
-    values = problem.level_values(schedule.end, schedule.person)
+    values = level_values(problem, schedule.end, schedule.person)
     return Outcome(schedule, "feasible", values, (), {"diagnosis": "plan found"}), ()
 
 
@@ -176,11 +186,11 @@ def _choose(strategy: str | Strategy, problem: Problem) -> tuple[Strategy | None
     return get_strategy(name), reason
 
 
-def _takes_bounds(strategy: Strategy) -> bool:
-    """Does `strategy.solve` take `bounds`? (A strategy written before the protocol had them
-    still runs, without them.)"""
+def _takes(strategy: Strategy, name: str) -> bool:
+    """Does `strategy.solve` take the keyword `name`? (A strategy written before the protocol
+    had `bounds` or `budget` still runs, without them.)"""
     parameters = inspect.signature(strategy.solve).parameters.values()
-    return any(p.name == "bounds" or p.kind is p.VAR_KEYWORD for p in parameters)
+    return any(p.name == name or p.kind is p.VAR_KEYWORD for p in parameters)
 
 
 def _never_pauses(problem: Problem) -> bool:
@@ -226,7 +236,7 @@ def verified_plan(
         },
     )
     terms = evaluate(scenario, timing)
-    values = level_values(scenario, terms)
+    values = plan_level_values(scenario, terms)
     if outcome.level_values and not _close(values, outcome.level_values):
         log.error(
             "strategy objective %s differs from the recomputed %s", outcome.level_values, values
@@ -276,8 +286,8 @@ def _assignments(problem: Problem, schedule: Schedule):
         yield Assignment(
             task=task_id,
             people=tuple(problem.person_ids[p] for p in people if p != NONE),
-            start=problem.time_of(int(schedule.start[i])),
-            end=problem.time_of(int(schedule.end[i])),
+            start=problem.grid.time(int(schedule.start[i])),
+            end=problem.grid.time(int(schedule.end[i])),
         )
 
 
@@ -310,7 +320,7 @@ def _close(a, b) -> bool:
     )
 
 
-def _progress_callback(progress, began: float, bounds: tuple[float, ...]):
+def _progress_callback(progress, budget: Budget, bounds: tuple[float, ...]):
     """The strategy's progress with time counted from the start of `solve` and the best bound
     known (ours or the strategy's), for the caller's callable or printed to stderr."""
     if not progress:
@@ -320,7 +330,7 @@ def _progress_callback(progress, began: float, bounds: tuple[float, ...]):
     def relay(update: Progress) -> None:
         theirs = update.bound or (0.0,) * len(bounds)
         best = tuple(max(a, b) for a, b in zip(bounds, theirs, strict=False))
-        deliver(Progress(time.perf_counter() - began, update.objective, best, update.solutions))
+        deliver(Progress(budget.elapsed(), update.objective, best, update.solutions))
 
     return relay
 

@@ -5,17 +5,17 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import numpy as np
 
-from allocate.calendar import working_intervals
-from allocate.limits import week_starts, week_ticks
+from allocate.calendar import week_starts, working_intervals
+from allocate.limits import week_ticks
 from allocate.objective import Timing, project_costs, project_finishes
 from allocate.plan import PersonSummary, ProjectSummary, WeekHours
 from allocate.problem import NONE, Problem
 from allocate.scenario import Scenario, hours
-from allocate.strategies.base import Schedule
+from allocate.schedule import Schedule
 
 
 def project_summaries(scenario: Scenario, timing: Timing, unplaced: Iterable[str] = ()):
@@ -73,8 +73,7 @@ def _weeks(scenario: Scenario, problem: Problem, schedule: Schedule, p: int, las
     `last`: hours booked on tasks (a team member counts until the team finishes) and hours they
     could work from the planning start on."""
     calendar = scenario.people[p].calendar
-    step = timedelta(minutes=problem.resolution)
-    starts = week_starts(calendar, problem.origin, step, problem.horizon)
+    starts = week_starts(calendar, problem.grid)
     cum = problem.cum_work[p]
     booked: dict[int, int] = {}
     for task in np.flatnonzero(schedule.person == p).tolist():
@@ -89,7 +88,7 @@ def _weeks(scenario: Scenario, problem: Problem, schedule: Schedule, p: int, las
         lo = min(max(int(starts[w]), problem.first_tick), problem.horizon)
         hi = min(int(starts[w + 1]), problem.horizon)
         yield WeekHours(
-            start=problem.time_of(int(starts[w])).astimezone(zone).date(),
+            start=problem.grid.time(int(starts[w])).astimezone(zone).date(),
             booked_hours=booked.get(w, 0) * problem.hours_per_tick,
             available_hours=max(0, int(cum[hi] - cum[lo])) * problem.hours_per_tick,
         )

@@ -434,14 +434,14 @@ def zero_limits(scenario: Scenario) -> Iterator[Problem]:
         task = scenario._tasks_by_id.get(pin.task)
         person = scenario._people_by_id.get(pin.person) if pin.person else None
         known = task is not None and person is not None and task.staffed
-        if known and (why := excluded_by_limit(person, task)):
+        if known and (why := person.kept_off(task)):
             yield ("pins", pin.task), f"task '{task.id}' is pinned to '{person.id}', {why}"
     if not any(p.max_hours_per_week == 0 or p.max_projects == 0 for p in scenario.people):
         return
     qualified_people = _Qualified(scenario)
     for task in scenario.tasks:
         qualified = qualified_people(task) if not task.done else []
-        if qualified and all(excluded_by_limit(person, task) for person in qualified):
+        if qualified and all(person.kept_off(task) for person in qualified):
             names = ", ".join(f"'{p.id}'" for p in qualified)
             yield (
                 ("tasks", task.id),
@@ -463,15 +463,6 @@ class _Qualified:
         if key not in self.known:
             self.known[key] = self.scenario.qualified_people(task)
         return self.known[key]
-
-
-def excluded_by_limit(person, task) -> str | None:
-    """Why a limit of 0 keeps `person` off `task`; None if it does not."""
-    if person.max_hours_per_week == 0:
-        return "who may work 0 h a week"
-    if person.max_projects == 0 and task.project is not None:
-        return "who may be on 0 projects"
-    return None
 
 
 RULES = (

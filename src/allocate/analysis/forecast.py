@@ -22,7 +22,6 @@ Demand is `needed + unplaced + tentative`; the shortfall is what demand exceeds 
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -32,7 +31,6 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
-from allocate import limits
 from allocate.bounds.earliest import earliest_schedule
 from allocate.bounds.tails import successors
 from allocate.plan import Plan
@@ -263,7 +261,7 @@ def _edges(problem: Problem, days: list[date], freq: Freq, zone: ZoneInfo) -> np
     moments = [_midnight(day, zone) for day in days] + [
         _midnight(_next_start(days[-1], freq), zone)
     ]
-    ticks = [math.ceil(round(problem.tick_of(m), 9)) for m in moments]
+    ticks = [problem.grid.tick(m, up=True) for m in moments]
     return np.clip(np.array(ticks, dtype=np.int64), problem.first_tick, problem.horizon)
 
 
@@ -281,7 +279,7 @@ def _default_end(scenario: Scenario, plan: Plan) -> datetime:
 
 def _horizon(scenario: Scenario, end: datetime) -> datetime:
     """Calendars must reach past the forecast's end and past everything the plan may hold."""
-    from allocate.problem import default_horizon_end
+    from allocate.grid import default_horizon_end
 
     return max(end + timedelta(days=40), scenario.horizon_end or default_horizon_end(scenario))
 
@@ -371,8 +369,8 @@ def _placements(problem: Problem, plan: Plan) -> tuple[np.ndarray, np.ndarray, n
         if a.task not in leader:
             continue
         team = problem.team(leader[a.task])
-        start[team.start : team.stop] = math.floor(round(problem.tick_of(a.start), 9))
-        end[team.start : team.stop] = math.ceil(round(problem.tick_of(a.end), 9))
+        start[team.start : team.stop] = problem.grid.tick(a.start)
+        end[team.start : team.stop] = problem.grid.tick(a.end, up=True)
         for slot, who in zip(team, a.people, strict=False):
             person[slot] = people.get(who, NONE)
     return person, start, end
@@ -407,13 +405,10 @@ def _supply(problem: Problem, scenario: Scenario, person: int, edges: np.ndarray
     gives at most the limit, shared over its working ticks (a week split by two periods gives
     each its share)."""
     cum = problem.cum_work[person].astype(np.int64)
-    limit = limits.limit_ticks(scenario.people[person].max_hours_per_week, problem.resolution)
+    limit = int(problem.week_limit[person]) if len(problem.week_limit) else NONE
     if limit == NONE:
         return (cum[edges[1:]] - cum[edges[:-1]]) * problem.hours_per_tick
-    step = timedelta(minutes=problem.resolution)
-    weeks = limits.week_starts(
-        scenario.people[person].calendar, problem.origin, step, problem.horizon
-    )
+    weeks = problem.week_start[person]
     cuts = np.unique(np.clip(np.concatenate([edges, weeks]), edges[0], edges[-1]))
     work = cum[cuts[1:]] - cum[cuts[:-1]]
     week = np.searchsorted(weeks, cuts[:-1], side="right") - 1

@@ -18,9 +18,7 @@ is given.
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import re
 from datetime import datetime
 from pathlib import Path
 
@@ -28,7 +26,7 @@ from allocate.plan import Plan
 from allocate.report._optional import INSTALL, available
 from allocate.report.dashboard import project_dashboard
 from allocate.report.portfolio import portfolio_dashboard
-from allocate.report.rows import known_tasks, write_csv
+from allocate.report.rows import file_name, known_tasks, write_csv
 from allocate.report.tables import write_utilisation_csv
 from allocate.scenario import Scenario
 
@@ -116,13 +114,3 @@ def _charts(scenario: Scenario, plan: Plan, out: Path, timezone: str | None) -> 
 def _write(path: Path, text: str) -> Path:
     path.write_text(text, encoding="utf-8")
     return path
-
-
-def file_name(ident: str, suffix: str) -> str:
-    """A safe, unique file name for an id: unchanged when it is already safe, else the safe
-    characters plus a short hash of the id (so 'a/b' and 'a?b' cannot collide)."""
-    safe = re.sub(r"[^A-Za-z0-9._-]", "_", ident).strip("._") or "_"
-    if safe != ident or len(safe) > 80:
-        digest = hashlib.sha1(ident.encode()).hexdigest()[:8]
-        safe = f"{safe[:80]}-{digest}"
-    return safe + suffix
