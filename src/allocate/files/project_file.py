@@ -34,15 +34,12 @@ from allocate.files import mpxj
 from allocate.files.notation import CellError, parse_levels
 from allocate.files.problems import InputFileError, Problem
 from allocate.files.project_calendar import ranges_to_intervals, split_by_day
+from allocate.files.project_tasks import map_tasks, text_field
 from allocate.scenario import WEEKDAYS, Calendar, Scenario, TimeOff, TimeRange
 
 ZONE_NOTE = re.compile(r"times in ([A-Za-z_/+\-0-9]+)")
-TASK_ID = re.compile(r"^Task id: (.+)$", re.MULTILINE)
 PERSON_ID = re.compile(r"^Person id: (.+)$", re.MULTILINE)
 PERSON_ZONE = re.compile(r"^Time zone: (.+)$", re.MULTILINE)
-PROJECT_ID = re.compile(r"^Project id: (.+)$", re.MULTILINE)
-CUSTOMER = re.compile(r"^Customer: (.+)$", re.MULTILINE)
-LINKS = {"FINISH_START": "FS", "START_START": "SS", "FINISH_FINISH": "FF", "START_FINISH": "SF"}
 ELAPSED_MINUTES = {
     "ELAPSED_MINUTES": 1,
     "ELAPSED_HOURS": 60,
@@ -51,8 +48,6 @@ ELAPSED_MINUTES = {
     "ELAPSED_MONTHS": 43200,
     "ELAPSED_YEARS": 525600,
 }
-RELEASES = {"START_NO_EARLIER_THAN", "MUST_START_ON", "START_ON", "MANDATORY_START"}
-DUES = {"FINISH_NO_LATER_THAN", "MUST_FINISH_ON", "FINISH_ON", "MANDATORY_FINISH"}
 CALENDAR_DAYS = 366
 """Calendars are read day by day for a year from the project start (at least a week past its
 finish): the span `write_msproject` makes exact."""
@@ -138,8 +133,6 @@ class _Mapping:
         return float(duration.convertUnits(TimeUnit.HOURS, self.properties).getDuration())
 
     def imported(self) -> ImportedProject:
-        from allocate.files.project_tasks import map_tasks
-
         organisation = self.calendar(self.project.getDefaultCalendar(), "the project calendar")
         people, person_of = self.people()
         projects, tasks, pins = map_tasks(self, person_of)
@@ -187,7 +180,7 @@ class _Mapping:
             "timezone": self.zone
         }
         person = {"id": ident, "name": name, "calendar": calendar}
-        skills = _text_field(self.project, resource, "Skills")
+        skills = text_field(self.project, resource, "Skills")
         group = str(resource.getGroup() or "").strip()
         if skills:
             try:
@@ -372,15 +365,6 @@ def _person_id(resource, used: Counter) -> str:
     ident = ident or f"resource-{resource.getUniqueID()}"
     used[ident] += 1
     return ident if used[ident] == 1 else f"{ident}-{used[ident]}"
-
-
-def _text_field(project, item, alias: str) -> str:
-    """The value of the custom field called `alias` ("Needs", "Skills") on a task or resource."""
-    for field in project.getCustomFields():
-        if str(field.getAlias() or "").lower() == alias.lower():
-            value = item.get(field.getFieldType())
-            return str(value).strip() if value is not None else ""
-    return ""
 
 
 def _where(loc: tuple, fields: dict) -> str:

@@ -12,16 +12,14 @@ from collections import Counter
 
 from allocate.files.mspdi import NOBODY
 from allocate.files.notation import CellError, parse_team
-from allocate.files.project_file import (
-    CUSTOMER,
-    DUES,
-    LINKS,
-    PROJECT_ID,
-    RELEASES,
-    TASK_ID,
-    _text_field,
-)
 from allocate.scenario import MAX_HOURS, Pin
+
+TASK_ID = re.compile(r"^Task id: (.+)$", re.MULTILINE)
+PROJECT_ID = re.compile(r"^Project id: (.+)$", re.MULTILINE)
+CUSTOMER = re.compile(r"^Customer: (.+)$", re.MULTILINE)
+LINKS = {"FINISH_START": "FS", "START_START": "SS", "FINISH_FINISH": "FF", "START_FINISH": "SF"}
+RELEASES = {"START_NO_EARLIER_THAN", "MUST_START_ON", "START_ON", "MANDATORY_START"}
+DUES = {"FINISH_NO_LATER_THAN", "MUST_FINISH_ON", "FINISH_ON", "MANDATORY_FINISH"}
 
 
 def map_tasks(mapping, person_of: dict[int, str]):
@@ -127,7 +125,7 @@ def _task(mapping, task, ids: dict[int, str], below: dict[int, list[int]]) -> di
     )
     duration = mapping.hours(task.getDuration())
     milestone = bool(task.getMilestone()) and work == 0
-    needs = _text_field(mapping.project, task, "Needs")
+    needs = text_field(mapping.project, task, "Needs")
     if milestone:
         fields["milestone"] = True
     elif work <= 0 and duration > 0:
@@ -253,3 +251,12 @@ def _staff(mapping, fields: dict, people: list[str], pins: list[Pin]) -> None:
                 f"task '{fields['name']}': pinned to {people[0]}; "
                 f"{', '.join(people[1:])} preferred (one pin per task)"
             )
+
+
+def text_field(project, item, alias: str) -> str:
+    """The value of the custom field called `alias` ("Needs", "Skills") on a task or resource."""
+    for field in project.getCustomFields():
+        if str(field.getAlias() or "").lower() == alias.lower():
+            value = item.get(field.getFieldType())
+            return str(value).strip() if value is not None else ""
+    return ""
