@@ -61,8 +61,14 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("sweeps of independent jobs", ("allocate.sweep",)),
     ("answers built on plans: capacity forecast, risk simulation", ("allocate.analysis.*",)),
     (
-        "presentation: reports, command line, public names",
-        ("allocate.report.*", "allocate.cli", "allocate.__main__", "allocate"),
+        "presentation: reports, planners' files, command line, public names",
+        (
+            "allocate.report.*",
+            "allocate.files.*",
+            "allocate.cli",
+            "allocate.__main__",
+            "allocate",
+        ),
     ),
 )
 """Lowest first. `name` is that module; `name.*` that package and everything in it."""
