@@ -162,6 +162,8 @@ def _tasks(scenario: Scenario, zone: str) -> list[dict[str, Any]]:
                 "status": None
                 if progress.status == "not_started"
                 else (n.STATUS_WORDS[progress.status]),
+                "by": n.format_names(progress.people),
+                "started": n.format_moment(progress.started, zone),
                 "spent": n.format_number(progress.hours_spent) or None,
                 "finished": n.format_moment(progress.finished, zone, end_of_day=True),
             }
