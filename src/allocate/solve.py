@@ -117,7 +117,10 @@ def solve(
             why = "auto kept the greedy plan: it meets the lower bound of every level"
         chosen = None  # the first plan is already optimal: nothing to search for
     if chosen is not None and outcome.schedule.complete:
-        found = _search(chosen, problem, outcome.schedule, budget, seed, report, ours)
+        start = outcome.schedule
+        if repaired is not None and repaired.schedule.complete:
+            start = repaired.schedule  # a re-plan searches from what people were told
+        found = _search(chosen, problem, start, budget, seed, report, ours)
         outcome = _better(outcome, found)
     stats = SolveStats(
         strategy=getattr(chosen, "name", "greedy"),
@@ -155,13 +158,10 @@ def _from_previous(
         raise ValueError(f"freeze_days must be a whole number of days >= 0, not {freeze_days!r}")
     old = on_grid(problem, previous)
     problem = with_previous(problem, old)
-    until = None
-    if freeze_days:
+    repaired = repair(problem, old)
+    if freeze_days and repaired.schedule.complete:
         end = working_days_end(scenario.calendar, scenario.start, freeze_days)
-        until = problem.grid.tick(end, up=True)
-    repaired = repair(problem, old, until)
-    if until is not None and repaired.schedule.complete:
-        kept = frozen(problem, repaired.schedule, until)
+        kept = frozen(problem, repaired.schedule, problem.grid.tick(end, up=True))
         problem = pinned(problem, kept)
         pins = [
             Pin(

@@ -1,24 +1,27 @@
 """The previous plan made to fit a changed scenario: the first plan of a re-plan.
 
-A re-plan starts from what people were told, not from scratch. Tasks are placed one by one in
-dependency order, those the previous plan held by their previous start, new ones by the latest
-start their deadlines allow (so an urgent request goes ahead of work that can wait). A task
-keeps its previous person, at its previous start or at the first slot after it where they are
-free, unless that makes it later than its deadlines allow (and later than it was) while someone
-else can finish it sooner: then it goes to whoever finishes first, as new work and work whose
-person can no longer do it always do (the greedy rule). Teams start no earlier than before, with
-whoever is free. Everything else (pins, work in progress, resources, limits, calendars) is the
-greedy construction's, so the result keeps every rule.
+A re-plan starts from what people were told, not from scratch, in two steps:
 
-The repaired plan is CP-SAT's hint and neighbourhood search's starting point, and the plan a
-re-plan falls back on (`solve(..., previous=plan)`). With a freeze window, the work the previous
-plan starts in it goes first, before new requests, and what still fits there is then pinned.
+1. Keep what still fits. Work in progress is booked first, with its people at the first moment
+   they are free after the planning start (it carries on). Then, in the order of their previous
+   starts, every one-person task is booked at its previous person and start where that still
+   holds: the person works then and is free until it ends, its resources and the person's limits
+   allow it, and each of its predecessors was kept too with the dependency still met.
+2. Place the rest around it, in the greedy construction's order of urgency (new work, work whose
+   person is away or busy now, work after such work, teams, milestones). A task the previous
+   plan gave to someone goes to them at their first free slot, unless someone else would finish
+   it sooner by more than a reassignment weighs in the `changes` term (working hours of the
+   organisation calendar); new work goes to whoever finishes first.
+
+Everything else (pins, resources, limits, calendars, teams) is the greedy construction's, so the
+result keeps every rule. The repaired plan is CP-SAT's hint and neighbourhood search's starting
+point, and a re-plan's first plan unless the greedy plan is better (`solve(..., previous=plan)`).
+A freeze window pins what step 1 kept in it (`previous.frozen`).
 """
 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 
 import numpy as np
 
@@ -27,148 +30,164 @@ from allocate.problem import NONE, Problem
 from allocate.schedule import Schedule, candidates, earliest_times
 from allocate.strategies.base import Outcome
 from allocate.strategies.greedy import (
+    Greedy,
     Loads,
     build_schedule,
     earliest_slot,
     first_to_finish,
-    latest_finish,
     place,
-    place_team,
 )
 from allocate.terms import level_values
 
 
-def repair(problem: Problem, previous: PlanOnGrid, frozen_until: int | None = None) -> Outcome:
-    """The previous plan, kept where it still fits and mended where it does not. With
-    `frozen_until` (a freeze window's end tick), the one-person tasks the previous plan started
-    before it are booked at their previous person and start first, where that still fits, so
-    that only what no longer fits there moves."""
+def repair(problem: Problem, previous: PlanOnGrid) -> Outcome:
+    """The previous plan, kept where it still fits and mended where it does not."""
     began = time.perf_counter()
-    latest = latest_finish(problem)
-    key = [
-        (int(previous.start[t]), t)
-        if previous.start[t] != NONE
-        else (_latest_start(problem, latest, t), t)
-        for t in range(problem.n_tasks)
-    ]
-    placer = _Keeper(problem, previous, latest, frozen_until)
-    schedule = build_schedule(problem, key, placer=placer)
+    placer = _Keeper(problem, previous)
+    schedule = build_schedule(problem, Greedy().priorities(problem), placer=placer)
     status = "feasible" if schedule.complete else "infeasible"
     values = level_values(problem, schedule.end, schedule.person) if schedule.complete else ()
     stats = {"solve_seconds": time.perf_counter() - began, "solutions": int(schedule.complete)}
     return Outcome(schedule=schedule, status=status, level_values=values, stats=stats)
 
 
-@dataclass(frozen=True)
 class _Keeper:
-    """The repair's rule for where a task goes (a `greedy.Placer`)."""
+    """The repair's rule for where a task goes (a `greedy.Placer`): what step 1 kept stays."""
 
-    problem: Problem
-    previous: PlanOnGrid
-    latest: np.ndarray
-    frozen_until: int | None
+    def __init__(self, problem: Problem, previous: PlanOnGrid):
+        self.problem, self.previous = problem, previous
+        self.kept = Schedule.empty(problem.n_tasks, problem.optional)
 
     def reserve(self, loads: Loads) -> None:
-        if self.frozen_until is not None:
-            _reserve_window(self.problem, loads, self.previous, self.frozen_until)
+        _carry_on(self.problem, loads, self.kept)
+        _keep(self.problem, loads, self.previous, self.kept)
 
     def place(self, schedule: Schedule, loads: Loads, task: int) -> None:
-        _place(self.problem, schedule, loads, task, self.previous, self.latest)
-
-
-def _reserve_window(problem: Problem, loads: Loads, previous: PlanOnGrid, until: int) -> None:
-    """Book, before anything else, each one-person task the previous plan starts before `until`
-    with the same person at the same start, where that still fits: working time, no clash with
-    what is booked, and every predecessor booked so (in start order) that the dependency still
-    holds. The rest of the window is forced to move and takes its turn."""
-    schedule = Schedule.empty(problem.n_tasks, problem.optional)
-    window = np.flatnonzero((previous.start != NONE) & (previous.start < until)).tolist()
-    for task in sorted(window, key=lambda t: (int(previous.start[t]), t)):
-        person, start = int(previous.person[task]), int(previous.start[task])
-        alone = len(problem.team(task)) == 1 and not problem.is_milestone(task)
-        if not alone or task in loads.reserved or problem.optional[task]:
-            continue
-        if start < problem.first_tick or person not in candidates(problem, task):
-            continue
-        if any(schedule.start[p.pred] == NONE for p in problem.predecessors(task)):
-            continue
-        lo, end_lo = earliest_times(problem, schedule, task)
-        timeline = problem.timeline(person)
-        if start < lo or start >= problem.horizon or timeline.next_working(start) != start:
-            continue
-        end = problem.end_of(task, person, start)
-        if end == NONE or end < end_lo or loads.first_clash(task, person, start, end) is not None:
-            continue
-        loads.book(task, person, start, end)
-        loads.reserved[task] = (person, start, end)
+        kept, team = self.kept, self.problem.team(task)
+        if kept.start[task] != NONE:  # booked in step 1: the whole team, or a milestone
+            for slot in team:
+                schedule.start[slot], schedule.end[slot] = kept.start[slot], kept.end[slot]
+                schedule.person[slot] = kept.person[slot]
+            return
+        slot = (
+            None
+            if task in loads.reserved
+            else _near(self.problem, schedule, loads, task, self.previous)
+        )
+        if slot is None:
+            place(self.problem, schedule, loads, task)  # a pin, or the greedy rule
+            return
+        start, end, person = slot
         schedule.start[task], schedule.end[task], schedule.person[task] = start, end, person
+        loads.book(task, person, start, end)
 
 
-def _latest_start(problem: Problem, latest: np.ndarray, task: int) -> int:
-    """Roughly the latest tick `task` may start and still keep the deadlines after it."""
-    share = max(float(problem.working.mean()), 1e-3) if problem.n_people else 1.0
-    return int(max(problem.release[task], latest[task] - problem.effort[task] / share))
+def _one_person(problem: Problem, task: int) -> bool:
+    return (
+        len(problem.team(task)) == 1
+        and not problem.is_milestone(task)
+        and bool(problem.staffed[task])
+    )
 
 
-def _place(
-    problem: Problem,
-    schedule: Schedule,
-    loads: Loads,
-    task: int,
-    previous: PlanOnGrid,
-    latest: np.ndarray,
+def _carry_on(problem: Problem, loads: Loads, kept: Schedule) -> None:
+    """Book each one-person task in progress with its person at their first free slot from the
+    planning start, in task order (its predecessors are done)."""
+    for task in np.flatnonzero(problem.in_progress).tolist():
+        person = int(problem.pinned_person[task])
+        if not _one_person(problem, task) or person == NONE or task in loads.reserved:
+            continue
+        if problem.predecessors(task) or problem.pinned_start[task] != NONE:
+            continue  # the ordinary placement says when
+        slot = earliest_slot(problem, loads, task, person, int(problem.release[task]), 0)
+        if slot is not None:
+            _book(loads, kept, [task], [person], *slot)
+
+
+def _keep(problem: Problem, loads: Loads, previous: PlanOnGrid, kept: Schedule) -> None:
+    """Book, in order of previous start, each task (a team as a whole, a milestone at its time)
+    at its previous people and start where that still fits, with every predecessor kept and the
+    dependency met."""
+    placed = [t for t in np.flatnonzero(previous.start != NONE).tolist() if problem.team(t)[0] == t]
+    for task in sorted(placed, key=lambda t: (int(previous.start[t]), t)):
+        if kept.start[task] != NONE or task in loads.reserved or problem.optional[task]:
+            continue
+        start, team = int(previous.start[task]), problem.team(task)
+        people = [int(previous.person[slot]) for slot in team]
+        if not _fits(problem, loads, kept, task, start, people):
+            continue
+        if problem.is_milestone(task):
+            kept.start[task] = kept.end[task] = start
+            continue
+        end = problem.team_end(task, np.asarray(_spread(problem, task, people)), start)
+        if end == NONE or end < earliest_times(problem, kept, task)[1]:
+            continue
+        if all(
+            loads.first_clash(slot, p, start, end) is None
+            for slot, p in zip(team, people, strict=True)
+        ):
+            _book(loads, kept, list(team), people, start, end)
+
+
+def _fits(
+    problem: Problem, loads: Loads, kept: Schedule, task: int, start: int, people: list[int]
+) -> bool:
+    """Could `task` start at `start` with `people` (slot by slot) around what is kept: its
+    predecessors kept and the dependency met, its pin and release kept, each person able to do
+    their slot and at work then?"""
+    if start < problem.first_tick or start >= problem.horizon:
+        return False
+    if problem.pinned_start[task] not in (NONE, start):
+        return False
+    if any(kept.start[p.pred] == NONE for p in problem.predecessors(task)):
+        return False
+    if start < earliest_times(problem, kept, task)[0]:
+        return False
+    for slot, person in zip(problem.team(task), people, strict=True):
+        if person not in candidates(problem, slot) and not problem.is_milestone(task):
+            return False
+        if not problem.is_milestone(task) and problem.timeline(person).next_working(start) != start:
+            return False
+    return True
+
+
+def _spread(problem: Problem, task: int, people: list[int]) -> np.ndarray:
+    """A person array with `people` in the slots of `task`'s team (what `team_end` reads)."""
+    person = np.full(problem.n_tasks, NONE, dtype=np.int64)
+    person[problem.team(task).start : problem.team(task).stop] = people
+    return person
+
+
+def _book(
+    loads: Loads, kept: Schedule, slots: list[int], people: list[int], start: int, end: int
 ) -> None:
-    """Keep `task` with its previous person (and start, if they are free then); else place it
-    as the greedy construction would."""
-    was = int(previous.start[task])
-    kept = _kept_slot(problem, schedule, loads, task, previous, latest)
-    if kept is not None:
-        start, end, person = kept
-        schedule.start[task], schedule.end[task], schedule.person[task] = start, end, person
-        loads.book(task, person, start, end)
-    elif len(problem.team(task)) > 1 and was != NONE and task not in loads.reserved:
-        lo, end_lo = earliest_times(problem, schedule, task)
-        place_team(problem, schedule, loads, task, max(lo, was), end_lo)
-        if schedule.start[task] == NONE:  # nobody free together after it: the greedy rule
-            schedule.reasons.pop(task, None)
-            place(problem, schedule, loads, task)
-    else:
-        place(problem, schedule, loads, task)
+    for slot, person in zip(slots, people, strict=True):
+        loads.book(slot, person, start, end)
+        kept.start[slot], kept.end[slot], kept.person[slot] = start, end, person
 
 
-def _kept_slot(
-    problem: Problem,
-    schedule: Schedule,
-    loads: Loads,
-    task: int,
-    previous: PlanOnGrid,
-    latest: np.ndarray,
+def _near(
+    problem: Problem, schedule: Schedule, loads: Loads, task: int, previous: PlanOnGrid
 ) -> tuple[int, int, int] | None:
-    """(start, end, previous person) for a one-person task the previous plan held, at the first
-    slot of theirs from its previous start on; None when there is none, when they can no longer
-    do it, or when it would end later than deadlines allow and than before while someone else
-    finishes sooner."""
-    was, person = int(previous.start[task]), int(previous.person[task])
-    alone = len(problem.team(task)) == 1 and not problem.is_milestone(task)
-    if was == NONE or not alone or person == NONE or task in loads.reserved:
+    """(start, end, person) with the task's previous person at their first free slot, unless
+    someone else finishes it sooner by more than a reassignment weighs; None for the greedy
+    rule (new work, work its person can no longer do)."""
+    person = int(previous.person[task])
+    if not _one_person(problem, task) or person == NONE or person not in candidates(problem, task):
         return None
-    if person not in candidates(problem, task) or _blocked(problem, schedule, task):
-        return None
-    lo, end_lo = earliest_times(problem, schedule, task)
-    slot = earliest_slot(problem, loads, task, person, max(lo, was), end_lo)
-    if slot is None:
-        return None
-    start, end = slot
-    if end > max(latest[task], previous.end[task]):
-        other = first_to_finish(problem, loads, task, lo, end_lo)
-        if other is not None and other[1] < end:
-            return None
-    return start, end, person
-
-
-def _blocked(problem: Problem, schedule: Schedule, task: int) -> bool:
-    """Does a mandatory predecessor lack a place (the greedy rule then says why)?"""
-    return any(
+    if any(
         schedule.start[p.pred] == NONE and not problem.optional[p.pred]
         for p in problem.predecessors(task)
-    )
+    ):
+        return None  # the greedy rule says why it cannot be placed
+    lo, end_lo = earliest_times(problem, schedule, task)
+    slot = earliest_slot(problem, loads, task, person, lo, end_lo)
+    if slot is None:
+        return None
+    other = first_to_finish(problem, loads, task, lo, end_lo)
+    if other is not None and other[2] != person:
+        weight = int(problem.previous.reassign[task]) if problem.previous is not None else 0
+        cum = problem.org_cum_work
+        if int(cum[slot[1]]) - int(cum[other[1]]) > weight:
+            return None
+    return slot[0], slot[1], person
