@@ -45,7 +45,7 @@ def test_what_if_ana_is_away_next_week():
     [(name, before, after)] = [f for f in answer.figures() if f[0] == "lateness"]
     assert before == 0 and after > 0
     assert {c.task for c in answer.diff.moved} >= {"t0", "t1", "t2"}
-    assert "newly late: web" in str(answer) and "<table" in answer._repr_html_()
+    assert "no longer on time: web" in str(answer) and "<table" in answer._repr_html_()
 
 
 def test_what_if_from_the_plan_in_force_runs_on_an_executor_with_the_serial_answer():

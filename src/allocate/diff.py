@@ -23,7 +23,7 @@ from allocate.summaries import working_hours
 if TYPE_CHECKING:
     import pandas as pd
 
-ChangeKind = Literal["changed", "added", "placed", "removed", "done", "left out"]
+ChangeKind = Literal["changed", "added", "placed", "removed", "done", "left out", "not placed"]
 EPSILON = 1e-9
 
 
@@ -33,8 +33,10 @@ class TaskChange(Frozen):
 
     `kind`: `changed` (in both, with other people or times), `added` (new in the scenario),
     `placed` (was not placed before), `removed` (gone from the scenario), `done` (done since),
-    `left out` (placed before, not now). Moves are signed, later positive: elapsed hours, and
-    working hours of the organisation calendar when the diff knew the scenario."""
+    `left out` (optional work placed before, left out now), `not placed` (placed before, and
+    now the plan cannot place it: see its `unplaced` reason). Moves are signed, later
+    positive: elapsed hours, and working hours of the organisation calendar when the diff knew
+    the scenario."""
 
     task: str
     kind: ChangeKind
@@ -186,8 +188,9 @@ def plan_diff(after: Plan, before: Plan, scenario: Scenario | None = None) -> Pl
     old = {a.task: a for a in before.assignments}
     new = {a.task: a for a in after.assignments}
     known = {
-        "before": old.keys() | _unplaced(before),
-        "after unplaced": _unplaced(after),
+        "before": old.keys() | {u.task for u in (*before.unplaced, *before.left_out)},
+        "left out": {u.task for u in after.left_out},
+        "not placed": {u.task for u in after.unplaced},
     }
     changes = []
     for task in [*old, *(t for t in new if t not in old)]:
@@ -205,10 +208,6 @@ def plan_diff(after: Plan, before: Plan, scenario: Scenario | None = None) -> Pl
     )
 
 
-def _unplaced(plan: Plan) -> set[str]:
-    return {u.task for u in (*plan.unplaced, *plan.left_out)}
-
-
 def _kind(
     task: str,
     before: Assignment | None,
@@ -224,8 +223,10 @@ def _kind(
         return None if same_people and same_times else "changed"
     if after is not None:
         return "placed" if task in known["before"] else "added"
-    if task in known["after unplaced"]:
+    if task in known["left out"]:
         return "left out"
+    if task in known["not placed"]:
+        return "not placed"
     if scenario is not None and task in scenario._tasks_by_id and scenario.task(task).done:
         return "done"
     return "removed"

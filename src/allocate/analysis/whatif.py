@@ -48,9 +48,9 @@ class WhatIf(Frozen):
         late = {p.id for p in self.changed.projects if not p.on_time and p.deadline}
         was = {p.id for p in self.base.projects if not p.on_time and p.deadline}
         if late - was:
-            lines.append(f"  newly late: {', '.join(sorted(late - was))}")
+            lines.append(f"  no longer on time: {', '.join(sorted(late - was))}")
         if was - late:
-            lines.append(f"  no longer late: {', '.join(sorted(was - late))}")
+            lines.append(f"  on time now: {', '.join(sorted(was - late))}")
         return "\n".join(lines) + "\n\n" + str(self.diff)
 
     def _repr_html_(self) -> str:

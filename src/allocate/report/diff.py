@@ -58,6 +58,7 @@ def headline(diff: PlanDiff) -> str:
             ("done", "done since"),
             ("removed", "removed"),
             ("left out", "left out"),
+            ("not placed", "not placed now"),
         )
         if diff.of(kind)
     ]
@@ -84,7 +85,8 @@ def change_text(change: TaskChange) -> str:
 
 
 def _kind_words(kind: str) -> str:
-    return {"done": "done since", "placed": "placed now"}.get(kind, kind)
+    words = {"done": "done since", "placed": "placed now", "not placed": "cannot be placed now"}
+    return words.get(kind, kind)
 
 
 def _move(elapsed: float, working: float | None) -> str:
@@ -245,8 +247,8 @@ def diff_page(diff: PlanDiff, title: str) -> str:
         )
         + kpi(
             "gone",
-            f"{len(diff.of('removed')) + len(diff.of('left out'))}",
-            "tasks removed or left out",
+            f"{sum(len(diff.of(k)) for k in ('removed', 'left out', 'not placed'))}",
+            "tasks removed, left out or not placed",
         )
         + "</div>"
     )
