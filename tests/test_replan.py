@@ -230,3 +230,32 @@ def test_re_plans_of_generated_scenarios_are_checked_and_agree_on_changes(strate
     assert not errors, errors
     if again.feasible:
         assert again.violations == () and check(changed, again, first) == []
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(scenario=with_actuals())
+def test_a_start_is_read_back_exactly_from_its_end_and_people(scenario):
+    """The objective terms see a schedule as ends and people; on any valid schedule (the greedy
+    plan of any scenario, teams and work that needs nobody included) the start read back from
+    them is the start."""
+    from allocate.previous import start_ticks
+    from allocate.problem import compile_problem
+
+    problem = compile_problem(scenario)
+    schedule = Greedy().solve(problem).schedule
+    placed = schedule.start != -1
+    assert (
+        start_ticks(problem, schedule.end, schedule.person)[placed] == schedule.start[placed]
+    ).all()
+
+
+def test_a_freeze_window_ends_after_its_working_days():
+    """Five working days from a Wednesday morning before Easter (Berlin): Wednesday, Thursday,
+    then Good Friday, the weekend and Easter Monday do not count, then Tuesday to Thursday; the
+    window ends at midnight after that Thursday."""
+    from allocate.previous import working_days_end
+
+    berlin = Calendar(timezone="Europe/Berlin", holidays="DE")
+    wednesday = datetime(2027, 3, 24, 8, tzinfo=UTC)
+    assert working_days_end(berlin, wednesday, 5) == datetime(2027, 4, 2, tzinfo=berlin.zone)
+    assert working_days_end(berlin, wednesday, 1) == datetime(2027, 3, 25, tzinfo=berlin.zone)
