@@ -91,12 +91,7 @@ def solve(
     """
     require_scenario(scenario)
     budget = Budget(time_limit_seconds(time_limit))
-    if previous is not None:
-        scenario = _with_changes_term(scenario, previous)
-    problem = compile_problem(scenario)
-    repaired = None
-    if previous is not None:
-        scenario, problem, repaired = _from_previous(scenario, problem, previous, freeze_days)
+    scenario, problem, repaired = _compiled(scenario, previous, freeze_days)
     build_seconds = budget.elapsed()
     ours = level_bounds(problem)
     report = _progress_callback(progress, budget, ours)
@@ -139,14 +134,21 @@ def solve(
     return plan.model_copy(update={"conflicts": conflicts}) if conflicts else plan
 
 
-def _with_changes_term(scenario: Scenario, previous: Plan) -> Scenario:
-    """`scenario` with the `changes` term in its objective (see `objective.with_changes`)."""
+def _compiled(
+    scenario: Scenario, previous: Plan | None, freeze_days: int
+) -> tuple[Scenario, Problem, Outcome | None]:
+    """The scenario as solved (a re-plan's objective and frozen pins), its compiled problem, and
+    for a re-plan the previous plan repaired to fit (`_from_previous`)."""
+    if previous is None:
+        return scenario, compile_problem(scenario), None
     if not isinstance(previous, Plan):
         raise TypeError(f"previous must be a Plan, not {type(previous).__name__}")
+    if isinstance(freeze_days, bool) or not isinstance(freeze_days, int) or freeze_days < 0:
+        raise ValueError(f"freeze_days must be a whole number of days >= 0, not {freeze_days!r}")
     objective = with_changes(scenario.objective)
-    if objective == scenario.objective:
-        return scenario
-    return BaseModel.model_copy(scenario, update={"objective": objective})  # valid: no checks
+    if objective != scenario.objective:  # valid by construction: no checks to repeat
+        scenario = BaseModel.model_copy(scenario, update={"objective": objective})
+    return _from_previous(scenario, compile_problem(scenario), previous, freeze_days)
 
 
 def _from_previous(
@@ -154,8 +156,6 @@ def _from_previous(
 ) -> tuple[Scenario, Problem, Outcome]:
     """The problem measured against `previous`, the previous plan repaired to fit it, and with
     `freeze_days`, the scenario and problem with the frozen tasks pinned (`previous.frozen`)."""
-    if isinstance(freeze_days, bool) or not isinstance(freeze_days, int) or freeze_days < 0:
-        raise ValueError(f"freeze_days must be a whole number of days >= 0, not {freeze_days!r}")
     old = on_grid(problem, previous)
     problem = with_previous(problem, old)
     repaired = repair(problem, old)
