@@ -16,7 +16,10 @@ from pathlib import Path
 import allocate
 
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("foundation: algorithms and the clock", ("allocate.matching", "allocate.budget")),
+    (
+        "foundation: algorithms, the clock and the caller's signals",
+        ("allocate.matching", "allocate.budget", "allocate.watch"),
+    ),
     (
         "user model: scenario, plan and the objective's terms in planners' units",
         ("allocate.scenario", "allocate.validation", "allocate.objective", "allocate.plan"),

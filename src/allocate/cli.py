@@ -91,6 +91,18 @@ def _parser() -> argparse.ArgumentParser:
         "--strategy", type=_strategy, default="auto", help="auto, greedy, cpsat or lns"
     )
     solve.add_argument("--seed", type=_seed, default=0, help="random seed, 0 or more")
+    solve.add_argument(
+        "--workers",
+        type=_workers,
+        default=None,
+        help="CP-SAT workers, or parallel sub-solves of the neighbourhood search (default 2)",
+    )
+    solve.add_argument(
+        "--deterministic",
+        action="store_true",
+        help="the same plan on every run and machine (same input, seed, workers and versions): "
+        "the time limit becomes a fixed amount of work, about that long on two cores",
+    )
     solve.add_argument("--quiet", action="store_true", help="no progress lines")
     solve.set_defaults(run=_solve)
 
@@ -150,6 +162,16 @@ def _seed(text: str) -> int:
     if not 0 <= seed < 2**31:
         raise argparse.ArgumentTypeError(f"'{text}' is not a seed (a whole number, 0 or more)")
     return seed
+
+
+def _workers(text: str) -> int:
+    try:
+        workers = int(text)
+    except ValueError:
+        workers = 0
+    if workers < 1:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of workers (1 or more)")
+    return workers
 
 
 def _zone(name: str) -> str:
@@ -224,9 +246,10 @@ def _solve(args) -> int:
     from allocate.solve import solve
 
     scenario = _load_scenario(args.scenario)
+    how = "work for" if args.deterministic else "time limit"
     print(
         f"Solving '{scenario.name or args.scenario}': {len(scenario.tasks)} tasks, "
-        f"{len(scenario.people)} people, time limit {args.time_limit:g} s",
+        f"{len(scenario.people)} people, {how} {args.time_limit:g} s",
         file=sys.stderr,
     )
     plan = solve(
@@ -234,6 +257,8 @@ def _solve(args) -> int:
         time_limit=args.time_limit,
         strategy=args.strategy,
         seed=args.seed,
+        workers=args.workers,
+        deterministic=args.deterministic,
         progress=not args.quiet,
     )
     _write(args.out, plan.to_json())
