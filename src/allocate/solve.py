@@ -72,8 +72,10 @@ HEARTBEAT_SECONDS = 1.0
 """A progress callback hears from the solve at least this often."""
 PRINTED_HEARTBEAT_SECONDS = 5.0
 """`progress=True` prints a line at least this often."""
-MIN_SEARCH_SECONDS = 0.1
-"""A search starts only with at least this much of the time limit left."""
+MIN_SEARCH_SECONDS = 0.5
+"""A search starts only with at least this much of the time limit left (after the reserve for
+the final check): its own set-up (loading OR-Tools on the first call, the neighbourhood tables,
+the first model) takes about that long at 150 x 2,000, so a shorter search only overran."""
 
 
 def solve(
