@@ -137,7 +137,7 @@ BAD_INPUT = [
     (["solve", "--time-limit", "soon"], "--time-limit"),
     (["solve", "--strategy", "best"], "unknown strategy 'best'"),
     (["solve", "--seed", "-1"], "is not a seed"),
-    (["solve", "--workers", "0"], "is not a number of workers"),
+    (["solve", "--workers", "0"], "is not a count"),
     (["frobnicate"], "invalid choice"),
     (["solve", "--bogus"], "unrecognized arguments"),
     ([], "required"),

@@ -5,13 +5,14 @@ assigns and schedules them with a greedy construction and OR-Tools CP-SAT, check
 an independent checker, and returns a `Plan` in real datetimes.
 """
 
-from allocate.analysis import forecast
+from allocate.analysis import forecast, simulate
 from allocate.check import check
 from allocate.plan import Assignment, Plan, Violation
 from allocate.scenario import (
     ALWAYS,
     Calendar,
     Dependency,
+    Estimate,
     Person,
     Pin,
     Project,
@@ -21,6 +22,7 @@ from allocate.scenario import (
     Task,
     TimeOff,
     TimeRange,
+    Uncertainty,
 )
 from allocate.solve import solve
 
@@ -30,8 +32,10 @@ __all__ = [
     "Calendar",
     "check",
     "forecast",
+    "simulate",
     "solve",
     "Dependency",
+    "Estimate",
     "Person",
     "Pin",
     "Plan",
@@ -42,5 +46,6 @@ __all__ = [
     "Task",
     "TimeOff",
     "TimeRange",
+    "Uncertainty",
     "Violation",
 ]

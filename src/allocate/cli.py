@@ -51,6 +51,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("allocate: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader went away (`... | head`): nothing left to tell it
+        sys.stdout = None
+        return 0
     except Exception:
         traceback.print_exc()
         print(f"allocate {args.verb}: internal error: {EXIT_CODES[4]}", file=sys.stderr)
@@ -93,7 +96,7 @@ def _parser() -> argparse.ArgumentParser:
     solve.add_argument("--seed", type=_seed, default=0, help="random seed, 0 or more")
     solve.add_argument(
         "--workers",
-        type=_workers,
+        type=_count,
         default=None,
         help="CP-SAT workers, or parallel sub-solves of the neighbourhood search (default 2)",
     )
@@ -125,11 +128,60 @@ def _parser() -> argparse.ArgumentParser:
     )
     report.set_defaults(run=_report)
 
+    risk = verb("risk", help="simulate uncertain efforts: how sure each project's date is")
+    risk.add_argument("plan", help="plan JSON file (from `solve --out`)")
+    risk.add_argument(
+        "--scenario", help="the plan's scenario JSON file (default: the bundled example)"
+    )
+    risk.add_argument("--samples", type=_count, default=1000, help="outcomes to draw (1000)")
+    risk.add_argument("--seed", type=_seed, default=0, help="random seed, 0 or more")
+    risk.add_argument(
+        "--spread",
+        type=_spread,
+        help="low,likely,high multiples of effort for tasks without an estimate (e.g. 0.8,1,1.5;"
+        " default: the scenario's uncertainty)",
+    )
+    risk.add_argument("--html", help="also write the report with the risk into this folder")
+    risk.set_defaults(run=_risk)
+
     check = verb("check", help="verify a plan JSON against its scenario")
     check.add_argument("scenario", help="scenario JSON file")
     check.add_argument("plan", help="plan JSON file")
     check.set_defaults(run=_check)
+    _add_file_verbs(verb)
     return parser
+
+
+def _add_file_verbs(verb) -> None:
+    """`import`, `export` and `template`: planners' files (`allocate.files`)."""
+    read = verb(
+        "import", help="read a workbook, a folder of CSV files or a project file as scenario JSON"
+    )
+    read.add_argument("file", help="team.xlsx (.ods, .xls), a CSV folder, or .mpp/.xml/.xer ...")
+    read.add_argument(
+        "--assignments",
+        choices=("pins", "preferences", "ignore"),
+        default="pins",
+        help="project files: the file's assignments as pins (default) or preferences",
+    )
+    read.add_argument("--timezone", type=_zone, help="project files: the zone of their times")
+    read.set_defaults(run=_import)
+
+    export = verb("export", help="write a plan as a workbook or MS Project XML")
+    export.add_argument("plan", help="plan JSON file (from `solve --out`)")
+    export.add_argument(
+        "--scenario", help="its scenario: JSON, workbook or CSV folder (default: the example)"
+    )
+    export.add_argument("--xlsx", help="write the plan workbook here (.xlsx, or a folder)")
+    export.add_argument("--msproject", help="write MS Project XML (MSPDI) here")
+    export.add_argument(
+        "--timezone", type=_zone, help="zone for the files' times (default: the scenario's)"
+    )
+    export.set_defaults(run=_export)
+
+    template = verb("template", help="write an annotated workbook to fill in")
+    template.add_argument("path", help="team.xlsx, or a folder for CSV files")
+    template.set_defaults(run=_template)
 
 
 # --- option values: argparse turns these ValueErrors into usage errors (exit code 2) ---------
@@ -164,14 +216,22 @@ def _seed(text: str) -> int:
     return seed
 
 
-def _workers(text: str) -> int:
+def _count(text: str) -> int:
+    if not text.strip().isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a count (a whole number, 1 or more)")
+    return int(text)
+
+
+def _spread(text: str) -> tuple[float, float, float]:
     try:
-        workers = int(text)
+        parts = [float(part) for part in text.split(",")]
     except ValueError:
-        workers = 0
-    if workers < 1:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a number of workers (1 or more)")
-    return workers
+        parts = []
+    if len(parts) != 3 or not 0 <= parts[0] <= parts[1] <= parts[2] <= 100:
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is not low,likely,high multiples of effort (0 <= low <= likely <= high)"
+        )
+    return parts[0], parts[1], parts[2]
 
 
 def _zone(name: str) -> str:
@@ -225,10 +285,44 @@ def _swapped_hint(path: str, what: str) -> str:
 
 
 def _load_scenario(path: str | None):
+    """The scenario in a JSON file, a workbook, a CSV folder or a project file (None: the
+    bundled example)."""
     from allocate.examples import agency
     from allocate.scenario import Scenario
 
-    return agency() if path is None else _read(Scenario, path, "scenario")
+    if path is None:
+        return agency()
+    if Path(path).suffix.lower() == ".json":
+        return _read(Scenario, path, "scenario")
+    read = _read_file(path)
+    return read if isinstance(read, Scenario) else read.scenario
+
+
+def _read_file(path: str, **options):
+    """A workbook or CSV folder as a Scenario, a project file as an ImportedProject."""
+    from allocate.files.commands import is_project_file
+    from allocate.files.problems import InputFileError
+
+    try:
+        if is_project_file(path):
+            from allocate.files.project_file import read_project_file
+
+            return read_project_file(path, **options)
+        from allocate.files.read import read_spreadsheet
+
+        return read_spreadsheet(path)
+    except (InputFileError, ImportError, RuntimeError, ValueError) as error:
+        raise InputError(str(error)) from None
+
+
+def _writing(what: str, path: str, write):
+    """`write()`; bad input is an InputError, a path that cannot be written an OutputError."""
+    try:
+        return write()
+    except OSError as error:
+        raise OutputError(f"cannot write {what} '{path}': {error.strerror or error}") from None
+    except (ImportError, ValueError) as error:
+        raise InputError(f"cannot write {what}: {error}") from None
 
 
 def _write(path: str, text: str) -> None:
@@ -282,6 +376,32 @@ def _schema(args) -> int:
     return 0
 
 
+def _risk(args) -> int:
+    from allocate.analysis import simulate
+    from allocate.plan import Plan
+
+    scenario = _load_scenario(args.scenario)
+    if args.spread:
+        low, likely, high = args.spread
+        spread = scenario.uncertainty.replace(low=low, likely=likely, high=high)
+        scenario = scenario.replace(uncertainty=spread)
+    plan = _read(Plan, args.plan, "plan")
+    try:
+        risk = simulate(scenario, plan, samples=args.samples, seed=args.seed)
+    except ValueError as error:  # a plan that is not complete, or not of this scenario
+        raise InputError(f"cannot simulate: {error}") from None
+    print(risk)
+    if args.html:
+        from allocate.report import write_report
+
+        try:
+            paths = write_report(scenario, plan, args.html, risk=risk)
+        except OSError as error:
+            raise OutputError(f"cannot write the report into '{args.html}': {error}") from None
+        print(f"Wrote {len(paths)} files to {args.html}")
+    return 0
+
+
 def _check(args) -> int:
     from allocate.check import check
     from allocate.plan import Plan
@@ -308,4 +428,44 @@ def _report(args) -> int:
         where = error.filename or args.html
         raise OutputError(f"cannot write the report into '{where}': {error.strerror}") from None
     print(f"Wrote {len(paths)} files to {args.html}; start with {Path(args.html) / 'index.html'}")
+    return 0
+
+
+def _import(args) -> int:
+    from allocate.files.commands import is_project_file
+
+    if is_project_file(args.file):
+        imported = _read_file(args.file, assignments=args.assignments, timezone=args.timezone)
+        print(imported, file=sys.stderr)
+        scenario = imported.scenario
+    else:
+        scenario = _read_file(args.file)
+    print(scenario.to_json())
+    return 0
+
+
+def _export(args) -> int:
+    from allocate.files import write_msproject, write_spreadsheet
+    from allocate.plan import Plan
+
+    if not (args.xlsx or args.msproject):
+        raise InputError("say what to write: --xlsx plan.xlsx and/or --msproject plan.xml")
+    scenario = _load_scenario(args.scenario)
+    plan = _read(Plan, args.plan, "plan")
+    zone, written = args.timezone, []
+    if args.xlsx:
+        write = lambda: write_spreadsheet(scenario, plan, args.xlsx, timezone=zone)  # noqa: E731
+        written.append(_writing("the workbook", args.xlsx, write))
+    if args.msproject:
+        write = lambda: write_msproject(scenario, plan, args.msproject, timezone=zone)  # noqa: E731
+        written.append(_writing("the MS Project file", args.msproject, write))
+    print(f"Wrote {' and '.join(map(str, written))}.")
+    return 0
+
+
+def _template(args) -> int:
+    from allocate.files import write_template
+
+    path = _writing("the template", args.path, lambda: write_template(args.path))
+    print(f"Wrote {path}: fill it in, then `python -m allocate import {path} > scenario.json`.")
     return 0

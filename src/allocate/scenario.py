@@ -459,6 +459,51 @@ class Progress(Frozen):
     finished: AwareDatetime | None = Field(default=None, description="when a done task finished")
 
 
+Distribution = Literal["pert", "triangular"]
+
+
+def _ordered_points(low: float, likely: float, high: float, what: str) -> None:
+    if not low <= likely <= high:
+        raise ValueError(f"{what} needs low <= likely <= high, not {low:g} / {likely:g} / {high:g}")
+
+
+class Estimate(Frozen):
+    """How much effort a task may really take, in hours: at least `low`, most often about
+    `likely`, at most `high` (a three-point estimate). The plan is made with `effort_hours`; a
+    risk simulation (`allocate.simulate`) draws the effort from this range instead."""
+
+    low: Hours
+    likely: Hours
+    high: Hours
+
+    @model_validator(mode="after")
+    def _ordered(self):
+        _ordered_points(self.low, self.likely, self.high, "an estimate")
+        return self
+
+
+class Uncertainty(Frozen):
+    """How wrong estimates tend to be, for risk simulations.
+
+    Tasks without an `estimate` take `low`, `likely` and `high` as multiples of their effort
+    (the default, 1 / 1 / 1, means they are certain; 0.8 / 1 / 1.5 is a common spread).
+    `distribution` shapes every estimate: "pert" (a beta distribution that weighs `likely` four
+    times, the classic three-point estimate) or "triangular" (fatter tails, for estimates held
+    with less confidence). `sick_days_per_year` is each person's expected days off sick: a sick
+    day during a task adds that day's working hours to it."""
+
+    low: Annotated[float, Field(ge=0, le=100)] = 1.0
+    likely: Annotated[float, Field(ge=0, le=100)] = 1.0
+    high: Annotated[float, Field(ge=0, le=100)] = 1.0
+    distribution: Distribution = "pert"
+    sick_days_per_year: Annotated[float, Field(ge=0, le=260)] = 0.0
+
+    @model_validator(mode="after")
+    def _ordered(self):
+        _ordered_points(self.low, self.likely, self.high, "the default spread")
+        return self
+
+
 MAX_TEAM = 100
 """More people than this on one task is treated as an input mistake."""
 
@@ -506,6 +551,9 @@ class Task(Frozen):
     """People the planner would rather not put on it (the `preferences` term)."""
     stream: Id | None = None
     """A work stream: consecutive tasks of one stream should stay with one person (`handovers`)."""
+    estimate: Estimate | None = None
+    """The range its effort may really take (risk simulations); None: the scenario's
+    `uncertainty` spread around `effort_hours`."""
     optional: bool = False
     """Work that may be left out of the plan (it then costs its priority-weighted hours in the
     `unplaced` objective term). A dependency on a left-out task is dropped: its successors go
@@ -559,6 +607,8 @@ class Task(Frozen):
             raise ValueError(f"milestone '{self.id}' needs no people")
         if sum(slot.count for slot in self.team) > MAX_TEAM:
             raise ValueError(f"task '{self.id}' needs more than {MAX_TEAM} people")
+        if self.estimate is not None and self.milestone:
+            raise ValueError(f"milestone '{self.id}' takes no work: it needs no estimate")
         if self.release and self.deadline and self.deadline < self.release:
             raise ValueError(f"task '{self.id}' has its deadline before its release")
         if self.progress.status == "in_progress" and self.progress.hours_spent >= self.effort_hours:
@@ -626,6 +676,10 @@ class Scenario(Frozen):
         description="end of the utilisation window (default: the latest deadline)",
     )
     objective: tuple[ObjectiveLevel, ...] = DEFAULT_OBJECTIVE
+    uncertainty: Uncertainty = Field(
+        default_factory=Uncertainty,
+        description="how wrong estimates tend to be (risk simulations only)",
+    )
 
     @field_validator("objective", mode="before")
     @classmethod

@@ -31,6 +31,7 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
+from allocate.analysis.on_grid import on_grid
 from allocate.bounds.earliest import earliest_schedule
 from allocate.bounds.tails import successors
 from allocate.plan import Plan
@@ -296,7 +297,8 @@ class _Demand:
 
     def __post_init__(self):
         problem = self.problem
-        self.person, start, end = _placements(problem, self.plan)
+        placed = on_grid(problem, self.plan)
+        self.person, start, end = placed.person, placed.start, placed.end
         self.weight = _weights(self.scenario, problem)
         self.tentative = self.weight < 1.0
         earliest = earliest_schedule(problem)
@@ -356,24 +358,6 @@ class _Demand:
 
 def _period_of(edges: np.ndarray, tick: int) -> int:
     return int(min(max(np.searchsorted(edges, tick, side="right") - 1, 0), len(edges) - 2))
-
-
-def _placements(problem: Problem, plan: Plan) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per compiled task, its person, start and end tick in `plan` (NONE where it holds none)."""
-    person = np.full(problem.n_tasks, NONE, dtype=np.int64)
-    start = np.full(problem.n_tasks, NONE, dtype=np.int64)
-    end = np.full(problem.n_tasks, NONE, dtype=np.int64)
-    leader = {task: i for i, task in enumerate(problem.task_ids) if problem.team(i)[0] == i}
-    people = {person_id: p for p, person_id in enumerate(problem.person_ids)}
-    for a in plan.assignments:
-        if a.task not in leader:
-            continue
-        team = problem.team(leader[a.task])
-        start[team.start : team.stop] = problem.grid.tick(a.start)
-        end[team.start : team.stop] = problem.grid.tick(a.end, up=True)
-        for slot, who in zip(team, a.people, strict=False):
-            person[slot] = people.get(who, NONE)
-    return person, start, end
 
 
 def _weights(scenario: Scenario, problem: Problem) -> np.ndarray:

@@ -10,16 +10,25 @@ import importlib
 from types import ModuleType
 
 EXTRA = "views"
-INSTALL = f"pip install -e '.[{EXTRA}]' in a clone of allocate (it is not on PyPI yet)"
 
 
-def require(module: str, purpose: str) -> ModuleType:
+def install(extra: str = EXTRA) -> str:
+    """The command that installs an extra."""
+    return f"pip install -e '.[{extra}]' in a clone of allocate (it is not on PyPI yet)"
+
+
+INSTALL = install()
+
+
+def require(module: str, purpose: str, extra: str = EXTRA) -> ModuleType:
     """`module`, or an ImportError that names the extra providing it."""
     try:
         return importlib.import_module(module)
     except ImportError as error:
         package = module.split(".")[0]
-        raise ImportError(f"{purpose} needs the optional package '{package}': {INSTALL}") from error
+        raise ImportError(
+            f"{purpose} needs the optional package '{package}': {install(extra)}"
+        ) from error
 
 
 def available(module: str) -> bool:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from allocate.plan import Plan
 from allocate.report._optional import INSTALL, available
@@ -29,6 +30,9 @@ from allocate.report.portfolio import portfolio_dashboard
 from allocate.report.rows import file_name, known_tasks, write_csv
 from allocate.report.tables import write_utilisation_csv
 from allocate.scenario import Scenario
+
+if TYPE_CHECKING:
+    from allocate.analysis.simulate import Risk
 
 log = logging.getLogger("allocate")
 
@@ -40,15 +44,19 @@ def write_report(
     *,
     timezone: str | None = None,
     generated: datetime | str | None = None,
+    risk: Risk | None = None,
 ) -> list[Path]:
-    """Write every view of `plan` into `directory` (created if needed); return the paths."""
+    """Write every view of `plan` into `directory` (created if needed); return the paths. With
+    a `risk` simulation (`allocate.simulate`) the dashboards say how sure each date is."""
     known_tasks(scenario, plan)
     out = Path(directory)
     out.mkdir(parents=True, exist_ok=True)
     pages = {p.id: file_name(f"project-{p.id}", ".html") for p in scenario.projects}
     written = []
     for project, name in pages.items():
-        html = project_dashboard(scenario, plan, project, timezone=timezone, generated=generated)
+        html = project_dashboard(
+            scenario, plan, project, timezone=timezone, generated=generated, risk=risk
+        )
         written.append(_write(out / name, html))
     files = {
         "Capacity forecast": _write(out / "capacity.html", _capacity(scenario, plan, generated)),
@@ -72,7 +80,13 @@ def write_report(
         log.warning("calendars skipped: they need icalendar (%s)", INSTALL)
     links = {label: path.relative_to(out).as_posix() for label, path in files.items()}
     index = portfolio_dashboard(
-        scenario, plan, links=pages, files=links, timezone=timezone, generated=generated
+        scenario,
+        plan,
+        links=pages,
+        files=links,
+        timezone=timezone,
+        generated=generated,
+        risk=risk,
     )
     written.append(_write(out / "index.html", index))
     return written

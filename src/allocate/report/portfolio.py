@@ -11,15 +11,20 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from allocate.plan import Plan, late_by
 from allocate.report.html import badge, esc, kpi, margin_text, page, stacked_bar, table
 from allocate.report.load import load
+from allocate.report.risk import on_time_share
 from allocate.report.status import ProjectStatus, long_date, portfolio, short_date
 from allocate.report.style import STATE_COLOURS, utilisation_colour
 from allocate.report.words import STATUS_MEANING
 from allocate.scenario import Scenario
+
+if TYPE_CHECKING:
+    from allocate.analysis.simulate import Risk
 
 
 def portfolio_dashboard(
@@ -30,9 +35,11 @@ def portfolio_dashboard(
     files: Mapping[str, str] | None = None,
     timezone: str | None = None,
     generated: datetime | str | None = None,
+    risk: Risk | None = None,
 ) -> str:
     """The HTML page of every project and person. `links` maps project ids to (relative) hrefs
-    of their own dashboards; `files` maps labels to hrefs listed at the end (charts, CSV)."""
+    of their own dashboards; `files` maps labels to hrefs listed at the end (charts, CSV); with a
+    `risk` simulation, each project's chance of meeting its deadline."""
     statuses = portfolio(scenario, plan, timezone=timezone)
     zone = timezone or scenario.calendar.timezone
     verdict = (
@@ -49,7 +56,7 @@ def portfolio_dashboard(
     body = [
         header,
         _kpis(statuses, plan),
-        f'<div class="card"><h2>Projects</h2>{_projects(statuses, links or {})}</div>',
+        f'<div class="card"><h2>Projects</h2>{_projects(statuses, links or {}, risk)}</div>',
         f'<div class="card"><h2>People</h2>{_people(scenario, plan)}</div>',
     ]
     problems = _problems(scenario, plan)
@@ -93,7 +100,9 @@ def _kpis(statuses: list[ProjectStatus], plan: Plan) -> str:
     )
 
 
-def _projects(statuses: list[ProjectStatus], links: Mapping[str, str]) -> str:
+def _projects(
+    statuses: list[ProjectStatus], links: Mapping[str, str], risk: Risk | None = None
+) -> str:
     rows = []
     for s in statuses:
         zone = s.timezone
@@ -112,6 +121,7 @@ def _projects(statuses: list[ProjectStatus], links: Mapping[str, str]) -> str:
                 esc(short_date(s.finish, zone)) if s.finish else "-",
                 esc(short_date(s.deadline, zone)) if s.deadline else "-",
                 esc(margin_text(s.days_spare)),
+                *([on_time_share(risk, s.id)] if risk is not None else []),
                 f"{done} of {len(s.milestones)}",
                 str(s.late_tasks),
                 _budget(s),
@@ -126,6 +136,7 @@ def _projects(statuses: list[ProjectStatus], links: Mapping[str, str]) -> str:
         "Planned finish",
         "Committed",
         "Margin",
+        *(["Likely on time"] if risk is not None else []),
         "Milestones",
         "Late",
         "Budget",
@@ -134,7 +145,8 @@ def _projects(statuses: list[ProjectStatus], links: Mapping[str, str]) -> str:
     if all(s.cost_left is None for s in statuses):  # nobody has an hourly rate
         headers.pop()
         rows = [row[:-1] for row in rows]
-    return table(headers, rows, numeric=(8, 9, 10), test_id="projects")
+    numeric = (8, 9, 10) if risk is None else (7, 9, 10, 11)  # the risk column is the 8th
+    return table(headers, rows, numeric=numeric, test_id="projects")
 
 
 def _budget(status: ProjectStatus) -> str:

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from allocate.plan import Plan
+
+if TYPE_CHECKING:
+    from allocate.analysis.simulate import Risk
 from allocate.report.words import deadlines_sentence, plan_notes, project_state, term_figure
 
 
@@ -13,9 +17,24 @@ def summary(plan: Plan) -> str:
     return _render(plan, markdown=False)
 
 
-def markdown(plan: Plan) -> str:
-    """The same content as a Markdown document (the CLI's report file)."""
-    return _render(plan, markdown=True)
+def markdown(plan: Plan, risk: Risk | None = None) -> str:
+    """The same content as a Markdown document (the CLI's report file); with a `risk`
+    simulation, a section on how sure each project's date is (P50 / P80 / P95)."""
+    text = _render(plan, markdown=True)
+    if risk is None:
+        return text
+    from allocate.report.risk import risk_markdown
+
+    section = [
+        "",
+        "## How sure the dates are",
+        "",
+        f"From {risk.samples:,} simulated outcomes of the estimates; dates in {risk.timezone}. "
+        "P80 is the date by which 80 % of outcomes are done.",
+        "",
+        *risk_markdown(risk),
+    ]
+    return text + "\n".join(section) + "\n"
 
 
 def _render(plan: Plan, markdown: bool) -> str:
