@@ -95,6 +95,19 @@ def test_no_plan_is_called_infeasible_before_the_whole_horizon_is_tried():
     assert not problem.window
 
 
+def test_a_problem_still_pickles_after_its_calendars_were_read():
+    """Process pools (the risk simulation's) take a compiled problem whose look-up tables, made
+    on first use over memoryviews of its arrays, are left behind and rebuilt there."""
+    import pickle
+
+    problem = compile_problem(agency())
+    level_bounds(problem)
+    ends = [problem.timeline(p).end(problem.first_tick, 8) for p in range(problem.n_people)]
+    again = pickle.loads(pickle.dumps(problem))
+    assert [again.timeline(p).end(again.first_tick, 8) for p in range(again.n_people)] == ends
+    assert level_bounds(again) == level_bounds(problem)
+
+
 def test_a_stop_set_before_the_search_returns_the_first_plan_checked():
     """A caller who has already asked to stop gets the greedy plan, verified, and the reason."""
     stop = threading.Event()

@@ -219,6 +219,11 @@ class Problem:
     def _memo(self) -> dict:
         return {}
 
+    def __getstate__(self) -> dict:
+        """The compiled problem without the look-up tables derived from it (a Timeline's
+        memoryviews do not pickle): a process that receives it rebuilds what it asks for."""
+        return {k: v for k, v in self.__dict__.items() if k not in ("_timelines", "_memo")}
+
     def end_of(self, task: int, person: int, start: int) -> int:
         """The tick at which `person` (NONE: the organisation calendar) finishes `task` begun at
         `start`; NONE past the horizon."""
