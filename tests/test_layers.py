@@ -16,10 +16,7 @@ from pathlib import Path
 import allocate
 
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    (
-        "foundation: algorithms, the clock and the caller's signals",
-        ("allocate.matching", "allocate.budget", "allocate.watch"),
-    ),
+    ("foundation: algorithms and the clock", ("allocate.matching", "allocate.budget")),
     (
         "user model: scenario, plan and the objective's terms in planners' units",
         ("allocate.scenario", "allocate.validation", "allocate.objective", "allocate.plan"),
@@ -49,6 +46,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
         "explanations and summaries",
         ("allocate.explain", "allocate.conflicts", "allocate.summaries"),
     ),
+    ("the caller's side of a running solve: progress, Ctrl-C", ("allocate.watch",)),
     ("the orchestration", ("allocate.solve",)),
     ("sweeps of independent jobs", ("allocate.sweep",)),
     ("answers built on plans: capacity forecast, risk simulation", ("allocate.analysis.*",)),

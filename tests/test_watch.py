@@ -5,9 +5,8 @@ import signal
 import threading
 
 from allocate.budget import Budget
-from allocate.solve import Relay
 from allocate.strategies.base import Progress
-from allocate.watch import Heartbeat, interrupts_stop
+from allocate.watch import Heartbeat, Relay, interrupts_stop
 
 HANG = 60
 

@@ -11,11 +11,8 @@ from __future__ import annotations
 import inspect
 import logging
 import math
-import sys
-import threading
 import time
 from collections.abc import Callable
-from contextlib import nullcontext
 
 from allocate.bounds import level_bounds
 from allocate.budget import Budget, StopSignal
@@ -40,7 +37,7 @@ from allocate.strategies.greedy import Greedy
 from allocate.summaries import person_summaries, project_summaries
 from allocate.terms import level_values
 from allocate.validation import require_scenario, time_limit_seconds
-from allocate.watch import Heartbeat, interrupts_stop
+from allocate.watch import Relay, interrupts_stop
 
 log = logging.getLogger("allocate")
 
@@ -68,10 +65,6 @@ time_limits.py: a unit of the exact model's search took 1.3 s of CPU, one of the
 search 3.5 s, most of it building sub-models in Python). Other strategies get
 `OTHER_WORK_PER_WORKER_SECOND`."""
 OTHER_WORK_PER_WORKER_SECOND = 0.5
-HEARTBEAT_SECONDS = 1.0
-"""A progress callback hears from the solve at least this often."""
-PRINTED_HEARTBEAT_SECONDS = 5.0
-"""`progress=True` prints a line at least this often."""
 MIN_SEARCH_SECONDS = 0.5
 """A search starts only with at least this much of the time limit left (after the reserve for
 the final check): its own set-up (loading OR-Tools on the first call, the neighbourhood tables,
@@ -167,7 +160,8 @@ def _solve(
         chosen = None  # the first plan is already optimal: nothing to search for
     if chosen is not None and outcome.schedule.complete:
         share = _share(budget, seconds, chosen, reserve)
-        found = _search(chosen, problem, outcome.schedule, share, seed, relay, ours)
+        report = relay if relay.deliver is not None else None  # no reports: none to make
+        found = _search(chosen, problem, outcome.schedule, share, seed, report, ours)
         outcome = _better(outcome, found)
     stats = SolveStats(
         strategy=getattr(chosen, "name", "greedy"),
@@ -478,52 +472,3 @@ def _close(a, b) -> bool:
     return len(a) == len(b) and all(
         abs(x - y) <= 1e-6 * max(1.0, abs(x)) for x, y in zip(a, b, strict=True)
     )
-
-
-class Relay:
-    """The solve's progress for the caller: each improvement, with time counted from the start
-    of `solve` and the best bound known (ours or the strategy's), to the caller's callable or
-    printed to stderr; and the latest one again on a heartbeat when the search is quiet."""
-
-    def __init__(self, progress: bool | Callable[[Progress], None], budget: Budget):
-        self.deliver = progress if callable(progress) else (_print_progress if progress else None)
-        self.budget = budget
-        self.bounds: tuple[float, ...] = ()
-        self.latest = Progress(0.0, (), (), 0)
-        self.lock = threading.Lock()
-        self.beats: Heartbeat | None = None
-
-    def __call__(self, update: Progress) -> None:
-        if self.deliver is None:
-            return
-        theirs = update.bound or (0.0,) * len(self.bounds)
-        best = tuple(max(a, b) for a, b in zip(self.bounds, theirs, strict=False))
-        self._send(Progress(self.budget.elapsed(), update.objective, best, update.solutions))
-
-    def heartbeat(self):
-        """A context in which the latest progress is repeated when nothing else is reported."""
-        if self.deliver is None:
-            return nullcontext()
-        printed = self.deliver is _print_progress
-        self.beats = Heartbeat(
-            PRINTED_HEARTBEAT_SECONDS if printed else HEARTBEAT_SECONDS, self._beat
-        )
-        return self.beats
-
-    def _beat(self) -> None:
-        latest = self.latest
-        bound = latest.bound or self.bounds
-        self._send(Progress(self.budget.elapsed(), latest.objective, bound, latest.solutions))
-
-    def _send(self, update: Progress) -> None:
-        with self.lock:
-            if self.beats is not None:
-                self.beats.touch()
-            self.latest = update
-            self.deliver(update)
-
-
-def _print_progress(update: Progress) -> None:
-    objective = " / ".join(f"{v:,.1f}" for v in update.objective) or "-"
-    bound = " / ".join(f"{v:,.1f}" for v in update.bound) or "-"
-    print(f"  {update.elapsed:6.1f} s  objective {objective}  bound {bound}", file=sys.stderr)
