@@ -1,6 +1,7 @@
 """What-if in one call, and solves side by side: a comparison says what a change does, and solves
 running in two threads (as an app re-planning in the background does) give what they give alone."""
 
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime, timedelta
 
@@ -93,3 +94,30 @@ def test_two_solves_in_two_threads_do_not_interfere():
     for a, b in zip(alone, together, strict=True):
         assert a.assignments == b.assignments and a.objective == b.objective
         assert a.violations == b.violations == ()
+
+
+def test_a_re_plan_in_the_background_stops_when_asked_with_its_best_plan():
+    """An app re-plans in a thread under a long limit; another thread asks it to stop once the
+    search is under way: it returns at once with the best re-plan found so far, checked against
+    the previous plan."""
+    example = agency()
+    first = solve(example, strategy="greedy")
+    later = events.absence(example, "ana", date(2027, 1, 4), date(2027, 1, 8))
+    stop, seen, found = threading.Event(), [], []
+
+    def progress(update) -> None:
+        seen.append(update)
+        if len(seen) >= 2:  # the first plan was reported: the search is running
+            stop.set()
+
+    thread = threading.Thread(
+        target=lambda: found.append(
+            solve(later, previous=first, time_limit=600, stop=stop, progress=progress)
+        )
+    )
+    thread.start()
+    thread.join(120)
+    assert not thread.is_alive(), "the re-plan did not stop"
+    [plan] = found
+    assert plan.stats.stopped == "asked to stop" and plan.feasible
+    assert "changes" in plan.objective and check(later, plan, first) == []
