@@ -28,7 +28,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("time: the grid and working calendars on it", ("allocate.grid", "allocate.calendar")),
     ("the compiled problem", ("allocate.problem",)),
     ("schedules on the compiled problem", ("allocate.schedule", "allocate.limits")),
-    ("objective terms on the compiled problem", ("allocate.terms",)),
+    ("objective terms on the compiled problem", ("allocate.terms.*",)),
     ("lower bounds", ("allocate.bounds.*",)),
     ("the strategy contract", ("allocate.strategies.base",)),
     (

@@ -154,9 +154,6 @@ def _choose(strategy: str | Strategy, problem: Problem) -> Strategy | None:
         choices = problem.options + int(((problem.effort > 0) & ~problem.staffed).sum())
         if choices == 0:
             return None
-        if unsupported := _terms_cpsat_cannot_state(problem):
-            log.warning("CP-SAT cannot optimise %s yet: returning the greedy plan", unsupported)
-            return None
         small = choices <= EXACT_OPTIONS_LIMIT or (
             problem.n_tasks <= EXACT_ALWAYS_OPEN_TASKS
             and choices <= EXACT_ALWAYS_OPEN_OPTIONS
@@ -179,12 +176,6 @@ def _never_pauses(problem: Problem) -> bool:
     limited = (problem.week_limit != NONE).any() or (problem.project_limit != NONE).any()
     working = bool(problem.working.all()) and int(problem.org_cum_work[-1]) == problem.horizon
     return working and not limited
-
-
-def _terms_cpsat_cannot_state(problem: Problem) -> list[str]:
-    from allocate.strategies.cpsat.objective import TERMS
-
-    return sorted({name for level in problem.objective for name in level} - set(TERMS))
 
 
 def _better(incumbent: Outcome, challenger: Outcome) -> Outcome:

@@ -66,8 +66,10 @@ def build_model(
     fixing: Fixing | None = None,
     budget: Budget | None = None,
     prepared: Prepared | None = None,
+    week_overlap: str = "min",
 ) -> Model:
-    """The model of every task, or with `fixing` of its free tasks only (the rest constants).
+    """The model of every task, or with `fixing` of its free tasks only (the rest constants);
+    `week_overlap` says how weekly hours are stated (`weeks.py`).
 
     Building stops when the `budget` runs out (checked every few tasks): a whole model of 500
     tasks takes seconds of Python, more than a short time limit allows.
@@ -119,7 +121,7 @@ def build_model(
     constraints.add_precedences(model, problem, variables)
     resources.add_capacity(model, problem, variables)
     variables.project_spans = add_project_limits(model, problem, variables)
-    variables.week_loads = add_week_limits(model, problem, variables, prepared.work)
+    variables.week_loads = add_week_limits(model, problem, variables, prepared.work, week_overlap)
     dues = None if fixing is None else _touched_dues(problem, fixing)
     levels = objective.build_levels(problem, horizon, dues)
     objective.add_term_vars(model, problem, variables, levels)

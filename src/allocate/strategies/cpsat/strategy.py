@@ -19,12 +19,12 @@ from allocate.budget import Budget
 from allocate.problem import Problem
 from allocate.schedule import Schedule, reaches
 from allocate.strategies.base import Outcome, ProgressCallback
-from allocate.strategies.cpsat import objective
 from allocate.strategies.cpsat.fixing import Fixing
 from allocate.strategies.cpsat.hint import add_hint, hint_problem, model_horizon
 from allocate.strategies.cpsat.model import Prepared, build_model
 from allocate.strategies.cpsat.run import Configure, Run, solve_stages
 from allocate.strategies.cpsat.variables import FORMULATIONS
+from allocate.strategies.cpsat.weeks import OVERLAPS
 from allocate.terms import level_values
 
 PROBING_OFF_ABOVE = 1_000
@@ -43,6 +43,8 @@ class CpSat:
 
     `formulation`: "day-hour" (default; starts factored into day and hour, formulation E of the
     research note) or "start-partition" (one start-tick domain per span class, C1); both exact.
+    `week_overlap`: how an option's hours in a week are stated for weekly limits, "min" (a min
+    equality, default) or "table" (an element table, measured slower; see `weeks.py`).
     `workers`: CP-SAT search workers. `probing`: "auto" (off above 1,000 options) or a
     `cp_model_probing_level`. `params`: further CP-SAT parameters by name, applied last (they
     override the ones above); unknown names fail here, naming the closest valid ones.
@@ -54,6 +56,7 @@ class CpSat:
     workers: int = 2
     probing: str | int = "auto"
     params: Mapping[str, object] | None = None
+    week_overlap: str = "min"
     name: str = "cpsat"
     _extra: sat_parameters_pb2.SatParameters = field(init=False, repr=False, compare=False)
 
@@ -61,6 +64,10 @@ class CpSat:
         if self.formulation not in FORMULATIONS:
             raise ValueError(
                 f"unknown formulation '{self.formulation}' (choose {' or '.join(FORMULATIONS)})"
+            )
+        if self.week_overlap not in OVERLAPS:
+            raise ValueError(
+                f"unknown week_overlap '{self.week_overlap}' (choose {' or '.join(OVERLAPS)})"
             )
         if isinstance(self.workers, bool) or not isinstance(self.workers, int) or self.workers < 1:
             raise ValueError(f"workers must be a positive integer, not {self.workers!r}")
@@ -99,7 +106,6 @@ class CpSat:
         """
         began = time.perf_counter()
         budget = Budget(time_limit) if budget is None else budget
-        objective.require_stated_terms(problem)
         if problem.n_tasks == 0:
             values = level_values(problem, *(np.zeros(0, dtype=np.int64),) * 2)
             return Outcome(
@@ -120,7 +126,9 @@ class CpSat:
                 }
                 return Outcome(usable_hint, "optimal", values, values, stats)
         horizon, horizon_kind = model_horizon(problem, usable_hint)
-        built = build_model(problem, self.formulation, horizon, budget=budget)
+        built = build_model(
+            problem, self.formulation, horizon, budget=budget, week_overlap=self.week_overlap
+        )
         stats: dict[str, float | int | str] = {
             "formulation": self.formulation,
             "options": problem.options,
@@ -192,7 +200,14 @@ class CpSat:
             if time_limit is None:
                 raise ValueError("reoptimise needs a time_limit or a budget")
             budget = Budget(time_limit)
-        built = build_model(problem, self.formulation, horizon, fixing, prepared=prepared)
+        built = build_model(
+            problem,
+            self.formulation,
+            horizon,
+            fixing,
+            prepared=prepared,
+            week_overlap=self.week_overlap,
+        )
         held = fixing.schedule
         if built.unplaceable:
             task, reason = next(iter(built.unplaceable.items()))
