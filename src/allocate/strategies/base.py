@@ -40,6 +40,16 @@ class Outcome:
     stats: dict[str, float | int | str] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class Enforcement:
+    """Where a strategy keeps one of the checker's rules (`check.RULES`): the function, method
+    or class that does it, and how, in a sentence. Each built-in strategy has a `RULE_MAP` of
+    them, one per rule (`tests/test_rule_map.py`); `docs/design.md` shows them side by side."""
+
+    where: Callable
+    how: str
+
+
 class Strategy(Protocol):
     """What `solve()` needs of a strategy; `tests/test_conformance.py` checks it for each one
     registered in `allocate.strategies.REGISTRY`.
@@ -80,6 +90,7 @@ class Strategy(Protocol):
 
 
 __all__ = [
+    "Enforcement",
     "Schedule",
     "Outcome",
     "Strategy",

@@ -24,8 +24,8 @@ from allocate.budget import Budget
 from allocate.matching import match
 from allocate.problem import NONE, Problem
 from allocate.schedule import Schedule, candidates, earliest_times, topological_order
-from allocate.strategies.base import Outcome, ProgressCallback
-from allocate.strategies.free_time import FreeTime
+from allocate.strategies.base import Enforcement, Outcome, ProgressCallback
+from allocate.strategies.free_time import Bookings, FreeTime
 from allocate.strategies.limit_loads import NEVER, LimitLoads, limit_note
 from allocate.terms import level_values
 
@@ -450,18 +450,24 @@ class Loads:
     def other_clash(self, task: int, person: int, start: int, end: int) -> int | None:
         """Like `first_clash` for everything but the person's own bookings: the task's resources
         and the person's limits (the horizon when no later start can work)."""
-        later = None
-        for r in self.needs[task]:
-            room = self.problem.capacity[r, start:end] - self.usage[r, start:end]
-            short = np.flatnonzero(room < self.problem.demand[task, r])
-            if short.size:
-                later = max(later or 0, start + int(short[-1]) + 1)
+        later = self.capacity(task, start, end)
         if not self.limited:
             return later
         beyond = self.limits.first_clash(task, person, start, end)
         if beyond == NEVER:
             return self.problem.horizon
         return later if beyond is None else max(later or 0, beyond)
+
+    def capacity(self, task: int, start: int, end: int) -> int | None:
+        """The checker's `capacity` rule: the earliest later start worth trying if `task`'s
+        resources lack room anywhere in `[start, end)`, else None."""
+        later = None
+        for r in self.needs[task]:
+            room = self.problem.capacity[r, start:end] - self.usage[r, start:end]
+            short = np.flatnonzero(room < self.problem.demand[task, r])
+            if short.size:
+                later = max(later or 0, start + int(short[-1]) + 1)
+        return later
 
     def reserve_pins(self) -> None:
         """Book every one-person task pinned to both a person and a start before anything else
@@ -513,3 +519,62 @@ def latest_finish(problem: Problem) -> np.ndarray:
             gap = problem.effort[task] / share + prec.lag
             latest[prec.pred] = min(latest[prec.pred], latest[task] - gap)
     return latest
+
+
+RULE_MAP = {
+    "placed": Enforcement(
+        build_schedule,
+        "every task in dependency order; one that fits nowhere is unplaced with its reason (an "
+        "optional one left out)",
+    ),
+    "people": Enforcement(
+        place_team,
+        "a team at the first start where distinct qualified people are free together (a "
+        "matching, `team_at`); one person per task otherwise; nobody for milestones and tasks "
+        "that need nobody",
+    ),
+    "qualified": Enforcement(
+        candidates, "only a task's candidates: its pinned person, else its eligible people"
+    ),
+    "working_time": Enforcement(
+        earliest_slot,
+        "slots are searched on the person's working ticks: a start is a working tick and the "
+        "end comes after `effort` of them (the organisation's for a task that needs nobody)",
+    ),
+    "one_at_a_time": Enforcement(
+        Bookings,
+        "each person's bookings as merged busy runs of their working ticks; a slot is a run of "
+        "`effort` free ones (`first_free`)",
+    ),
+    "capacity": Enforcement(
+        Loads.capacity, "units in use per tick; a start moves past any tick without room"
+    ),
+    "dependency": Enforcement(
+        earliest_times, "a task is placed after its predecessors, no earlier than they allow"
+    ),
+    "release": Enforcement(earliest_times, "no start before the task's release tick"),
+    "planning_start": Enforcement(
+        earliest_times,
+        "releases are compiled no earlier than the first tick at or after the planning start",
+    ),
+    "pinned": Enforcement(
+        Loads.reserve_pins,
+        "tasks pinned to a person and a start are booked first; a pinned start or person "
+        "restricts the slot search (`earliest_slot`, `candidates`)",
+    ),
+    "horizon": Enforcement(earliest_slot, "no slot ends after the horizon"),
+    "max_hours_per_week": Enforcement(
+        LimitLoads.max_hours_per_week,
+        "each limited person's booked ticks per week; a start moves until the week has room",
+    ),
+    "max_projects": Enforcement(
+        LimitLoads.max_projects,
+        "each limited person's span per project; a start moves past the regions already full",
+    ),
+    "objective": Enforcement(
+        level_values,
+        "the plan's levels from the compiled terms (the priority rules aim at deadlines; the "
+        "best of the plans built is kept when there is optional work)",
+    ),
+}
+"""Where the greedy construction keeps each of the checker's rules (`check.RULES`)."""

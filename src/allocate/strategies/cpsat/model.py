@@ -10,9 +10,8 @@ from ortools.sat.python import cp_model
 
 from allocate.budget import Budget
 from allocate.problem import NONE, Problem
-from allocate.strategies.cpsat import constraints, objective, resources
-from allocate.strategies.cpsat.fixing import Fixing, Limits, busy, fit, limits
-from allocate.strategies.cpsat.limits import add_project_limits
+from allocate.strategies.cpsat import constraints, limits, objective, resources, weeks
+from allocate.strategies.cpsat.fixing import Fixing, Window, busy, fit, windows
 from allocate.strategies.cpsat.partition import (
     Starts,
     day_hour_classes,
@@ -27,7 +26,6 @@ from allocate.strategies.cpsat.variables import (
     option_vars,
     task_vars,
 )
-from allocate.strategies.cpsat.weeks import add_week_limits
 
 CLOCK_EVERY = 8
 """Tasks built between two looks at the budget."""
@@ -77,9 +75,9 @@ def build_model(
     model = cp_model.CpModel()
     prepared = prepared or prepare(problem, formulation)
     tasks = range(problem.n_tasks) if fixing is None else fixing.free.tolist()
-    bounds = None if fixing is None else limits(problem, fixing, horizon)
+    bounds = None if fixing is None else windows(problem, fixing, horizon)
     try:
-        candidates, unplaceable = _options(
+        candidates, unplaceable = option_starts(
             problem, prepared.work, horizon, tasks, fixing, bounds, budget
         )
     except _OutOfTime:
@@ -114,27 +112,30 @@ def build_model(
                 span_classes(starts) if shift is None else day_hour_classes(starts, tpd, shift)
             )
             option_vars(model, task_variables, task, person, starts, partition, team)
-        constraints.add_assignment(model, task_variables, tpd)
+        constraints.placed(model, task_variables)
+        constraints.working_time(model, task_variables, tpd)
         variables.tasks[task] = task_variables
-    constraints.add_no_overlap(model, variables, problem.n_people)
-    constraints.add_teams(model, problem, variables)
-    constraints.add_precedences(model, problem, variables)
-    resources.add_capacity(model, problem, variables)
-    variables.project_spans = add_project_limits(model, problem, variables)
-    variables.week_loads = add_week_limits(model, problem, variables, prepared.work, week_overlap)
+    constraints.one_at_a_time(model, variables, problem.n_people)
+    constraints.people(model, problem, variables)
+    constraints.dependency(model, problem, variables)
+    resources.capacity(model, problem, variables)
+    variables.project_spans = limits.max_projects(model, problem, variables)
+    variables.week_loads = weeks.max_hours_per_week(
+        model, problem, variables, prepared.work, week_overlap
+    )
     dues = None if fixing is None else _touched_dues(problem, fixing)
     levels = objective.build_levels(problem, horizon, dues)
     objective.add_term_vars(model, problem, variables, levels)
     return Model(model, variables, levels, objective.stages(levels))
 
 
-def _options(
+def option_starts(
     problem: Problem,
     work: list[np.ndarray],
     horizon: int,
     tasks,
     fixing: Fixing | None,
-    bounds: dict[int, Limits] | None,
+    bounds: dict[int, Window] | None,
     budget: Budget | None,
 ) -> tuple[list[list[tuple[int, Starts]]], dict[int, str]]:
     """Per task, the (person, feasible starts) of each option that can hold it; why not, if none.
@@ -212,7 +213,7 @@ class _OutOfTime(Exception):
 
 
 def _milestone_window(
-    problem: Problem, task: int, horizon: int, bounds: dict[int, Limits] | None
+    problem: Problem, task: int, horizon: int, bounds: dict[int, Window] | None
 ) -> tuple[int, int]:
     """The earliest and latest tick of a milestone: its pinned tick if it has one."""
     pinned = int(problem.pinned_start[task])

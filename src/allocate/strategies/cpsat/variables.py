@@ -6,7 +6,7 @@ An optional task also has a presence literal `P` (its options' presences sum to 
 Per option (eligible person p): presence `x`, calendar span `D` and the optional interval
 `[S, E)` of size `D` that goes into p's NoOverlap, plus one literal per class of starts of equal
 span (see `partition.py`). In a slot task of a team, `D` is the team's span (the last member's
-finish), at least the option's own span (`constraints.add_teams`).
+finish), at least the option's own span (`constraints.people`).
 """
 
 from __future__ import annotations

@@ -106,7 +106,7 @@ def weeks_problem(problem: Problem, schedule: Schedule) -> str | None:
     return None
 
 
-def add_week_limits(
+def max_hours_per_week(
     model: cp_model.CpModel,
     problem: Problem,
     variables: Variables,
