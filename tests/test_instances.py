@@ -87,7 +87,7 @@ def test_psplib_jobs_resources_and_arcs():
     ]
     milestones = [t.id for t in s.tasks if t.milestone]
     assert milestones == ["1", "32"]
-    assert all(t.people == 0 for t in s.tasks if not t.milestone)
+    assert all(t.headcount == 0 for t in s.tasks if not t.milestone)
     # a few rows of REQUESTS/DURATIONS
     assert (s.task("2").effort_hours, s.task("2").resources) == (8, {"R1": 4})
     assert (s.task("3").effort_hours, s.task("3").resources) == (4, {"R1": 10})
@@ -222,7 +222,7 @@ def test_imopse_people_skills_and_tasks():
     assert r2.skills == {"Q2": 3, "Q0": 2} and r2.hourly_rate == 53.6
     assert r3.skills == {"Q0": 2, "Q1": 1} and r3.hourly_rate == 28.9
     assert all(p.calendar == ALWAYS for p in s.people)
-    assert len(s.tasks) == 10 and all(t.people == 1 for t in s.tasks)
+    assert len(s.tasks) == 10 and all(t.headcount == 1 for t in s.tasks)
     assert (s.task("1").effort_hours, s.task("1").skills) == (37, {"Q2": 2})
     assert (s.task("2").effort_hours, s.task("2").skills) == (36, {"Q2": 3})
     assert after(s, "7") == ["4", "5"] and after(s, "9") == ["7"] and after(s, "10") == ["3"]

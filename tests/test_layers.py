@@ -35,6 +35,8 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
         "greedy construction",
         (
             "allocate.strategies.greedy",
+            "allocate.strategies.priority",
+            "allocate.strategies.loads",
             "allocate.strategies.free_time",
             "allocate.strategies.limit_loads",
         ),

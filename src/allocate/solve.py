@@ -30,7 +30,7 @@ from allocate.problem import NONE, Problem, compile_problem
 from allocate.scenario import Scenario
 from allocate.schedule import Schedule, reaches
 from allocate.strategies import get_strategy
-from allocate.strategies.base import Outcome, Progress, Strategy
+from allocate.strategies.base import Outcome, SolveProgress, Strategy
 from allocate.strategies.greedy import Greedy
 from allocate.summaries import person_summaries, project_summaries
 from allocate.terms import level_values
@@ -60,7 +60,7 @@ def solve(
     time_limit: float = 10.0,
     strategy: str | Strategy = "auto",
     seed: int = 0,
-    progress: bool | Callable[[Progress], None] = False,
+    progress: bool | Callable[[SolveProgress], None] = False,
 ) -> Plan:
     """Assign and schedule every task of `scenario`; return a checked Plan.
 
@@ -80,7 +80,7 @@ def solve(
     greedy = (strategy if isinstance(strategy, Greedy) else Greedy()).solve(problem)
     first_plan = budget.elapsed()
     if report and greedy.level_values:
-        report(Progress(first_plan, greedy.level_values, (), 1))
+        report(SolveProgress(first_plan, greedy.level_values, (), 1))
     chosen = _choose(strategy, problem)
     outcome, conflicts = greedy, ()
     if not greedy.schedule.complete:
@@ -112,7 +112,7 @@ def _search(
     start: Schedule,
     budget: Budget,
     seed: int,
-    report: Callable[[Progress], None] | None,
+    report: Callable[[SolveProgress], None] | None,
     bounds: tuple[float, ...],
 ) -> Outcome:
     """`strategy` from the plan `start` for what is left of the budget (at least 0.1 s), with
@@ -296,15 +296,15 @@ def _progress_callback(progress, budget: Budget, bounds: tuple[float, ...]):
         return None
     deliver = progress if callable(progress) else _print_progress
 
-    def relay(update: Progress) -> None:
+    def relay(update: SolveProgress) -> None:
         theirs = update.bound or (0.0,) * len(bounds)
         best = tuple(max(a, b) for a, b in zip(bounds, theirs, strict=False))
-        deliver(Progress(budget.elapsed(), update.objective, best, update.solutions))
+        deliver(SolveProgress(budget.elapsed(), update.objective, best, update.solutions))
 
     return relay
 
 
-def _print_progress(update: Progress) -> None:
+def _print_progress(update: SolveProgress) -> None:
     objective = " / ".join(f"{v:,.1f}" for v in update.objective)
     bound = " / ".join(f"{v:,.1f}" for v in update.bound) or "-"
     print(f"  {update.elapsed:6.1f} s  objective {objective}  bound {bound}", file=sys.stderr)

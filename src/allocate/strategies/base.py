@@ -18,8 +18,9 @@ Status = Literal["optimal", "feasible", "infeasible", "unknown"]
 
 
 @dataclass(frozen=True)
-class Progress:
-    """A snapshot during a solve, for progress displays and callbacks."""
+class SolveProgress:
+    """A snapshot during a solve, for progress displays and callbacks (not a task's
+    `scenario.Progress`, which records work done before the planning start)."""
 
     elapsed: float
     objective: tuple[float, ...]
@@ -27,7 +28,7 @@ class Progress:
     solutions: int
 
 
-ProgressCallback = Callable[[Progress], None]
+ProgressCallback = Callable[[SolveProgress], None]
 
 
 @dataclass(frozen=True)
@@ -94,7 +95,7 @@ __all__ = [
     "Schedule",
     "Outcome",
     "Strategy",
-    "Progress",
+    "SolveProgress",
     "earliest_times",
     "reaches",
     "FS",

@@ -21,6 +21,7 @@ from allocate.strategies.cpsat.partition import (
     working_ticks,
 )
 from allocate.strategies.cpsat.variables import (
+    TaskVars,
     Variables,
     milestone_vars,
     option_vars,
@@ -85,36 +86,21 @@ def build_model(
     dropped = {t: f"left out: {why}" for t, why in unplaceable.items() if problem.optional[t]}
     if len(dropped) < len(unplaceable):
         return Model(model, None, unplaceable=unplaceable)
-    tpd = problem.ticks_per_day
-    shifts = prepared.shifts
     variables = Variables(
-        horizon=horizon, ticks_per_day=tpd, tasks={}, fixing=fixing, dropped=dropped
+        horizon=horizon,
+        ticks_per_day=problem.ticks_per_day,
+        tasks={},
+        fixing=fixing,
+        dropped=dropped,
     )
-    for count, (task, options) in enumerate(zip(tasks, candidates, strict=True)):
+    options_of = dict(zip(tasks, candidates, strict=True))
+    for count, task in enumerate(tasks):
         if count % CLOCK_EVERY == 0 and budget is not None and budget.expired:
             return Model(model, None, out_of_time=True)
-        if task in dropped:
-            continue
-        if problem.is_milestone(task):
-            earliest, latest = _milestone_window(problem, task, horizon, bounds)
-            variables.tasks[task] = milestone_vars(model, task, earliest, latest)
-            continue
-        shift = None if shifts is None or _always_open(options) else int(shifts[task])
-        team = len(problem.team(task)) > 1
-        if team:  # a team's start and end range over every slot's options
-            options_of = dict(zip(tasks, candidates, strict=True))
-            bounding = [o for slot in problem.team(task) for o in options_of.get(slot, [])]
-        task_variables = task_vars(model, task, bounding if team else options, tpd, shift)
-        if problem.optional[task]:
-            task_variables.present = model.new_bool_var(f"P{task}")
-        for person, starts in options:
-            partition = (
-                span_classes(starts) if shift is None else day_hour_classes(starts, tpd, shift)
+        if task not in dropped:
+            variables.tasks[task] = _task_vars(
+                model, problem, task, options_of, prepared.shifts, horizon, bounds
             )
-            option_vars(model, task_variables, task, person, starts, partition, team)
-        constraints.placed(model, task_variables)
-        constraints.working_time(model, task_variables, tpd)
-        variables.tasks[task] = task_variables
     constraints.one_at_a_time(model, variables, problem.n_people)
     constraints.people(model, problem, variables)
     constraints.dependency(model, problem, variables)
@@ -127,6 +113,37 @@ def build_model(
     levels = objective.build_levels(problem, horizon, dues)
     objective.add_term_vars(model, problem, variables, levels)
     return Model(model, variables, levels, objective.stages(levels))
+
+
+def _task_vars(
+    model: cp_model.CpModel,
+    problem: Problem,
+    task: int,
+    options_of: dict[int, list[tuple[int, Starts]]],
+    shifts: np.ndarray | None,
+    horizon: int,
+    bounds: dict[int, Window] | None,
+) -> TaskVars:
+    """One task's variables, its options' and the rules on them alone (`placed`,
+    `working_time`)."""
+    if problem.is_milestone(task):
+        earliest, latest = _milestone_window(problem, task, horizon, bounds)
+        return milestone_vars(model, task, earliest, latest)
+    options, tpd = options_of[task], problem.ticks_per_day
+    shift = None if shifts is None or _always_open(options) else int(shifts[task])
+    team = len(problem.team(task)) > 1
+    bounding = options  # a team's start and end range over every slot's options
+    if team:
+        bounding = [o for slot in problem.team(task) for o in options_of.get(slot, [])]
+    variables = task_vars(model, task, bounding, tpd, shift)
+    if problem.optional[task]:
+        variables.present = model.new_bool_var(f"P{task}")
+    for person, starts in options:
+        partition = span_classes(starts) if shift is None else day_hour_classes(starts, tpd, shift)
+        option_vars(model, variables, task, person, starts, partition, team)
+    constraints.placed(model, variables)
+    constraints.working_time(model, variables, tpd)
+    return variables
 
 
 def option_starts(

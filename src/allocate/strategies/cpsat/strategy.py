@@ -116,15 +116,7 @@ class CpSat:
         if usable_hint is not None:
             values = level_values(problem, usable_hint.end, usable_hint.person)
             if reaches(values, bounds):  # nothing can be better: no model to build
-                stats = {
-                    "formulation": self.formulation,
-                    "options": problem.options,
-                    "hint": "meets the bounds",
-                    "build_seconds": 0.0,
-                    "solve_seconds": 0.0,
-                    "solutions": 0,
-                }
-                return Outcome(usable_hint, "optimal", values, values, stats)
+                return Outcome(usable_hint, "optimal", values, values, self._at_bounds(problem))
         horizon, horizon_kind = model_horizon(problem, usable_hint)
         built = build_model(
             problem, self.formulation, horizon, budget=budget, week_overlap=self.week_overlap
@@ -136,14 +128,9 @@ class CpSat:
             "horizon_kind": horizon_kind,
             "hint": "complete" if usable_hint is not None else f"not used: {hint_issue}",
         }
-        if built.unplaceable:
-            schedule = Schedule.empty(problem.n_tasks)
-            schedule.reasons.update(built.unplaceable)
+        if built.unplaceable or built.out_of_time:
             stats["build_seconds"] = time.perf_counter() - began
-            return Outcome(schedule, "infeasible", stats=stats)
-        if built.out_of_time:
-            stats["build_seconds"] = time.perf_counter() - began
-            return _no_plan(problem, usable_hint, "unknown", (), stats)
+            return _not_built(problem, built, usable_hint, stats)
         if usable_hint is not None:
             add_hint(built.model, problem, built.variables, usable_hint)
         stats["build_seconds"] = time.perf_counter() - began
@@ -159,13 +146,19 @@ class CpSat:
         )
         if run.best is None:
             return _no_plan(problem, usable_hint, status, run.bounds(), stats)
-        return Outcome(
-            run.best,
-            status,
-            level_values(problem, run.best.end, run.best.person),
-            run.bounds(),
-            stats,
-        )
+        values = level_values(problem, run.best.end, run.best.person)
+        return Outcome(run.best, status, values, run.bounds(), stats)
+
+    def _at_bounds(self, problem: Problem) -> dict[str, float | int | str]:
+        """The stats of a hint that already meets the lower bounds (nothing was built)."""
+        return {
+            "formulation": self.formulation,
+            "options": problem.options,
+            "hint": "meets the bounds",
+            "build_seconds": 0.0,
+            "solve_seconds": 0.0,
+            "solutions": 0,
+        }
 
     def reoptimise(
         self,
@@ -250,6 +243,16 @@ class CpSat:
             parameters.cp_model_probing_level = 0
         if self._extra.ListFields():
             parameters.merge_text_format(text_format.MessageToString(self._extra))
+
+
+def _not_built(problem: Problem, built, hint: Schedule | None, stats) -> Outcome:
+    """No model to solve: a task nothing can hold ("infeasible", with why), or no time left to
+    finish building (the valid hint, if any)."""
+    if built.unplaceable:
+        schedule = Schedule.empty(problem.n_tasks)
+        schedule.reasons.update(built.unplaceable)
+        return Outcome(schedule, "infeasible", stats=stats)
+    return _no_plan(problem, hint, "unknown", (), stats)
 
 
 def _no_plan(problem: Problem, hint: Schedule | None, status: str, bounds, stats) -> Outcome:
