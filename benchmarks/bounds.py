@@ -181,7 +181,7 @@ def _bound_row(family: str, name: str, problem, known_lb, best) -> dict:
     from allocate import terms
     from allocate.bounds import earliest_schedule, level_bounds
 
-    old = terms.TERMS["makespan"](problem, earliest_schedule(problem).end, None)
+    old = terms.TERMS["makespan"].value(problem, earliest_schedule(problem).end, None)
     return {
         "family": family,
         "instance": name,

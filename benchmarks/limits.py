@@ -143,7 +143,7 @@ def auto(problem, overlap: str):
     """What `solve(strategy="auto")` runs, with `week_overlap=overlap` if not the default."""
     if overlap == "min":
         return "auto"
-    chosen = _choose("auto", problem)
+    chosen, _ = _choose("auto", problem)
     return "greedy" if chosen is None else type(chosen)(week_overlap=overlap)
 
 

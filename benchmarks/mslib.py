@@ -69,7 +69,7 @@ def run_one(path: Path, strategy: str, time_limit: float, seed: int) -> dict:
         "valid": valid,
         "makespan": span,
         "lower_bound": bound,
-        "gap": (span - bound) / bound if bound else 0.0,
+        "gap": (span - bound) / span if span else 0.0,  # as plan.gap
         "file_deadlines": list(instance.deadlines),
         "first_feasible_s": round(min(trace, default=plan.stats.first_plan_seconds or 0.0), 3),
         "wall_s": round(wall, 2),
@@ -85,7 +85,8 @@ def markdown(rows: list[dict], args, load: tuple[float, ...]) -> str:
         f"by number), time limit {args.time_limit} s, seed {args.seed}, default workers (2), "
         f"{platform.machine()} with {os.cpu_count()} cores, load average before the run "
         f"{load[0]:.2f} (shared with other agents). Lower bound: max(critical path, solver "
-        "bound, workload / people). `deadlines` are the two values in the file's project module.",
+        "bound, workload / people); gap = (makespan - bound) / makespan, as `plan.gap`. "
+        "`deadlines` are the two values in the file's project module.",
         "",
         "| instance | acts | people | deadlines | strategy | makespan | bound | gap | "
         "first plan (s) | status |",

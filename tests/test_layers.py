@@ -49,9 +49,17 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
         ("allocate.explain", "allocate.conflicts", "allocate.summaries"),
     ),
     ("the orchestration", ("allocate.solve",)),
+    ("sweeps of independent jobs", ("allocate.sweep",)),
+    ("answers built on plans: capacity forecast, risk simulation", ("allocate.analysis.*",)),
     (
-        "presentation: reports, command line, public names",
-        ("allocate.report.*", "allocate.cli", "allocate.__main__", "allocate"),
+        "presentation: reports, planners' files, command line, public names",
+        (
+            "allocate.report.*",
+            "allocate.files.*",
+            "allocate.cli",
+            "allocate.__main__",
+            "allocate",
+        ),
     ),
 )
 """Lowest first. `name` is that module; `name.*` that package and everything in it."""
@@ -62,6 +70,10 @@ HOOKS = {
     ("allocate.plan", "allocate.report.tables"): "Plan.to_dataframe is the report's table",
     ("allocate.scenario", "allocate.report.notebook"): "a scenario's notebook view, likewise",
     ("allocate.scenario", "allocate.validation"): "a Scenario runs its cross-checks when built",
+    ("allocate.analysis.forecast", "allocate.report.capacity"): "its views are the report's",
+    ("allocate.analysis.forecast", "allocate.report._optional"): "its table needs pandas",
+    ("allocate.analysis.simulate", "allocate.report.risk"): "its views are the report's",
+    ("allocate.analysis.simulate", "allocate.report._optional"): "its table needs pandas",
 }
 """Imports inside methods that call back into a module built on the caller, on purpose: the only
 upward imports, and the only edges that may close a cycle."""

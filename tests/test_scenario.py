@@ -209,6 +209,34 @@ def test_unknown_objective_term_lists_choices():
         scenario(objective=["latenes"])
 
 
+def test_unknown_holiday_subdivision_is_named_with_close_choices():
+    """'DE-XX' names the subdivision, not the country, and lists the valid ones; a near miss
+    gets a suggestion."""
+    with pytest.raises(ValidationError) as excinfo:
+        Calendar(holidays="DE-XX")
+    text = errors(excinfo)
+    assert "unknown subdivision 'XX' of holiday country 'DE'" in text
+    assert "BE" in text and "BY" in text and "unknown holiday country" not in text
+    with pytest.raises(ValidationError, match=r"did you mean BY\?"):
+        Calendar(holidays="DE-BYY")
+
+
+@pytest.mark.parametrize(
+    ("given", "stored"),
+    [
+        ("de-be", "DE-BE"),
+        ("De-By", "DE-BY"),
+        ("us-ny", "US-NY"),
+        ("de", "DE"),
+        ("DE-Bayern", "DE-BY"),
+    ],
+)
+def test_holiday_codes_are_read_in_any_case(given, stored):
+    """Country and subdivision codes are case-insensitive (and subdivision names are accepted);
+    the calendar keeps the canonical spelling."""
+    assert Calendar(holidays=given).holidays == stored
+
+
 def test_a_tasks_headcount_is_still_read_as_people():
     """`Task.headcount` (how many people work on a task together) was called `people`, like a
     plan's list of who does a task: scenario files and code with the old name still load, and

@@ -4,12 +4,13 @@ People with skills and working calendars, tasks with efforts, dependencies and d
 assigns and schedules them with a greedy construction and OR-Tools CP-SAT, checks the result with
 an independent checker, and returns a `Plan` in real datetimes.
 
-Every name a planner meets is here: the user model (`Scenario` and what it holds), `solve` and
-`check`, and the plan with its parts (`Plan`, `Assignment`, summaries, explanations). `Progress`
-is a task's work done before the planning start; `SolveProgress` is what `solve(progress=...)`
-reports while it searches.
+Every name a planner meets is here: the user model (`Scenario` and what it holds), `solve`,
+`check`, `forecast` and `simulate`, and the plan with its parts (`Plan`, `Assignment`, summaries,
+explanations). `Progress` is a task's work done before the planning start; `SolveProgress` is
+what `solve(progress=...)` reports while it searches.
 """
 
+from allocate.analysis import forecast, simulate
 from allocate.check import check
 from allocate.plan import (
     Assignment,
@@ -24,9 +25,11 @@ from allocate.plan import (
     WeekHours,
 )
 from allocate.scenario import (
+    ALWAYS,
     Calendar,
     CapacityChange,
     Dependency,
+    Estimate,
     Person,
     Pin,
     Progress,
@@ -37,15 +40,18 @@ from allocate.scenario import (
     Task,
     TimeOff,
     TimeRange,
+    Uncertainty,
 )
 from allocate.solve import solve
 from allocate.strategies.base import SolveProgress
 
 __all__ = [
     # the user model
+    "ALWAYS",
     "Calendar",
     "CapacityChange",
     "Dependency",
+    "Estimate",
     "Person",
     "Pin",
     "Progress",
@@ -56,10 +62,13 @@ __all__ = [
     "Task",
     "TimeOff",
     "TimeRange",
-    # solving and checking
+    "Uncertainty",
+    # solving, checking and the answers built on plans
     "solve",
     "SolveProgress",
     "check",
+    "forecast",
+    "simulate",
     # the plan
     "Plan",
     "Assignment",

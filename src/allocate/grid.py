@@ -86,7 +86,9 @@ def when(moment: datetime) -> str:
 
 def default_horizon_end(scenario: Scenario) -> datetime:
     """How far calendars are expanded when the scenario sets no horizon: a year past the latest
-    date the scenario mentions, which leaves room for any realistic plan."""
+    start, release, deadline or pinned start, which leaves room for any realistic plan. Time off
+    and capacity changes do not count: they never need the plan to reach them (docs/concepts.md,
+    "The grid", says the same)."""
     dates = [scenario.start]
     for task in scenario.tasks:
         dates += [t for t in (task.release, task.deadline) if t]

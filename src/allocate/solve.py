@@ -18,7 +18,7 @@ from allocate.budget import Budget
 from allocate.check import check
 from allocate.conflicts import core, precheck
 from allocate.explain import explain_lateness, explain_left_out
-from allocate.objective import Timing, evaluate
+from allocate.objective import Timing, balance_window, evaluate
 from allocate.objective import level_values as plan_level_values
 from allocate.plan import (
     Assignment,
@@ -34,6 +34,7 @@ from allocate.strategies.base import Outcome, SolveProgress, Strategy
 from allocate.strategies.greedy import Greedy
 from allocate.summaries import person_summaries, project_summaries
 from allocate.terms import level_values
+from allocate.validation import require_scenario, time_limit_seconds
 
 log = logging.getLogger("allocate")
 
@@ -67,10 +68,12 @@ def solve(
     `strategy` is "auto" (from the greedy plan, the exact CP-SAT model when the scenario is small
     enough, neighbourhood search above), a registered name ("greedy", "cpsat", "lns") or a
     Strategy instance. `time_limit` is in
-    wall-clock seconds, model building included. `progress=True` prints each improvement to
-    stderr; a callable receives them instead.
+    wall-clock seconds, model building included (positive and finite: anything else raises a
+    ValueError). `progress=True` prints each improvement to stderr; a callable receives them
+    instead.
     """
-    budget = Budget(time_limit)
+    require_scenario(scenario)
+    budget = Budget(time_limit_seconds(time_limit))
     problem = compile_problem(scenario)
     build_seconds = budget.elapsed()
     ours = level_bounds(problem)
@@ -81,11 +84,13 @@ def solve(
     first_plan = budget.elapsed()
     if report and greedy.level_values:
         report(SolveProgress(first_plan, greedy.level_values, (), 1))
-    chosen = _choose(strategy, problem)
+    chosen, why = _choose(strategy, problem)
     outcome, conflicts = greedy, ()
     if not greedy.schedule.complete:
         outcome, conflicts = _diagnosed(scenario, problem, greedy, budget)
     if reaches(outcome.level_values, ours):
+        if chosen is not None and why:
+            why = "auto kept the greedy plan: it meets the lower bound of every level"
         chosen = None  # the first plan is already optimal: nothing to search for
     if chosen is not None and outcome.schedule.complete:
         found = _search(chosen, problem, outcome.schedule, budget, seed, report, ours)
@@ -99,6 +104,7 @@ def solve(
         detail={
             "options": problem.options,
             "resolution_minutes": problem.resolution,
+            **({"auto": why} if why else {}),
             **outcome.stats,
         },
     )
@@ -142,25 +148,39 @@ def _diagnosed(
     return Outcome(schedule, "feasible", values, (), {"diagnosis": "plan found"}), ()
 
 
-def _choose(strategy: str | Strategy, problem: Problem) -> Strategy | None:
-    """The strategy to run after the greedy plan (None: the greedy plan is the answer).
+def _choose(strategy: str | Strategy, problem: Problem) -> tuple[Strategy | None, str]:
+    """The strategy to run after the greedy plan (None: the greedy plan is the answer), and,
+    for `auto`, why it was chosen (logged, and shown with the plan).
 
     `auto`: the exact model up to `EXACT_OPTIONS_LIMIT` choices (a (task, person) pair, or a task
     that needs nobody and only has to be timed) or, on calendars that never pause, up to
     `EXACT_ALWAYS_OPEN_TASKS` tasks and `EXACT_ALWAYS_OPEN_OPTIONS` choices; LNS above; the
     greedy plan alone when there is nothing to choose.
     """
-    if strategy == "auto":
-        choices = problem.options + int(((problem.effort > 0) & ~problem.staffed).sum())
-        if choices == 0:
-            return None
-        small = choices <= EXACT_OPTIONS_LIMIT or (
-            problem.n_tasks <= EXACT_ALWAYS_OPEN_TASKS
-            and choices <= EXACT_ALWAYS_OPEN_OPTIONS
-            and _never_pauses(problem)
+    if strategy != "auto":
+        return (None if isinstance(strategy, Greedy) else strategy), ""
+    choices = problem.options + int(((problem.effort > 0) & ~problem.staffed).sum())
+    if choices == 0:
+        return None, "auto kept the greedy plan: there is nothing to choose"
+    if choices <= EXACT_OPTIONS_LIMIT:
+        name, why = "cpsat", f"{choices:,} choices, at most {EXACT_OPTIONS_LIMIT}"
+    elif (
+        problem.n_tasks <= EXACT_ALWAYS_OPEN_TASKS
+        and choices <= EXACT_ALWAYS_OPEN_OPTIONS
+        and _never_pauses(problem)
+    ):
+        name = "cpsat"
+        why = f"calendars that never pause, {problem.n_tasks:,} tasks, {choices:,} choices"
+    else:
+        name = "lns"
+        why = (
+            f"{choices:,} choices, more than the {EXACT_OPTIONS_LIMIT} the exact model "
+            "handles well within seconds"
         )
-        return get_strategy("cpsat" if small else "lns")
-    return None if isinstance(strategy, Greedy) else strategy
+    words = {"cpsat": "the exact model (cpsat)", "lns": "neighbourhood search (lns)"}
+    reason = f"auto chose {words[name]}: {why}"
+    log.info(reason)
+    return get_strategy(name), reason
 
 
 def _takes(strategy: Strategy, name: str) -> bool:
@@ -216,21 +236,22 @@ def verified_plan(
     status = outcome.status
     if schedule.complete and reaches(values, bounds):
         status = "optimal"
+    unplaced = _reasons(problem, schedule)
+    gap, level = _gap(values, bounds) if schedule.complete else (None, None)
     plan = Plan(
         status=status if schedule.complete else "infeasible",
         scenario=scenario.name,
         resolution_minutes=problem.resolution,
         assignments=assignments,
-        unplaced=tuple(
-            Unplaced(task=task, reason=reason)
-            for task, reason in _reasons(problem, schedule).items()
-        ),
+        unplaced=tuple(Unplaced(task=task, reason=reason) for task, reason in unplaced.items()),
         left_out=tuple(_left_out(scenario, problem, schedule)),
-        late=tuple(explain_lateness(problem, schedule)),
+        late=tuple(explain_lateness(problem, schedule, scenario)),
         objective=terms,
         level_bounds=bounds,
-        gap=_gap(values, bounds) if schedule.complete else None,
-        projects=tuple(project_summaries(scenario, timing)),
+        gap=gap,
+        gap_terms=tuple(scenario.objective[level]) if level is not None else (),
+        balance_until=balance_window(scenario)[1],
+        projects=tuple(project_summaries(scenario, timing, unplaced)),
         people=tuple(person_summaries(scenario, problem, schedule)),
         stats=stats,
     )
@@ -276,11 +297,12 @@ def _best_bounds(ours: tuple[float, ...], outcome: Outcome) -> tuple[float, ...]
     return tuple(max(a, b) for a, b in zip(ours, theirs, strict=False))
 
 
-def _gap(values, bounds) -> float:
-    for value, bound in zip(values, bounds, strict=False):
+def _gap(values, bounds) -> tuple[float, int | None]:
+    """(value - bound) / value on the first level not at its bound, and that level's index."""
+    for level, (value, bound) in enumerate(zip(values, bounds, strict=False)):
         if value > bound + 1e-9:
-            return (value - bound) / value
-    return 0.0
+            return (value - bound) / value, level
+    return 0.0, None
 
 
 def _close(a, b) -> bool:
