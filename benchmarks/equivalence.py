@@ -116,7 +116,9 @@ def kitchen_sink(scenario):
     """`scenario` with every objective term and every kind of input a term or rule reads:
     optional leaves, preferences and avoidances, streams, a two-person task, a shared resource,
     pins. Deterministic, like the generator."""
-    from allocate.scenario import Pin, Resource, Scenario
+    from allocate.scenario import Pin, Resource, Scenario, Task
+
+    headcount = "headcount" if "headcount" in Task.model_fields else "people"  # renamed
 
     tasks = list(scenario.tasks)
     has_successor = {dep.task for task in tasks for dep in task.after}
@@ -127,7 +129,7 @@ def kitchen_sink(scenario):
         if task.id not in has_successor and i % 3 == 0:
             update["optional"] = True
         elif i % 17 == 5 and len(qualified) >= 3:
-            update["people"] = 2
+            update[headcount] = 2
         if i % 5 == 1 and qualified:
             update["preferred"] = (qualified[-1],)
         if i % 7 == 2 and len(qualified) > 1:
