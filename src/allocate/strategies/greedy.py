@@ -62,9 +62,10 @@ class Greedy:
         ignored, and so is `hint`)."""
         began = time.perf_counter()
         priority = self.priorities(problem)
-        schedule = build_schedule(problem, priority)
+        passes = [build_schedule(problem, priority)]
         if problem.optional.any():
-            schedule = _best(problem, [schedule, *_without_optional_first(problem, priority)])
+            passes += _without_optional_first(problem, priority)
+        schedule = _best(problem, passes)
         status = "feasible" if schedule.complete else "infeasible"
         values = level_values(problem, schedule.end, schedule.person) if schedule.complete else ()
         return Outcome(
@@ -74,6 +75,7 @@ class Greedy:
             stats={
                 "solve_seconds": time.perf_counter() - began,
                 "solutions": int(schedule.complete),
+                "missed": _missed(passes),
             },
         )
 
@@ -93,6 +95,12 @@ def _without_optional_first(problem: Problem, priority: list[tuple]) -> list[Sch
     for task in np.flatnonzero(problem.optional).tolist():
         skipped.reasons[task] = LEFT_OUT
     return [build_schedule(problem, later), skipped]
+
+
+def _missed(passes: list[Schedule]) -> int:
+    """How many tasks some pass found no place for (not those it left out on purpose): on a
+    problem compiled for a window (`Problem.window`) a longer one might hold them."""
+    return len({task for s in passes for task, why in s.reasons.items() if why != LEFT_OUT})
 
 
 def _best(problem: Problem, schedules: list[Schedule]) -> Schedule:
