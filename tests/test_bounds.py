@@ -15,9 +15,9 @@ from hypothesis import strategies as st
 
 from allocate import Calendar, Person, Project, Scenario, Task, solve, terms
 from allocate.bounds import finish_bounds, level_bounds, term_bounds
-from allocate.matching import min_assignment
 from allocate.bounds.earliest import earliest_schedule
 from allocate.bounds.weekly import _capped
+from allocate.matching import min_assignment
 from allocate.problem import compile_problem
 from allocate.scenario import Resource
 from allocate.strategies.cpsat import CpSat

@@ -33,6 +33,7 @@ from allocate.problem import NONE, Problem, compile_problem
 from allocate.scenario import Scenario
 from allocate.strategies import get_strategy
 from allocate.strategies.base import Outcome, Progress, Schedule, Strategy, reaches
+from allocate.strategies.cpsat.pools import pooled_choices
 from allocate.strategies.greedy import Greedy
 from allocate.summaries import person_summaries, project_summaries
 
@@ -133,13 +134,16 @@ def _diagnosed(
 def _choose(strategy: str | Strategy, problem: Problem) -> Strategy | None:
     """The strategy to run after the greedy plan (None: the greedy plan is the answer).
 
-    `auto`: the exact model up to `EXACT_OPTIONS_LIMIT` choices (a (task, person) pair, or a task
-    that needs nobody and only has to be timed) or, on calendars that never pause, up to
+    `auto`: the exact model up to `EXACT_OPTIONS_LIMIT` choices (a (task, person) pair, a (task,
+    class) pair where the exact model pools interchangeable people, or a task that needs nobody
+    and only has to be timed) or, on calendars that never pause, up to
     `EXACT_ALWAYS_OPEN_TASKS` tasks and `EXACT_ALWAYS_OPEN_OPTIONS` choices; LNS above; the
     greedy plan alone when there is nothing to choose.
     """
     if strategy == "auto":
-        choices = problem.options + int(((problem.effort > 0) & ~problem.staffed).sum())
+        pooled = pooled_choices(problem)  # a choice per class of interchangeable people
+        people = problem.options if pooled is None else pooled
+        choices = people + int(((problem.effort > 0) & ~problem.staffed).sum())
         if choices == 0:
             return None
         if unsupported := _terms_cpsat_cannot_state(problem):

@@ -22,6 +22,7 @@ from allocate.strategies.cpsat.partition import (
     span_classes,
     working_ticks,
 )
+from allocate.strategies.cpsat.pools import Pools
 from allocate.strategies.cpsat.variables import (
     Variables,
     milestone_vars,
@@ -67,8 +68,11 @@ def build_model(
     fixing: Fixing | None = None,
     deadline: float = math.inf,
     prepared: Prepared | None = None,
+    pooled: Pools | None = None,
 ) -> Model:
     """The model of every task, or with `fixing` of its free tasks only (the rest constants).
+    With `pooled` (`pools.py`), `problem` is `pooled.problem` and each option stands for a class
+    of interchangeable people.
 
     Building stops when `time.perf_counter()` passes `deadline` (checked every few tasks): a
     whole model of 500 tasks takes seconds of Python, more than a short time limit allows.
@@ -115,7 +119,10 @@ def build_model(
             option_vars(model, task_variables, task, person, starts, partition, team)
         constraints.add_assignment(model, task_variables, tpd)
         variables.tasks[task] = task_variables
-    constraints.add_no_overlap(model, variables, problem.n_people)
+    if pooled is None:
+        constraints.add_no_overlap(model, variables, problem.n_people)
+    else:
+        pooled.add_constraints(model, variables)
     constraints.add_teams(model, problem, variables)
     constraints.add_precedences(model, problem, variables)
     resources.add_capacity(model, problem, variables)

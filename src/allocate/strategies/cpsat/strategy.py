@@ -21,6 +21,7 @@ from allocate.strategies.cpsat import objective
 from allocate.strategies.cpsat.fixing import Fixing
 from allocate.strategies.cpsat.hint import add_hint, hint_problem, model_horizon
 from allocate.strategies.cpsat.model import Prepared, build_model
+from allocate.strategies.cpsat.pools import Pools, pools, search
 from allocate.strategies.cpsat.run import Configure, Run, solve_stages
 from allocate.strategies.cpsat.variables import FORMULATIONS
 
@@ -43,6 +44,9 @@ class CpSat:
     `workers`: CP-SAT search workers. `probing`: "auto" (off above 1,000 options) or a
     `cp_model_probing_level`. `params`: further CP-SAT parameters by name, applied last (they
     override the ones above); unknown names fail here, naming the closest valid ones.
+    `pooling`: choose classes of interchangeable people instead of people where that is exact
+    (calendars that never pause, time terms only; `pools.py`), with the search of
+    `pools.SEARCH`.
 
     `solve(..., time_limit=...)` counts model building in the time limit.
     """
@@ -51,6 +55,7 @@ class CpSat:
     workers: int = 2
     probing: str | int = "auto"
     params: Mapping[str, object] | None = None
+    pooling: bool = True
     name: str = "cpsat"
     _extra: sat_parameters_pb2.SatParameters = field(init=False, repr=False, compare=False)
 
@@ -87,7 +92,8 @@ class CpSat:
         first level's from CP-SAT's bound, later ones only once the earlier are proven (else 0).
         If CP-SAT finds nothing in time, a valid hint comes back as "feasible".
 
-        stats: formulation, options, horizon (model horizon tick), horizon_kind, hint,
+        stats: formulation, options (of the model: per class when pooled), classes (of
+        interchangeable people, when pooled), horizon (model horizon tick), horizon_kind, hint,
         build_seconds, variables, constraints, solve_seconds (CP-SAT wall time),
         first_solution_seconds (CP-SAT wall time to the first solution, -1 if none), solutions,
         stages (CP-SAT solves needed for the lexicographic objective; usually 1).
@@ -114,14 +120,20 @@ class CpSat:
                 }
                 return Outcome(usable_hint, "optimal", values, values, stats)
         horizon, horizon_kind = model_horizon(problem, usable_hint)
-        built = build_model(problem, self.formulation, horizon, deadline=began + time_limit)
+        pooled = pools(problem) if self.pooling else None
+        stated = problem if pooled is None else pooled.problem
+        built = build_model(
+            stated, self.formulation, horizon, deadline=began + time_limit, pooled=pooled
+        )
         stats: dict[str, float | int | str] = {
             "formulation": self.formulation,
-            "options": problem.options,
+            "options": stated.options,
             "horizon": horizon,
             "horizon_kind": horizon_kind,
             "hint": "complete" if usable_hint is not None else f"not used: {hint_issue}",
         }
+        if pooled is not None:
+            stats["classes"] = len(pooled.members)
         if built.unplaceable:
             schedule = Schedule.empty(problem.n_tasks)
             schedule.reasons.update(built.unplaceable)
@@ -131,12 +143,13 @@ class CpSat:
             stats["build_seconds"] = time.perf_counter() - began
             return _no_plan(problem, usable_hint, "unknown", (), stats)
         if usable_hint is not None:
-            add_hint(built.model, problem, built.variables, usable_hint)
+            given = usable_hint if pooled is None else pooled.to_classes(usable_hint)
+            add_hint(built.model, stated, built.variables, given)
         stats["build_seconds"] = time.perf_counter() - began
         stats["variables"] = len(built.model.proto.variables)
         stats["constraints"] = len(built.model.proto.constraints)
-        run = Run(problem, built, began, progress, targets=tuple(bounds))
-        status = solve_stages(run, self._configurer(problem, seed), time_limit)
+        run = Run(stated, built, began, progress, targets=tuple(bounds))
+        status = solve_stages(run, self._configurer(stated, seed, pooled=pooled), time_limit)
         stats.update(
             solve_seconds=run.solve_seconds,
             first_solution_seconds=-1.0 if run.first is None else run.first,
@@ -145,12 +158,9 @@ class CpSat:
         )
         if run.best is None:
             return _no_plan(problem, usable_hint, status, run.bounds(), stats)
+        best = run.best if pooled is None else pooled.staff(run.best)
         return Outcome(
-            run.best,
-            status,
-            problem.level_values(run.best.end, run.best.person),
-            run.bounds(),
-            stats,
+            best, status, problem.level_values(best.end, best.person), run.bounds(), stats
         )
 
     def reoptimise(
@@ -205,9 +215,15 @@ class CpSat:
         return Outcome(best, status, problem.level_values(best.end, best.person), (), stats)
 
     def _configurer(
-        self, problem: Problem, seed: int, deterministic_limit: float | None = None
+        self,
+        problem: Problem,
+        seed: int,
+        deterministic_limit: float | None = None,
+        pooled: Pools | None = None,
     ) -> Configure:
         def configure(parameters, seconds: float) -> None:
+            if pooled is not None:
+                parameters.merge_text_format(search(self.workers))
             self._configure(parameters, problem, seconds, seed)
             if deterministic_limit is not None:
                 parameters.max_deterministic_time = deterministic_limit
