@@ -13,9 +13,10 @@ bound never see through. Stated per class instead (the formulation study is in d
 * per class, a cumulative of its options' intervals with the class size as capacity (a NoOverlap
   when the class is one person);
 * places of one team with the same eligible people take their classes in ascending order;
-* per group of people some places must come from (each distinct eligible set, and everybody), a
-  redundant cumulative of the teams' intervals, demand = the team's places that need the group,
-  capacity = its size: the skill-capacity reasoning of the published MSPSP models.
+* per group of people some places must come from (each union of distinct eligible sets, and
+  everybody), a redundant cumulative of the teams' intervals, demand = the team's places that
+  need the group, capacity = its size: the skill-capacity reasoning of the published MSPSP
+  models, extended to every union of skills (Hall's condition at every moment).
 
 Naming the people afterwards is exact: per class, the tasks drawn from it overlap at most
 `size` at a time, so giving each task, in order of start, a member free at its start always
@@ -46,6 +47,11 @@ def search(workers: int) -> str:
     if workers == 2:
         return 'subsolvers: "default_lp" subsolvers: "reduced_costs" num_full_subsolvers: 2'
     return ""
+
+
+UNION_SETS = 5
+"""Up to this many distinct eligible sets, every union of them gets a redundant cumulative (31
+at most); above, each set and everybody. MSLIB instances have four (one per skill)."""
 
 
 @dataclass(frozen=True)
@@ -144,10 +150,8 @@ class Pools:
 
     def _group_loads(self, model: cp_model.CpModel, variables: Variables) -> None:
         problem, sizes = self.problem, self.size
-        groups = {
-            tuple(problem.eligible[t].tolist()) for t in variables.tasks if problem.staffed[t]
-        }
-        groups = {frozenset(g) for g in groups} | {frozenset(np.flatnonzero(sizes).tolist())}
+        eligible = {frozenset(problem.eligible[t].tolist()) for t in variables.tasks}
+        groups = unions(eligible - {frozenset()}) | {frozenset(np.flatnonzero(sizes).tolist())}
         leads = [
             t
             for t, v in variables.tasks.items()
@@ -179,6 +183,17 @@ class Pools:
                         )
                     )
             model.add_cumulative([spans[t] for t in needs], list(needs.values()), capacity)
+
+
+def unions(sets: set[frozenset]) -> set[frozenset]:
+    """Every union of some of `sets` when there are at most `UNION_SETS` of them (Hall's
+    condition for any choice of skills), else `sets` themselves."""
+    if len(sets) > UNION_SETS:
+        return set(sets)
+    found = {frozenset()}
+    for one in sets:
+        found |= {union | one for union in found}
+    return found - {frozenset()}
 
 
 def pools(problem: Problem) -> Pools | None:
