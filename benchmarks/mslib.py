@@ -202,6 +202,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-dir", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--count", type=int, default=12, help="instances (0: all)")
+    parser.add_argument("--names", type=Path, help="a file of instance names, one a line")
     parser.add_argument("--strategies", nargs="+", default=["greedy", "auto"])
     parser.add_argument("--time-limit", type=float, default=10.0)
     parser.add_argument("--seeds", type=int, nargs="+", default=[0])
@@ -213,6 +214,9 @@ def main() -> None:
         print(json.dumps(run_one(args.one, args.strategies[0], args.time_limit, args.seeds[0])))
         return
     files = subset(args.data_dir / "mslib_set1", args.count)
+    if args.names:
+        wanted = args.names.read_text().split()
+        files = [args.data_dir / "mslib_set1" / f"{name}.msrcp" for name in wanted]
     versions = [tuple(c.split("=", 1)) for c in args.code] or [("this", None)]
     load_before = os.getloadavg()[0]
     rows = []

@@ -39,14 +39,13 @@ from allocate.terms import TIME_TERMS
 
 def search(workers: int) -> str:
     """CP-SAT's subsolvers for a pooled model (text format), measured in docs/design.md: the
-    reduced-cost search raises the makespan bound where the default of one or two workers (one
-    LP search, and neighbourhood search on the second) leaves it near the critical path. From
-    three workers on, CP-SAT's own portfolio has that search."""
+    reduced-cost search raises the makespan bound where CP-SAT's default for fewer than eight
+    workers leaves it out (on two: one LP search, and neighbourhood search on the second)."""
     if workers == 1:
         return 'subsolvers: "reduced_costs"'
     if workers == 2:
         return 'subsolvers: "default_lp" subsolvers: "reduced_costs" num_full_subsolvers: 2'
-    return ""
+    return 'extra_subsolvers: "reduced_costs"'
 
 
 UNION_SETS = 5
