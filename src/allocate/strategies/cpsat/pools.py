@@ -33,6 +33,7 @@ from ortools.sat.python import cp_model
 
 from allocate.problem import NONE, Problem
 from allocate.strategies.base import Schedule
+from allocate.strategies.cpsat.resources import CLIQUE_TASKS_LIMIT, exclusive_cliques
 from allocate.strategies.cpsat.variables import Variables
 from allocate.terms import TIME_TERMS
 
@@ -48,6 +49,7 @@ def search(workers: int) -> str:
     return 'extra_subsolvers: "reduced_costs"'
 
 
+CLIQUES = True
 UNION_SETS = 5
 """Up to this many distinct eligible sets, every union of them gets a redundant cumulative (31
 at most); above, each set and everybody. MSLIB instances have four (one per skill)."""
@@ -157,6 +159,7 @@ class Pools:
             if problem.leader[t] == t and not v.milestone and problem.effort[t] > 0
         ]
         spans: dict[int, cp_model.IntervalVar] = {}
+        loads: list[tuple[dict[int, int], int]] = []
         for group in sorted(groups, key=sorted):
             capacity = int(sum(sizes[p] for p in group))
             needs = {
@@ -182,6 +185,20 @@ class Pools:
                         )
                     )
             model.add_cumulative([spans[t] for t in needs], list(needs.values()), capacity)
+            loads.append((needs, capacity))
+        self._exclusive_teams(model, spans, loads)
+
+    @staticmethod
+    def _exclusive_teams(model, spans: dict[int, cp_model.IntervalVar], loads) -> None:
+        """A NoOverlap per clique of teams no two of which fit some group together (as
+        `resources` does for PSPLIB, within the same size limit)."""
+        teams = sorted(spans)
+        if not CLIQUES or len(teams) < 2 or len(teams) > CLIQUE_TASKS_LIMIT:
+            return
+        demand = np.array([[needs.get(t, 0) for needs, _ in loads] for t in teams])
+        capacity = np.array([capacity for _, capacity in loads])
+        for clique in exclusive_cliques(demand, capacity):
+            model.add_no_overlap([spans[teams[k]] for k in clique])
 
 
 def unions(sets: set[frozenset]) -> set[frozenset]:
