@@ -117,7 +117,7 @@ def _tight(scenario: Scenario, days: int) -> Scenario:
     """`scenario` with its horizon end `days` after the resource-free earliest finish: every chain
     fits (no fast check fires); whether the people can do it all in time is CP-SAT's question."""
     problem = compile_problem(scenario)
-    end = problem.time_of(int(earliest_schedule(problem).end.max())) + timedelta(days=days)
+    end = problem.grid.time(int(earliest_schedule(problem).end.max())) + timedelta(days=days)
     return Scenario.model_validate(scenario.model_dump() | {"horizon_end": end})
 
 

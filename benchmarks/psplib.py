@@ -13,7 +13,9 @@ own OR-Tools) through benchmarks/pyjobshop_runner.py. Set it up with:
     python -m venv /tmp/venv-peers && /tmp/venv-peers/bin/pip install pyjobshop==0.0.9
 
 Per instance: makespan, status (proven optimal?), wall time, and for allocate whether the checker
-accepts the plan. Gaps are (makespan - best known) / best known, best-known makespans (`ub`) from
+accepts the plan. Excess = (makespan - best known) / best known, the PSPLIB literature's measure
+(not a gap, which in allocate is always (value - bound) / value; the JSON keeps the key `gap_pct`
+for it, as in the files already written), best-known makespans (`ub`) from
 `<data-dir>/psplib_sm/reference_psplib_sm.csv`. Results: benchmarks/results/psplib_<set>.{json,md}
 (a subset or another seed adds `_every<K>`, `_limit<N>`, `_seed<S>` to the name).
 """
@@ -161,7 +163,7 @@ def run_set(name: str, args, peer: Peer | None, refs: dict[str, dict]) -> dict:
         if peer:
             row["results"][PEER] = peer.solve(path, time_limit, args.workers, args.seed)
         for result in row["results"].values():
-            result["gap_pct"] = _gap(result.get("makespan"), row["best_known"])
+            result["gap_pct"] = _excess(result.get("makespan"), row["best_known"])
         rows.append(row)
         cells = "  ".join(
             f"{tool} {_show(r.get('makespan'))} {r['status'][:4]} {r.get('wall_s') or 0:.2f}s"
@@ -187,7 +189,8 @@ def run_set(name: str, args, peer: Peer | None, refs: dict[str, dict]) -> dict:
     return {"setup": setup, "summary": summarise(rows, tools), "runs": rows}
 
 
-def _gap(makespan, best) -> float | None:
+def _excess(makespan, best) -> float | None:
+    """Percent above the best-known makespan."""
     if makespan is None or not best:
         return None
     return round(100.0 * (makespan - best) / best, 3)
@@ -248,10 +251,10 @@ def write(result: dict, out_dir: Path) -> Path:
         f"{setup['load_average_before'][0]} before, {setup['load_average_after'][0]} after).",
         f"PyJobShop: {json.dumps(setup['peer'])}.",
         "",
-        "Gap = (makespan - best known) / best known, over the instances the tool solved; "
+        "Excess = (makespan - best known) / best known, over the instances the tool solved; "
         "times are wall-clock seconds per instance, reading the file included.",
         "",
-        "| tool | valid plans | mean gap % | median gap % | max gap % | at best known % "
+        "| tool | valid plans | mean excess % | median excess % | max excess % | at best known % "
         "| proven optimal % | mean time s | max time s |",
         "|---|---|---|---|---|---|---|---|---|",
     ]

@@ -1,11 +1,12 @@
-"""Working time on the grid: weekly hours, DST, holidays, time off, part-time, resolution."""
+"""Working time on the grid: weekly hours, DST, holidays, time off, part-time."""
 
 from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
 
-from allocate import Calendar, Person, Scenario, Task, TimeOff
-from allocate.calendar import choose_resolution, grid_origin, working_intervals, working_ticks
+from allocate import Calendar, TimeOff
+from allocate.calendar import working_intervals, working_ticks
+from allocate.grid import Grid
 
 MONDAY = datetime(2026, 3, 2, tzinfo=UTC)
 
@@ -71,25 +72,6 @@ def test_part_time_and_split_days():
 def test_working_ticks_match_intervals():
     """The boolean grid marks exactly the working hours, on a 30-minute grid for India."""
     calendar = Calendar(timezone="Asia/Kolkata")  # UTC+05:30: 09:00 local is 03:30 UTC
-    ticks = working_ticks(calendar, MONDAY, 48, 30)
+    ticks = working_ticks(calendar, Grid(MONDAY, 30, 48))
     assert ticks.sum() == 16
     assert np.flatnonzero(ticks)[0] == 7  # 03:30 UTC
-
-
-def test_resolution_is_hourly_unless_inputs_need_finer():
-    """One hour by default; a half-hour zone or a 15-minute effort makes the grid finer."""
-    person = Person(id="ana")
-    base = {"start": MONDAY, "people": [person], "tasks": [Task(id="t", effort_hours=8)]}
-    assert choose_resolution(Scenario(**base)) == 60
-    india = Person(id="ana", calendar=Calendar(timezone="Asia/Kolkata"))
-    assert choose_resolution(Scenario(**{**base, "people": [india]})) == 30
-    quarter = [Task(id="t", effort_hours=1.25)]
-    assert choose_resolution(Scenario(**{**base, "tasks": quarter})) == 15
-    assert choose_resolution(Scenario(**{**base, "resolution_minutes": 15})) == 15
-
-
-def test_grid_origin_rounds_the_start_down():
-    """An off-grid planning start is rounded down to the tick that contains it."""
-    assert grid_origin(datetime(2026, 3, 2, 9, 47, 13, tzinfo=UTC), 30) == datetime(
-        2026, 3, 2, 9, 30, tzinfo=UTC
-    )

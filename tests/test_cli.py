@@ -1,9 +1,16 @@
 """The command line: the main job writes a plan and a report; example, schema and check work."""
 
 import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
+import pytest
+
+import allocate
 from allocate import Scenario, check
-from allocate.cli import main
+from allocate.cli import EXIT_CODES, main
 from allocate.examples import agency
 from allocate.plan import Plan
 
@@ -84,3 +91,137 @@ def test_example_schema_and_check_commands(tmp_path, capsys):
     capsys.readouterr()
     assert main(["check", str(scenario_file), str(plan_file)]) == 0
     assert "0 violation(s)" in capsys.readouterr().out
+
+
+# --- bad input: one clear message, no traceback, an exit code a script can act on -------------
+
+
+def files(tmp_path) -> dict[str, str]:
+    """A valid scenario and plan, and files that are wrong in each way a user gets them wrong."""
+    scenario = tmp_path / "scenario.json"
+    scenario.write_text(agency().to_json())
+    plan = tmp_path / "plan.json"
+    main(["solve", str(scenario), "--out", str(plan), "--report", str(tmp_path / "r.md"),
+          "--strategy", "greedy", "--quiet"])  # fmt: skip
+    (tmp_path / "malformed.json").write_text("{bad")
+    (tmp_path / "wrong.json").write_text(json.dumps({"people": [1], "colour": "blue"}))
+    (tmp_path / "binary.json").write_bytes(b"\xff\xfe\x00")
+    return {
+        "scenario": str(scenario),
+        "plan": str(plan),
+        "missing": str(tmp_path / "missing.json"),
+        "malformed": str(tmp_path / "malformed.json"),
+        "wrong": str(tmp_path / "wrong.json"),
+        "binary": str(tmp_path / "binary.json"),
+        "out": str(tmp_path / "out"),
+    }
+
+
+BAD_INPUT = [
+    (["solve", "{missing}"], "cannot read the scenario file"),
+    (["solve", "{malformed}"], "not JSON"),
+    (["solve", "{wrong}"], "people.0"),
+    (["solve", "{binary}"], "not"),
+    (["solve", "{plan}"], "looks like a plan file"),
+    (["check", "{malformed}", "{plan}"], "not JSON"),
+    (["check", "{scenario}", "{malformed}"], "the plan file"),
+    (["check", "{scenario}", "{wrong}"], "the plan file"),
+    (["check", "{plan}", "{scenario}"], "are the arguments swapped"),
+    (["check", "{scenario}", "{missing}"], "cannot read the plan file"),
+    (["report", "{missing}"], "cannot read the plan file"),
+    (["report", "{plan}", "--scenario", "{malformed}"], "not JSON"),
+    (["report", "{plan}", "--timezone", "Mars/Olympus"], "unknown time zone"),
+    (["solve", "--time-limit", "-3"], "positive, finite number of seconds"),
+    (["solve", "--time-limit", "0"], "strategy='greedy'"),
+    (["solve", "--time-limit", "nan"], "positive, finite"),
+    (["solve", "--time-limit", "soon"], "--time-limit"),
+    (["solve", "--strategy", "best"], "unknown strategy 'best'"),
+    (["solve", "--seed", "-1"], "is not a seed"),
+    (["frobnicate"], "invalid choice"),
+    (["solve", "--bogus"], "unrecognized arguments"),
+    ([], "required"),
+]
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"), BAD_INPUT, ids=lambda v: " ".join(v) if isinstance(v, list) else None
+)
+def test_bad_input_exits_2_with_one_message_and_no_traceback(tmp_path, capsys, argv, message):
+    """Every verb answers a missing, malformed, wrong-schema file or a bad option with exit code
+    2 and a message naming the problem, never a traceback."""
+    paths = files(tmp_path)
+    capsys.readouterr()
+    code = main([part.format(**paths) for part in argv])
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert message in err and "Traceback" not in err
+
+
+def test_unwritable_output_exits_3(tmp_path, capsys):
+    """An output that cannot be written is exit code 3, told apart from bad input."""
+    paths = files(tmp_path)
+    blocked = tmp_path / "file"
+    blocked.write_text("")
+    code = main(["solve", paths["scenario"], "--strategy", "greedy", "--quiet",
+                 "--out", str(blocked / "plan.json")])  # fmt: skip
+    assert code == 3
+    assert "cannot write" in capsys.readouterr().err
+
+
+def test_infeasible_plan_and_violations_exit_1(tmp_path, capsys):
+    """The answer 'no' is exit code 1: a plan that cannot place everything, a plan that breaks
+    a rule."""
+    paths = files(tmp_path)
+    data = json.loads(Path(paths["scenario"]).read_text())
+    data["horizon_end"] = "2027-01-06T00:00:00Z"  # far too short for the work
+    tight = tmp_path / "tight.json"
+    tight.write_text(json.dumps(data))
+    outputs = ["--out", str(tmp_path / "p.json"), "--report", str(tmp_path / "r.md")]
+    assert main(["solve", str(tight), "--strategy", "greedy", "--quiet", *outputs]) == 1
+    plan = json.loads(Path(paths["plan"]).read_text())
+    plan["assignments"][0]["people"] = ["nobody"]
+    edited = tmp_path / "edited.json"
+    edited.write_text(json.dumps(plan))
+    capsys.readouterr()
+    assert main(["check", paths["scenario"], str(edited)]) == 1
+    assert "violation" in capsys.readouterr().out
+
+
+def test_a_bug_exits_4_with_its_traceback(tmp_path, capsys, monkeypatch):
+    """An unexpected exception is a bug: exit code 4 (not 1, which means 'no plan'), with the
+    traceback for the report."""
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(sys.modules["allocate.solve"], "solve", broken)
+    code = main(["solve", "--quiet", "--out", str(tmp_path / "p.json")])
+    err = capsys.readouterr().err
+    assert code == 4 and "Traceback" in err and "internal error" in err
+
+
+def test_help_and_the_api_doc_list_the_exit_codes(capsys):
+    """`--help` and docs/api.md state every exit code with its meaning."""
+    assert main(["--help"]) == 0
+    out = capsys.readouterr().out
+    api = (Path(__file__).resolve().parents[1] / "docs" / "api.md").read_text()
+    for code, meaning in EXIT_CODES.items():
+        assert f"{code:<4} {meaning[:30]}" in out
+        assert f"| {code} |" in api, code
+
+
+@pytest.mark.parametrize(
+    ("argv", "code"),
+    [(["solve", "missing.json"], 2), (["check", "bad.json", "bad.json"], 2),
+     (["solve", "--time-limit", "-3"], 2), (["nope"], 2)],
+)  # fmt: skip
+def test_the_module_run_as_a_program_gives_no_traceback(tmp_path, argv, code):
+    """`python -m allocate` in a subprocess: the same exit codes, and no traceback on stderr."""
+    (tmp_path / "bad.json").write_text("{bad")
+    env = {**os.environ, "PYTHONPATH": str(Path(allocate.__file__).parents[1])}
+    done = subprocess.run(
+        [sys.executable, "-m", "allocate", *argv],
+        cwd=tmp_path, capture_output=True, text=True, env=env, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == code, done.stderr
+    assert "Traceback" not in done.stderr and done.stderr.strip()

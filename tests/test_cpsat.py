@@ -18,6 +18,7 @@ from allocate.strategies.cpsat import CpSat
 from allocate.strategies.cpsat.fixing import Fixing
 from allocate.strategies.cpsat.objective import Level, Stage, decompose, stages
 from allocate.strategies.greedy import Greedy
+from allocate.terms import level_values
 from scenarios import scenarios
 
 MONDAY = datetime(2026, 3, 2, 8, tzinfo=UTC)  # 09:00 in Berlin, 00:00 in Los Angeles
@@ -46,7 +47,7 @@ def solve(problem, formulation="day-hour", expect="optimal", **options):
     if outcome.schedule.complete:
         verify(problem, outcome.schedule)
         assert outcome.level_values == pytest.approx(
-            problem.level_values(outcome.schedule.end, outcome.schedule.person)
+            level_values(problem, outcome.schedule.end, outcome.schedule.person)
         )
     return outcome
 
@@ -98,7 +99,7 @@ def verify(problem, schedule: Schedule) -> None:
 
 def when(problem, schedule, task_id):
     i = problem.task_ids.index(task_id)
-    return problem.time_of(int(schedule.start[i])), problem.time_of(int(schedule.end[i]))
+    return problem.grid.time(int(schedule.start[i])), problem.grid.time(int(schedule.end[i]))
 
 
 def who(problem, schedule, task_id):
@@ -525,7 +526,7 @@ def reoptimise(problem, schedule, free, **fixing):
     for array in ("start", "end", "person"):
         assert (getattr(outcome.schedule, array)[held] == getattr(schedule, array)[held]).all()
     assert outcome.level_values == pytest.approx(
-        problem.level_values(outcome.schedule.end, outcome.schedule.person)
+        level_values(problem, outcome.schedule.end, outcome.schedule.person)
     )
     return outcome
 
@@ -536,7 +537,7 @@ def placed(problem, **plan) -> Schedule:
     for task_id, (person_id, start) in plan.items():
         i = problem.task_ids.index(task_id)
         person = NONE if person_id is None else problem.person_ids.index(person_id)
-        tick = round(problem.tick_of(start))
+        tick = problem.grid.tick(start)
         end = tick if problem.is_milestone(i) else problem.end_of(i, person, tick)
         schedule.start[i], schedule.end[i], schedule.person[i] = tick, end, person
     return schedule
@@ -588,7 +589,7 @@ def test_held_neighbours_bound_the_free_task():
     assert when(problem, outcome.schedule, "b") == (utc(2, 12), utc(2, 15))
     assert outcome.level_values == (
         0,
-        problem.level_values(schedule.end, schedule.person)[1],
+        level_values(problem, schedule.end, schedule.person)[1],
     )  # c ends last
 
 
@@ -619,7 +620,7 @@ def test_candidate_people_and_start_windows_restrict_the_free_tasks():
     )
     schedule = placed(problem, busy=("ana", utc(2, 8)), free=("ana", utc(5, 8)))
     free = problem.task_ids.index("free")
-    wednesday = round(problem.tick_of(utc(4, 8)))
+    wednesday = problem.grid.tick(utc(4, 8))
     outcome = reoptimise(
         problem,
         schedule,

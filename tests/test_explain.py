@@ -73,3 +73,40 @@ def test_on_time_plan_has_no_lateness():
         tasks=[Task(id="a", effort_hours=2, deadline=MONDAY + timedelta(days=1))],
     )
     assert solve(scenario, strategy="greedy").late == ()
+
+
+def test_off_work_says_which_kind_of_time_off():
+    """Someone without working time in a window is after their working day, on days off, on a
+    public holiday or on time off: the reason names which, in their local time."""
+    from datetime import date
+
+    from allocate.explain import off_work
+
+    calendar = Calendar(
+        timezone="Europe/Berlin",
+        holidays="DE-BE",
+        time_off=[TimeOff(start=date(2026, 3, 9), end=date(2026, 3, 13), reason="ski")],
+    )
+    evening = off_work(calendar, MONDAY + timedelta(hours=8), MONDAY + timedelta(hours=24))
+    assert evening == (
+        "off work from Mon 17:00 to Tue 09:00 (Europe/Berlin): after their working day"
+    )
+    friday = MONDAY + timedelta(days=4)
+    weekend = off_work(calendar, friday + timedelta(hours=8), friday + timedelta(days=3))
+    assert weekend.endswith("on days off (sat, sun)")
+    skiing = off_work(calendar, MONDAY + timedelta(days=7), MONDAY + timedelta(days=8))
+    assert "on time off (ski) 2026-03-09 to 2026-03-13" in skiing
+    labour_day = datetime(2026, 5, 1, 7, tzinfo=UTC)
+    holiday = off_work(calendar, labour_day, labour_day + timedelta(hours=8))
+    assert holiday.endswith("on a public holiday (Labor Day, 2026-05-01)")
+
+
+def test_a_late_reason_tells_after_hours_from_time_off():
+    """In the example, a task waits overnight for Priya: the reason says she was after her working
+    day, not 'time off, holidays or days off'."""
+    from allocate.examples import agency
+
+    plan = solve(agency(), strategy="greedy")
+    reasons = " ".join(item.reason for item in plan.late)
+    assert "priya was off work from Mon 18:00 to Tue 09:00 (Europe/London): after their" in reasons
+    assert "time off, holidays or days off" not in reasons

@@ -31,7 +31,7 @@ def solve_greedy(**fields):
 
 def when(problem, schedule, task_id):
     i = problem.task_ids.index(task_id)
-    return problem.time_of(int(schedule.start[i])), problem.time_of(int(schedule.end[i]))
+    return problem.grid.time(int(schedule.start[i])), problem.grid.time(int(schedule.end[i]))
 
 
 def test_work_pauses_over_the_weekend():
@@ -53,8 +53,8 @@ def test_end_of_matches_hand_count():
             tasks=[Task(id="t", effort_hours=3)],
         )
     )
-    start = int(problem.tick_of(datetime(2026, 3, 5, 14, tzinfo=UTC)))
-    assert problem.time_of(problem.end_of(0, 0, start)) == datetime(2026, 3, 6, 9, tzinfo=UTC)
+    start = problem.grid.tick(datetime(2026, 3, 5, 14, tzinfo=UTC))
+    assert problem.grid.time(problem.end_of(0, 0, start)) == datetime(2026, 3, 6, 9, tzinfo=UTC)
 
 
 def test_picks_the_person_who_finishes_first():

@@ -205,7 +205,7 @@ def test_psplib_without_sections_or_with_a_cycle(tmp_path):
 
 def test_psplib_without_the_package_says_how_to_install(monkeypatch):
     monkeypatch.setitem(sys.modules, "psplib", None)
-    with pytest.raises(ImportError, match=r"allocate\[instances\]"):
+    with pytest.raises(ImportError, match=r"pip install psplib .*pip install -e '\.\[instances\]'"):
         read_psplib(J301_1)
 
 

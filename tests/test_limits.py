@@ -286,7 +286,7 @@ def test_auto_plans_weekly_limits_with_the_exact_model():
     """Three 12 h tasks at 20 h a week: `auto` would hand them to the exact model, but the greedy
     plan meets the lower bounds already, so it is returned as optimal without a search."""
     scenario = weekly_scenario()
-    assert _choose("auto", compile_problem(scenario)).name == "cpsat"
+    assert _choose("auto", compile_problem(scenario))[0].name == "cpsat"
     result = solve(scenario, time_limit=5)
     assert result.stats.strategy == "greedy" and result.status == "optimal"
     assert result.violations == ()

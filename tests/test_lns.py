@@ -27,6 +27,7 @@ from allocate.strategies.lns.adaptive import Adaptive
 from allocate.strategies.lns.compact import compact
 from allocate.strategies.lns.neighbourhoods import KINDS, Neighbourhoods
 from allocate.strategies.lns.search import Proposal, Search, Settings
+from allocate.terms import level_values
 from scenarios import scenarios
 from test_cpsat import BERLIN, compile_, deadline_problem, placed, utc, verify, when
 
@@ -63,7 +64,7 @@ def run(problem, hint=None, seed=1, time_limit=60.0, progress=None, workers=1, *
     if outcome.schedule.complete:
         verify(problem, outcome.schedule)
         assert outcome.level_values == pytest.approx(
-            problem.level_values(outcome.schedule.end, outcome.schedule.person)
+            level_values(problem, outcome.schedule.end, outcome.schedule.person)
         )
     return outcome
 
@@ -279,7 +280,7 @@ def test_a_late_result_is_carried_over_only_if_it_still_fits():
         moved.start[i], moved.end[i], moved.person[i] = new.start[i], new.end[i], new.person[i]
         stats = {"build_seconds": 0, "solve_seconds": 0, "deterministic_time": 0, "variables": 0}
         outcome = Outcome(
-            moved, "optimal", problem.level_values(moved.end, moved.person), (), stats
+            moved, "optimal", level_values(problem, moved.end, moved.person), (), stats
         )
         search.settle(Proposal("window", i, np.array([i]), base, 0), outcome)
 
@@ -339,6 +340,6 @@ def test_compaction_keeps_every_rule_and_never_costs(scenario, data):
     verify(problem, compacted)
     assert (compacted.person == replanned.schedule.person).all()
     assert (compacted.start <= replanned.schedule.start).all()
-    assert problem.level_values(compacted.end, compacted.person) <= problem.level_values(
-        replanned.schedule.end, replanned.schedule.person
+    assert level_values(problem, compacted.end, compacted.person) <= level_values(
+        problem, replanned.schedule.end, replanned.schedule.person
     )

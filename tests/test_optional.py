@@ -14,6 +14,7 @@ from allocate.problem import NONE, compile_problem
 from allocate.strategies.cpsat import CpSat
 from allocate.strategies.greedy import Greedy
 from allocate.strategies.lns import Lns
+from allocate.terms import level_values
 
 MONDAY = datetime(2026, 3, 2, 9, tzinfo=UTC)
 STRATEGIES = [Greedy(), CpSat(workers=1), Lns(workers=1)]
@@ -113,7 +114,7 @@ def test_lns_brings_back_optional_work_the_hint_left_out():
     for task in ("polish", "blog"):
         i = problem.task_ids.index(task)
         hint.start[i] = hint.end[i] = hint.person[i] = NONE
-    assert hint.complete and problem.level_values(hint.end, hint.person)[0] == 6.0
+    assert hint.complete and level_values(problem, hint.end, hint.person)[0] == 6.0
     outcome = Lns(workers=1, iterations=20).solve(problem, time_limit=10, seed=1, hint=hint)
     assert outcome.level_values[0] == 0.0
     assert (outcome.schedule.start != NONE).all()

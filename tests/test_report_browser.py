@@ -97,7 +97,7 @@ def test_portfolio_renders_without_console_errors(tmp_path, example):
     result = browse(page, tmp_path, "--dump-dom")
     assert console(result) == []
     assert result.stdout.count('data-testid="project-') == len(scenario.projects)
-    assert "Behind schedule" in result.stdout
+    assert "Late" in result.stdout
 
 
 def test_dashboard_screenshot_is_the_right_size_and_not_blank(tmp_path, example):

@@ -121,4 +121,4 @@ def test_project_timeline_shows_planned_and_committed_dates(example):
     assert named["committed"].marker.symbol == "diamond-open"
     assert len(named["phase"].y) == 3
     assert {s.name for s in figure.layout.shapes} == {"status date", "committed end"}
-    assert "behind schedule" in figure.layout.title.text
+    assert "late" in figure.layout.title.text

@@ -116,8 +116,11 @@ def test_portfolio_shows_every_project_and_person(example):
     assert '<a href="project-shop.html">Online shop relaunch</a>' in html
     for project in scenario.projects:
         assert f'data-testid="project-{project.id}"' in html
-    assert 'data-testid="project-portal" style="background:#c0392b">Behind schedule' in html
-    assert '<b data-testid="plan-status">feasible</b>, checked: no violations' in html
+    assert 'data-testid="project-portal" style="background:#c0392b">Late' in html
+    assert (
+        '<b data-testid="plan-status">feasible</b> (every task placed and every rule kept; not '
+        "proven the best possible), checked: no violations" in html
+    )
     shop = project_status(scenario, plan, "shop")
     cost = sum(
         a_hours * scenario.person(a.people[0]).hourly_rate
@@ -132,7 +135,38 @@ def test_portfolio_shows_every_project_and_person(example):
     assert weeks == len(scenario.people) * len({x.period for x in load(scenario, plan)})
     assert external_references(html) == [] and "<script" not in html
     late = re.search(r'<table data-testid="late">.*?</table>', html).group(0)
-    assert late.count("<tr>") == 1 + len(plan.late) and "project portal" in late
+    assert late.count("<tr>") == 1 + len(plan.late) and "Project Investor reporting portal" in late
+
+
+def test_portfolio_names_missed_deadlines_in_the_pages_zone(example):
+    """The missed-deadline table names tasks and projects by name, says how late in days and
+    working hours, and gives the reasons' times in the page's zone, not UTC."""
+    scenario, plan = example
+    html = portfolio_dashboard(scenario, plan)
+    late = re.search(r'<table data-testid="late">.*?</table>', html).group(0)
+    assert "UTC" not in late and " CET" in late and "Dates are in Europe/Berlin" in html
+    assert "portal-launch" not in late and "Task Portal launch" in late
+    assert "&#x27;Historical data backfill&#x27;" in late  # a quoted task id, by its name
+    assert "6.1 days late (32 working h)" in late
+    new_york = portfolio_dashboard(scenario, plan, timezone="America/New_York")
+    assert " EST" in re.search(r'<table data-testid="late">.*?</table>', new_york).group(0)
+
+
+def test_budget_overruns_show_on_the_portfolio_and_the_customer_page(example):
+    """The projects whose planned cost exceeds the budget (as in report.md) are flagged on the
+    portfolio, with the amount, and on their own page; a project within budget is not."""
+    scenario, plan = example
+    over = {p.id: p.over_budget for p in plan.projects if p.over_budget}
+    assert over  # the example has overruns
+    html = portfolio_dashboard(scenario, plan)
+    for project, amount in over.items():
+        assert f'data-testid="over-budget-{project}"' in html and f"over by {amount:,.0f}" in html
+        page = project_dashboard(scenario, plan, project)
+        assert f"over budget by {amount:,.0f}" in page
+    within = next(p.id for p in plan.projects if p.budget and not p.over_budget)
+    assert "within the budget" in project_dashboard(scenario, plan, within)
+    assert f'data-testid="over-budget-{within}"' not in html
+    assert re.search(r'data-kpi="over-budget"><b>(\d+)<', html).group(1) == str(len(over))
 
 
 def test_the_external_reference_check_catches_outside_resources():
@@ -164,3 +198,34 @@ def test_unknown_and_empty_projects():
     projects = [*scenario.projects, scenario.projects[0].model_copy(update={"id": "idle"})]
     scenario = Scenario(**{**dict(scenario), "projects": projects})
     assert project_status(scenario, plan, "idle").summary == "No tasks in this project yet."
+
+
+def test_a_milestone_planned_after_its_date_is_late_not_at_risk():
+    """A milestone planned 7 days after its committed date is 'Late' (badge and state), counted
+    among the late items; the project is at risk while its own deadline holds."""
+    from allocate import Person, Project, Task
+
+    start = datetime(2027, 3, 1, 9, tzinfo=UTC)
+    scenario = Scenario(
+        start=start,
+        people=[Person(id="ana")],
+        projects=[Project(id="web", deadline=datetime(2027, 6, 1, tzinfo=UTC))],
+        tasks=[
+            Task(id="build", project="web", effort_hours=80),  # two working weeks
+            Task(
+                id="demo",
+                project="web",
+                milestone=True,
+                after=["build"],
+                deadline=datetime(2027, 3, 5, 17, tzinfo=UTC),
+            ),
+        ],
+    )
+    plan = solve(scenario, strategy="greedy")
+    status = project_status(scenario, plan, "web")
+    (demo,) = status.milestones
+    assert demo.state == "late" and demo.days_spare == -7
+    assert status.late_tasks == 1 and status.state == "at_risk"
+    html = project_dashboard(scenario, plan, "web")
+    assert 'data-testid="milestone-demo" style="background:#c0392b">Late<' in html
+    assert "7 days late" in html and "At risk</span>" not in html.split("milestones")[-1]

@@ -88,7 +88,7 @@ def test_missing_optional_package_names_the_extra(monkeypatch, example):
 
     monkeypatch.setattr(importlib, "import_module", without_pandas)
     with pytest.raises(
-        ImportError, match=r"needs the optional package 'pandas': pip install 'allocate\[views\]'"
+        ImportError, match=r"needs the optional package 'pandas': pip install -e '\.\[views\]'"
     ):
         example[1].to_dataframe()
 

@@ -207,3 +207,31 @@ def test_unknown_objective_term_lists_choices():
     """A misspelt objective term fails with the valid names."""
     with pytest.raises(ValidationError, match="unknown objective term 'latenes' \\(choose from"):
         scenario(objective=["latenes"])
+
+
+def test_unknown_holiday_subdivision_is_named_with_close_choices():
+    """'DE-XX' names the subdivision, not the country, and lists the valid ones; a near miss
+    gets a suggestion."""
+    with pytest.raises(ValidationError) as excinfo:
+        Calendar(holidays="DE-XX")
+    text = errors(excinfo)
+    assert "unknown subdivision 'XX' of holiday country 'DE'" in text
+    assert "BE" in text and "BY" in text and "unknown holiday country" not in text
+    with pytest.raises(ValidationError, match=r"did you mean BY\?"):
+        Calendar(holidays="DE-BYY")
+
+
+@pytest.mark.parametrize(
+    ("given", "stored"),
+    [
+        ("de-be", "DE-BE"),
+        ("De-By", "DE-BY"),
+        ("us-ny", "US-NY"),
+        ("de", "DE"),
+        ("DE-Bayern", "DE-BY"),
+    ],
+)
+def test_holiday_codes_are_read_in_any_case(given, stored):
+    """Country and subdivision codes are case-insensitive (and subdivision names are accepted);
+    the calendar keeps the canonical spelling."""
+    assert Calendar(holidays=given).holidays == stored

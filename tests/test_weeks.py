@@ -200,7 +200,7 @@ def test_options_inside_one_week_are_constants_hinted_once():
     tuesday = datetime(2026, 3, 3, 8, tzinfo=UTC)
     schedule = placed(problem, a=("sam", MONDAY), b=("sam", tuesday), c=("kim", MONDAY))
     free = np.arange(3)
-    window = np.full(3, round(problem.tick_of(datetime(2026, 3, 4, 8, tzinfo=UTC))))
+    window = np.full(3, problem.grid.tick(datetime(2026, 3, 4, 8, tzinfo=UTC)))
     fixing = Fixing(schedule, free, earliest=np.zeros(3, dtype=np.int64), latest=window)
     assert_complete_and_consistent(hinted(problem, schedule, fixing))
     outcome = CpSat(workers=1).reoptimise(

@@ -5,11 +5,14 @@ assigns and schedules them with a greedy construction and OR-Tools CP-SAT, check
 an independent checker, and returns a `Plan` in real datetimes.
 """
 
+from allocate.analysis import forecast, simulate
 from allocate.check import check
 from allocate.plan import Assignment, Plan, Violation
 from allocate.scenario import (
+    ALWAYS,
     Calendar,
     Dependency,
+    Estimate,
     Person,
     Pin,
     Project,
@@ -19,15 +22,20 @@ from allocate.scenario import (
     Task,
     TimeOff,
     TimeRange,
+    Uncertainty,
 )
 from allocate.solve import solve
 
 __all__ = [
+    "ALWAYS",
     "Assignment",
     "Calendar",
     "check",
+    "forecast",
+    "simulate",
     "solve",
     "Dependency",
+    "Estimate",
     "Person",
     "Pin",
     "Plan",
@@ -38,5 +46,6 @@ __all__ = [
     "Task",
     "TimeOff",
     "TimeRange",
+    "Uncertainty",
     "Violation",
 ]

@@ -1,21 +1,21 @@
 """Working time on the planning grid: calendars expanded to booleans per tick.
 
-The grid is UTC: tick `k` is `[origin + k*res, origin + (k+1)*res)`. A tick is working time for a
-person when it lies wholly inside their working time (weekly hours in their zone, DST-correct via
-zoneinfo, minus public holidays and time off). The resolution is chosen so that every boundary falls
-on the grid, which makes this exact rather than rounded.
+A tick (`grid.Grid`) is working time for a person when it lies wholly inside their working time
+(weekly hours in their zone, DST-correct via zoneinfo, minus public holidays and time off). The
+resolution is chosen so that every boundary falls on the grid, which makes this exact rather than
+rounded. A person's local weeks (for weekly limits and summaries) are ticks too.
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 
 import numpy as np
 
-from allocate.scenario import WEEKDAYS, Calendar, Scenario, TimeOff, holiday_calendar
+from allocate.grid import Grid
+from allocate.scenario import WEEKDAYS, Calendar, TimeOff, holiday_calendar
 
 Interval = tuple[datetime, datetime]
 
@@ -76,75 +76,25 @@ def holiday_dates(code: str | None, first_year: int, last_year: int) -> frozense
     return frozenset(holiday_calendar(code, range(first_year, last_year + 1)).keys())
 
 
-def working_ticks(calendar: Calendar, origin: datetime, ticks: int, resolution: int) -> np.ndarray:
-    """Boolean per tick: is the whole tick working time?"""
-    step = timedelta(minutes=resolution)
-    result = np.zeros(ticks, dtype=bool)
-    for start, end in working_intervals(calendar, origin, origin + ticks * step):
-        first = math.ceil((start - origin) / step)
-        last = math.floor((end - origin) / step)
+def working_ticks(calendar: Calendar, grid: Grid) -> np.ndarray:
+    """Boolean per tick of the grid's horizon: is the whole tick working time?"""
+    result = np.zeros(grid.horizon, dtype=bool)
+    for start, end in working_intervals(calendar, grid.origin, grid.time(grid.horizon)):
+        first, last = grid.tick(start, up=True), grid.tick(end)
         result[max(first, 0) : max(last, 0)] = True
     return result
 
 
-# --- choosing the grid -------------------------------------------------------------------------
-
-
-def choose_resolution(scenario: Scenario) -> int:
-    """The coarsest divisor of 60 minutes on which every input falls exactly."""
-    if scenario.resolution_minutes is not None:
-        return scenario.resolution_minutes
-    grid = 60
-    for minutes in _input_minutes(scenario):
-        grid = math.gcd(grid, minutes)
-        if grid == 1:
-            break
-    return grid
-
-
-def _input_minutes(scenario: Scenario) -> Iterator[int]:
-    years = range(scenario.start.year, scenario.start.year + 3)
-    for calendar in (scenario.calendar, *(p.calendar for p in scenario.people)):
-        yield from _calendar_minutes(calendar, years)
-    yield from (
-        _whole_minutes(p.max_hours_per_week) for p in scenario.people if p.max_hours_per_week
-    )
-    for task in scenario.tasks:
-        yield _whole_minutes(task.remaining_hours)
-        for dependency in task.after:
-            yield _whole_minutes(abs(dependency.lag_hours))
-        yield from (_minute_of_hour(t) for t in (task.release, task.deadline) if t)
-    yield from (_minute_of_hour(p.deadline) for p in scenario.projects if p.deadline)
-    yield from (_minute_of_hour(pin.start) for pin in scenario.pins if pin.start)
-
-
-def _calendar_minutes(calendar: Calendar, years: Iterable[int]) -> Iterator[int]:
-    for ranges in calendar.weekly_hours.values():
-        for time_range in ranges:
-            yield from time_range.minutes
-    for year in years:
-        for month in (1, 7):
-            offset = datetime(year, month, 15, tzinfo=calendar.zone).utcoffset()
-            yield int(offset.total_seconds() // 60)
-    for off in calendar.time_off:
-        if isinstance(off.start, datetime):
-            yield from (t.hour * 60 + t.minute + _offset_minutes(t) for t in (off.start, off.end))
-
-
-def _offset_minutes(value: datetime) -> int:
-    offset = value.utcoffset()
-    return int(offset.total_seconds() // 60) if offset else 0
-
-
-def _whole_minutes(hours: float) -> int:
-    return math.ceil(round(hours * 60, 6))
-
-
-def _minute_of_hour(value: datetime) -> int:
-    return value.astimezone(UTC).minute
-
-
-def grid_origin(start: datetime, resolution: int) -> datetime:
-    """The planning start rounded down onto the grid (tick 0), in UTC."""
-    start = start.astimezone(UTC).replace(second=0, microsecond=0)
-    return start - timedelta(minutes=(start.hour * 60 + start.minute) % resolution)
+def week_starts(calendar: Calendar, grid: Grid) -> np.ndarray:
+    """Ticks of the local Mondays 00:00 from the last one at or before the origin to the first
+    one past the horizon (rounded up onto the grid, where they fall exactly on a fitting grid)."""
+    zone = calendar.zone
+    local = grid.origin.astimezone(zone).date()
+    monday = local - timedelta(days=local.weekday())
+    ticks = []
+    while True:
+        moment = datetime.combine(monday, time()).replace(tzinfo=zone).astimezone(UTC)
+        ticks.append(grid.tick(moment, up=True))
+        if ticks[-1] > grid.horizon:
+            return np.array(ticks, dtype=np.int64)
+        monday += timedelta(days=7)

@@ -1,26 +1,85 @@
-"""`python -m allocate`: solve a scenario file (or the bundled example) and write plan + report."""
+"""`python -m allocate`: solve a scenario file (or the bundled example) and write plan + report.
+
+Every verb answers bad input with one message on stderr and an exit code a script can act on
+(`EXIT_CODES`); a traceback means a bug in allocate.
+"""
 
 from __future__ import annotations
 
 import argparse
 import logging
 import sys
+import traceback
 from pathlib import Path
 
 from pydantic import ValidationError
 
+EXIT_CODES = {
+    0: "success: the plan is feasible, the check found no violations, the files are written",
+    1: "the answer is no: the plan is infeasible (or rejected by the checker), or the check "
+    "found violations",
+    2: "bad input or usage: an unknown verb or option, a bad option value, an input file that "
+    "is missing, unreadable, not JSON or not a valid scenario or plan",
+    3: "an output file or folder could not be written",
+    4: "internal error: a bug in allocate (the traceback is printed; please report it)",
+    130: "interrupted (Ctrl-C)",
+}
+
+
+class InputError(Exception):
+    """Bad input or usage: exit code 2."""
+
+
+class OutputError(Exception):
+    """An output could not be written: exit code 3."""
+
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    """Run one verb; return its exit code (see `EXIT_CODES`)."""
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as stop:  # argparse: usage errors (2), --help (0)
+        return int(stop.code or 0)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    return args.run(args)
+    try:
+        return args.run(args)
+    except InputError as error:
+        return _fail(args, error, 2)
+    except OutputError as error:
+        return _fail(args, error, 3)
+    except KeyboardInterrupt:
+        print("allocate: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # the reader went away (`... | head`): nothing left to tell it
+        sys.stdout = None
+        return 0
+    except Exception:
+        traceback.print_exc()
+        print(f"allocate {args.verb}: internal error: {EXIT_CODES[4]}", file=sys.stderr)
+        return 4
+
+
+def _fail(args, error: Exception, code: int) -> int:
+    print(f"allocate {args.verb}: {error}", file=sys.stderr)
+    return code
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="allocate", description=__doc__)
-    commands = parser.add_subparsers(required=True)
+    codes = "\n".join(f"  {code:<4} {meaning}" for code, meaning in EXIT_CODES.items())
+    shared = {
+        "epilog": f"exit codes:\n{codes}",
+        "formatter_class": argparse.RawDescriptionHelpFormatter,
+    }
+    parser = argparse.ArgumentParser(
+        prog="allocate", description=__doc__.split("\n\n")[0], **shared
+    )
+    subparsers = parser.add_subparsers(required=True, dest="verb", metavar="VERB")
 
-    solve = commands.add_parser("solve", help="solve a scenario and write its plan and report")
+    def verb(name: str, **options) -> argparse.ArgumentParser:
+        return subparsers.add_parser(name, **options, **shared)  # --help lists the exit codes
+
+    solve = verb("solve", help="solve a scenario and write its plan and report")
     solve.add_argument(
         "scenario", nargs="?", help="scenario JSON file (default: the bundled example)"
     )
@@ -28,56 +87,247 @@ def _parser() -> argparse.ArgumentParser:
         "--out", default="plan.json", help="where to write the plan JSON (default plan.json)"
     )
     solve.add_argument("--report", default="report.md", help="where to write the Markdown report")
-    solve.add_argument("--time-limit", type=float, default=10.0, help="seconds (default 10)")
-    solve.add_argument("--strategy", default="auto", help="auto, greedy, cpsat or lns")
-    solve.add_argument("--seed", type=int, default=0)
+    solve.add_argument(
+        "--time-limit", type=_seconds, default=10.0, help="seconds, more than 0 (default 10)"
+    )
+    solve.add_argument(
+        "--strategy", type=_strategy, default="auto", help="auto, greedy, cpsat or lns"
+    )
+    solve.add_argument("--seed", type=_seed, default=0, help="random seed, 0 or more")
     solve.add_argument("--quiet", action="store_true", help="no progress lines")
     solve.set_defaults(run=_solve)
 
-    example = commands.add_parser("example", help="print the bundled example scenario as JSON")
+    example = verb("example", help="print the bundled example scenario as JSON")
     example.set_defaults(run=_example)
 
-    schema = commands.add_parser("schema", help="print the JSON Schema of a scenario file")
+    schema = verb("schema", help="print the JSON Schema of a scenario file")
     schema.set_defaults(run=_schema)
 
-    report = commands.add_parser(
-        "report", help="write a plan's dashboards, charts, CSV tables and calendar feeds"
-    )
+    report = verb("report", help="write a plan's dashboards, charts, CSV tables and calendar feeds")
     report.add_argument("plan", help="plan JSON file (from `solve --out`)")
     report.add_argument(
         "--scenario", help="the plan's scenario JSON file (default: the bundled example)"
     )
     report.add_argument("--html", default="report", help="folder to write into (default report/)")
     report.add_argument(
-        "--timezone", help="zone for dates on the pages (default: the scenario's calendar zone)"
+        "--timezone",
+        type=_zone,
+        help="zone for dates on the pages (default: the scenario's calendar zone)",
     )
     report.set_defaults(run=_report)
 
-    check = commands.add_parser("check", help="verify a plan JSON against its scenario")
-    check.add_argument("scenario")
-    check.add_argument("plan")
+    risk = verb("risk", help="simulate uncertain efforts: how sure each project's date is")
+    risk.add_argument("plan", help="plan JSON file (from `solve --out`)")
+    risk.add_argument(
+        "--scenario", help="the plan's scenario JSON file (default: the bundled example)"
+    )
+    risk.add_argument("--samples", type=_count, default=1000, help="outcomes to draw (1000)")
+    risk.add_argument("--seed", type=_seed, default=0, help="random seed, 0 or more")
+    risk.add_argument(
+        "--spread",
+        type=_spread,
+        help="low,likely,high multiples of effort for tasks without an estimate (e.g. 0.8,1,1.5;"
+        " default: the scenario's uncertainty)",
+    )
+    risk.add_argument("--html", help="also write the report with the risk into this folder")
+    risk.set_defaults(run=_risk)
+
+    check = verb("check", help="verify a plan JSON against its scenario")
+    check.add_argument("scenario", help="scenario JSON file")
+    check.add_argument("plan", help="plan JSON file")
     check.set_defaults(run=_check)
+    _add_file_verbs(verb)
     return parser
 
 
+def _add_file_verbs(verb) -> None:
+    """`import`, `export` and `template`: planners' files (`allocate.files`)."""
+    read = verb(
+        "import", help="read a workbook, a folder of CSV files or a project file as scenario JSON"
+    )
+    read.add_argument("file", help="team.xlsx (.ods, .xls), a CSV folder, or .mpp/.xml/.xer ...")
+    read.add_argument(
+        "--assignments",
+        choices=("pins", "preferences", "ignore"),
+        default="pins",
+        help="project files: the file's assignments as pins (default) or preferences",
+    )
+    read.add_argument("--timezone", type=_zone, help="project files: the zone of their times")
+    read.set_defaults(run=_import)
+
+    export = verb("export", help="write a plan as a workbook or MS Project XML")
+    export.add_argument("plan", help="plan JSON file (from `solve --out`)")
+    export.add_argument(
+        "--scenario", help="its scenario: JSON, workbook or CSV folder (default: the example)"
+    )
+    export.add_argument("--xlsx", help="write the plan workbook here (.xlsx, or a folder)")
+    export.add_argument("--msproject", help="write MS Project XML (MSPDI) here")
+    export.add_argument(
+        "--timezone", type=_zone, help="zone for the files' times (default: the scenario's)"
+    )
+    export.set_defaults(run=_export)
+
+    template = verb("template", help="write an annotated workbook to fill in")
+    template.add_argument("path", help="team.xlsx, or a folder for CSV files")
+    template.set_defaults(run=_template)
+
+
+# --- option values: argparse turns these ValueErrors into usage errors (exit code 2) ---------
+
+
+def _seconds(text: str) -> float:
+    from allocate.validation import time_limit_seconds
+
+    try:
+        return time_limit_seconds(float(text))
+    except ValueError as error:
+        message = str(error).replace("time_limit", "the time limit")
+        raise argparse.ArgumentTypeError(message) from None
+
+
+def _strategy(name: str) -> str:
+    from allocate.strategies import REGISTRY
+
+    if name != "auto" and name not in REGISTRY:
+        choices = ", ".join(["auto", *sorted(REGISTRY)])
+        raise argparse.ArgumentTypeError(f"unknown strategy '{name}' (choose from {choices})")
+    return name
+
+
+def _seed(text: str) -> int:
+    try:
+        seed = int(text)
+    except ValueError:
+        seed = -1
+    if not 0 <= seed < 2**31:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a seed (a whole number, 0 or more)")
+    return seed
+
+
+def _count(text: str) -> int:
+    if not text.strip().isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a count (a whole number, 1 or more)")
+    return int(text)
+
+
+def _spread(text: str) -> tuple[float, float, float]:
+    try:
+        parts = [float(part) for part in text.split(",")]
+    except ValueError:
+        parts = []
+    if len(parts) != 3 or not 0 <= parts[0] <= parts[1] <= parts[2] <= 100:
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is not low,likely,high multiples of effort (0 <= low <= likely <= high)"
+        )
+    return parts[0], parts[1], parts[2]
+
+
+def _zone(name: str) -> str:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise argparse.ArgumentTypeError(
+            f"unknown time zone '{name}' (use an IANA name such as 'Europe/Berlin')"
+        ) from None
+    return name
+
+
+# --- reading and writing files --------------------------------------------------------------
+
+
+def _read(model, path: str, what: str):
+    """`model` read from the JSON file at `path`; InputError saying what is wrong with it."""
+    from allocate.validation import readable
+
+    try:
+        return model.load(path)
+    except OSError as error:
+        raise InputError(f"cannot read the {what} file '{path}': {error.strerror}") from None
+    except UnicodeDecodeError:
+        raise InputError(f"the {what} file '{path}' is not text (JSON expected)") from None
+    except ValidationError as error:
+        hint = _swapped_hint(path, what)
+        raise InputError(
+            f"the {what} file '{path}' is not valid:{hint}\n{readable(error)}"
+        ) from None
+
+
+MARKERS = {"plan": {"status", "assignments"}, "scenario": {"start", "people", "tasks"}}
+"""Top-level keys that only a file of that kind has."""
+
+
+def _swapped_hint(path: str, what: str) -> str:
+    """' it looks like a plan file ...' when a plan is given for a scenario or the other way."""
+    import json
+
+    try:
+        data = json.loads(Path(path).read_bytes())
+    except (OSError, ValueError):
+        return ""
+    other = "plan" if what == "scenario" else "scenario"
+    if isinstance(data, dict) and MARKERS[other] & data.keys():
+        return f" it looks like a {other} file (are the arguments swapped?)"
+    return ""
+
+
 def _load_scenario(path: str | None):
+    """The scenario in a JSON file, a workbook, a CSV folder or a project file (None: the
+    bundled example)."""
     from allocate.examples import agency
     from allocate.scenario import Scenario
 
     if path is None:
         return agency()
-    return Scenario.from_json(Path(path).read_bytes())
+    if Path(path).suffix.lower() == ".json":
+        return _read(Scenario, path, "scenario")
+    read = _read_file(path)
+    return read if isinstance(read, Scenario) else read.scenario
+
+
+def _read_file(path: str, **options):
+    """A workbook or CSV folder as a Scenario, a project file as an ImportedProject."""
+    from allocate.files.commands import is_project_file
+    from allocate.files.problems import InputFileError
+
+    try:
+        if is_project_file(path):
+            from allocate.files.project_file import read_project_file
+
+            return read_project_file(path, **options)
+        from allocate.files.read import read_spreadsheet
+
+        return read_spreadsheet(path)
+    except (InputFileError, ImportError, RuntimeError, ValueError) as error:
+        raise InputError(str(error)) from None
+
+
+def _writing(what: str, path: str, write):
+    """`write()`; bad input is an InputError, a path that cannot be written an OutputError."""
+    try:
+        return write()
+    except OSError as error:
+        raise OutputError(f"cannot write {what} '{path}': {error.strerror or error}") from None
+    except (ImportError, ValueError) as error:
+        raise InputError(f"cannot write {what}: {error}") from None
+
+
+def _write(path: str, text: str) -> None:
+    try:
+        Path(path).write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise OutputError(f"cannot write '{path}': {error.strerror}") from None
+
+
+# --- the verbs ------------------------------------------------------------------------------
 
 
 def _solve(args) -> int:
     from allocate.report import markdown
     from allocate.solve import solve
 
-    try:
-        scenario = _load_scenario(args.scenario)
-    except ValidationError as error:
-        print(f"The scenario is not valid:\n{error}", file=sys.stderr)
-        return 2
+    scenario = _load_scenario(args.scenario)
     print(
         f"Solving '{scenario.name or args.scenario}': {len(scenario.tasks)} tasks, "
         f"{len(scenario.people)} people, time limit {args.time_limit:g} s",
@@ -90,8 +340,8 @@ def _solve(args) -> int:
         seed=args.seed,
         progress=not args.quiet,
     )
-    Path(args.out).write_text(plan.to_json())
-    Path(args.report).write_text(markdown(plan))
+    _write(args.out, plan.to_json())
+    _write(args.report, markdown(plan))
     print(plan)
     print(f"Wrote {args.out} and {args.report}.")
     return 0 if plan.feasible else 1
@@ -111,11 +361,38 @@ def _schema(args) -> int:
     return 0
 
 
+def _risk(args) -> int:
+    from allocate.analysis import simulate
+    from allocate.plan import Plan
+
+    scenario = _load_scenario(args.scenario)
+    if args.spread:
+        low, likely, high = args.spread
+        spread = scenario.uncertainty.replace(low=low, likely=likely, high=high)
+        scenario = scenario.replace(uncertainty=spread)
+    plan = _read(Plan, args.plan, "plan")
+    try:
+        risk = simulate(scenario, plan, samples=args.samples, seed=args.seed)
+    except ValueError as error:  # a plan that is not complete, or not of this scenario
+        raise InputError(f"cannot simulate: {error}") from None
+    print(risk)
+    if args.html:
+        from allocate.report import write_report
+
+        try:
+            paths = write_report(scenario, plan, args.html, risk=risk)
+        except OSError as error:
+            raise OutputError(f"cannot write the report into '{args.html}': {error}") from None
+        print(f"Wrote {len(paths)} files to {args.html}")
+    return 0
+
+
 def _check(args) -> int:
     from allocate.check import check
     from allocate.plan import Plan
 
-    violations = check(_load_scenario(args.scenario), Plan.from_json(Path(args.plan).read_bytes()))
+    scenario = _load_scenario(args.scenario)
+    violations = check(scenario, _read(Plan, args.plan, "plan"))
     for violation in violations:
         print(violation)
     print(f"{len(violations)} violation(s)")
@@ -123,22 +400,57 @@ def _check(args) -> int:
 
 
 def _report(args) -> int:
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
     from allocate.plan import Plan
     from allocate.report import write_report
 
+    scenario = _load_scenario(args.scenario)
+    plan = _read(Plan, args.plan, "plan")
     try:
-        scenario = _load_scenario(args.scenario)
-        plan = Plan.from_json(Path(args.plan).read_bytes())
-        if args.timezone:
-            ZoneInfo(args.timezone)
         paths = write_report(scenario, plan, args.html, timezone=args.timezone)
-    except ValidationError as error:
-        print(f"The scenario or plan is not valid:\n{error}", file=sys.stderr)
-        return 2
-    except (ValueError, ZoneInfoNotFoundError) as error:
-        print(f"Cannot write the report: {error}", file=sys.stderr)
-        return 2
+    except ValueError as error:  # the plan names tasks or people the scenario does not have
+        raise InputError(f"cannot write the report: {error}") from None
+    except OSError as error:
+        where = error.filename or args.html
+        raise OutputError(f"cannot write the report into '{where}': {error.strerror}") from None
     print(f"Wrote {len(paths)} files to {args.html}; start with {Path(args.html) / 'index.html'}")
+    return 0
+
+
+def _import(args) -> int:
+    from allocate.files.commands import is_project_file
+
+    if is_project_file(args.file):
+        imported = _read_file(args.file, assignments=args.assignments, timezone=args.timezone)
+        print(imported, file=sys.stderr)
+        scenario = imported.scenario
+    else:
+        scenario = _read_file(args.file)
+    print(scenario.to_json())
+    return 0
+
+
+def _export(args) -> int:
+    from allocate.files import write_msproject, write_spreadsheet
+    from allocate.plan import Plan
+
+    if not (args.xlsx or args.msproject):
+        raise InputError("say what to write: --xlsx plan.xlsx and/or --msproject plan.xml")
+    scenario = _load_scenario(args.scenario)
+    plan = _read(Plan, args.plan, "plan")
+    zone, written = args.timezone, []
+    if args.xlsx:
+        write = lambda: write_spreadsheet(scenario, plan, args.xlsx, timezone=zone)  # noqa: E731
+        written.append(_writing("the workbook", args.xlsx, write))
+    if args.msproject:
+        write = lambda: write_msproject(scenario, plan, args.msproject, timezone=zone)  # noqa: E731
+        written.append(_writing("the MS Project file", args.msproject, write))
+    print(f"Wrote {' and '.join(map(str, written))}.")
+    return 0
+
+
+def _template(args) -> int:
+    from allocate.files import write_template
+
+    path = _writing("the template", args.path, lambda: write_template(args.path))
+    print(f"Wrote {path}: fill it in, then `python -m allocate import {path} > scenario.json`.")
     return 0

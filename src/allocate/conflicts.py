@@ -16,17 +16,25 @@ CP-SAT (`conflict_core.py`) for a small set of inputs that cannot all hold.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import numpy as np
 
 from allocate.bounds import earliest_schedule
+from allocate.budget import Budget
 from allocate.calendar import absence_interval
+from allocate.grid import when
 from allocate.plan import Conflict
-from allocate.problem import FS, NONE, SF, SS, Problem
+from allocate.problem import NONE, Problem
 from allocate.scenario import WEEKDAYS, Calendar, Person, Scenario, holiday_calendar
-from allocate.strategies.base import Schedule, earliest_times
-from allocate.strategies.greedy import topological_order
+from allocate.schedule import (
+    Schedule,
+    after,
+    candidates,
+    earliest_times,
+    source,
+    topological_order,
+)
 
 CHAIN_SHOWN = 5
 LABELS_SHOWN = 8
@@ -63,15 +71,15 @@ def pinned_off_work(scenario: Scenario, problem: Problem, earliest: Schedule) ->
         tick = int(problem.pinned_start[task])
         if tick == NONE or problem.is_milestone(task):
             continue
-        people = _people(problem, task)
+        people = candidates(problem, task)
         if any(_works(problem, p, tick) for p in people):
             continue
         task_id = problem.task_ids[task]
-        moment = problem.time_of(tick)
+        moment = problem.grid.time(tick)
         whys = [_off_reason(scenario, p, moment) for p in people[:3].tolist()]
         who = problem.person_ids[people[0]] if len(people) == 1 and people[0] != NONE else None
         yield Conflict(
-            message=f"task '{task_id}' is pinned to start {_when(moment)}, when {'; '.join(whys)}",
+            message=f"task '{task_id}' is pinned to start {when(moment)}, when {'; '.join(whys)}",
             ids=(task_id, *([who] if who else [])),
         )
 
@@ -85,8 +93,8 @@ def pinned_before_release(
             continue
         if pin.start < task.release:
             yield Conflict(
-                message=f"task '{task.id}' is pinned to start {_when(pin.start)}, before its "
-                f"release {_when(task.release)}",
+                message=f"task '{task.id}' is pinned to start {when(pin.start)}, before its "
+                f"release {when(task.release)}",
                 ids=(task.id,),
             )
 
@@ -101,19 +109,19 @@ def pinned_before_predecessors(
         if tick == NONE or not problem.predecessors(task):
             continue
         lo, end_lo = earliest_times(problem, earliest, task)
-        ends = [_end(problem, task, int(p), tick) for p in _people(problem, task)]
+        ends = [_end(problem, task, int(p), tick) for p in candidates(problem, task)]
         ends = [e for e in ends if e != NONE]
         too_early = ends and max(ends) < end_lo
         if tick >= lo and not too_early:
             continue
         chain = _chain(problem, earliest, task)
         names = _names(problem, chain)
-        bound = problem.time_of(lo if tick < lo else end_lo)
+        bound = problem.grid.time(lo if tick < lo else end_lo)
         what = "start" if tick < lo else "end"
         task_id = problem.task_ids[task]
         yield Conflict(
-            message=f"task '{task_id}' is pinned to start {_when(problem.time_of(tick))}, but "
-            f"its dependencies ({names}) let it {what} no earlier than {_when(bound)}, even "
+            message=f"task '{task_id}' is pinned to start {problem.grid.when(tick)}, but "
+            f"its dependencies ({names}) let it {what} no earlier than {when(bound)}, even "
             "with everyone free",
             ids=tuple(problem.task_ids[t] for t in chain),
         )
@@ -136,8 +144,8 @@ def pinned_overlaps(scenario: Scenario, problem: Problem, earliest: Schedule) ->
                 who = problem.person_ids[person]
                 yield Conflict(
                     message=f"tasks '{a}' and '{b}' are both pinned to {who}, at overlapping "
-                    f"times ('{a}' runs until {_when(problem.time_of(end))}, '{b}' starts "
-                    f"{_when(problem.time_of(start))})",
+                    f"times ('{a}' runs until {problem.grid.when(end)}, '{b}' starts "
+                    f"{problem.grid.when(start)})",
                     ids=(a, b, who),
                 )
 
@@ -157,7 +165,7 @@ def resource_always_short(
             task_id, resource = problem.task_ids[task], problem.resource_ids[r]
             yield Conflict(
                 message=f"task '{task_id}' needs {problem.demand[task, r]} units of "
-                f"'{resource}', which never has that many from {_when(problem.time_of(start))} "
+                f"'{resource}', which never has that many from {problem.grid.when(start)} "
                 "to the planning horizon",
                 ids=(task_id, resource),
             )
@@ -170,7 +178,7 @@ def past_the_horizon(
     people are away or work too little) or the chain of work before it. Only the first task of
     a chain that cannot end is named, not every task after it."""
     end_name = "the horizon end" if scenario.horizon_end else "the planning horizon"
-    end_when = _when(problem.time_of(problem.horizon))
+    end_when = problem.grid.when(problem.horizon)
     stuck: set[int] = set()
     for task in topological_order(problem):
         if problem.optional[task] or _can_end(problem, earliest, task):
@@ -184,27 +192,27 @@ def past_the_horizon(
         pinned = int(problem.pinned_start[task])
         if pinned != NONE and pinned >= problem.horizon:
             yield Conflict(
-                message=f"task '{task_id}' is pinned to start {_when(problem.time_of(pinned))}, "
+                message=f"task '{task_id}' is pinned to start {problem.grid.when(pinned)}, "
                 f"at or after {end_name} {end_when}",
                 ids=(task_id,),
             )
             continue
         if problem.is_milestone(task) and alone > problem.horizon:
             yield Conflict(
-                message=f"milestone '{task_id}' is released {_when(problem.time_of(alone))}, "
+                message=f"milestone '{task_id}' is released {problem.grid.when(alone)}, "
                 f"after {end_name} {end_when}",
                 ids=(task_id,),
             )
             continue
         if not problem.is_milestone(task) and not any(
             _end(problem, task, int(p), _next(problem, int(p), alone)) != NONE
-            for p in _people(problem, task)
+            for p in candidates(problem, task)
         ):
-            whys = [_short_reason(scenario, problem, int(p), alone) for p in _people(problem, task)]
+            people = candidates(problem, task)
+            whys = [_short_reason(scenario, problem, int(p), alone) for p in people]
             yield Conflict(
                 message=f"task '{task_id}' ({hours}) cannot be done between its earliest start "
-                f"{_when(problem.time_of(alone))} and {end_name} {end_when}: "
-                + "; ".join(whys[:3]),
+                f"{problem.grid.when(alone)} and {end_name} {end_when}: " + "; ".join(whys[:3]),
                 ids=(task_id,),
             )
             continue
@@ -229,13 +237,6 @@ def _mandatory(problem: Problem) -> list[int]:
     return np.flatnonzero(~problem.optional).tolist() if len(problem.optional) else []
 
 
-def _people(problem: Problem, task: int) -> np.ndarray:
-    if not problem.staffed[task]:
-        return np.array([NONE])
-    pinned = int(problem.pinned_person[task])
-    return np.array([pinned]) if pinned != NONE else problem.eligible[task]
-
-
 def _works(problem: Problem, person: int, tick: int) -> bool:
     if not 0 <= tick < problem.horizon:
         return False
@@ -257,7 +258,7 @@ def _can_end(problem: Problem, earliest: Schedule, task: int) -> bool:
     start = max(start, int(problem.pinned_start[task]))
     if problem.is_milestone(task):
         return max(start, end_lo) <= problem.horizon
-    for person in _people(problem, task).tolist():
+    for person in candidates(problem, task).tolist():
         end = _end(problem, task, person, _next(problem, person, start))
         if end != NONE and end <= problem.horizon:
             return True
@@ -273,19 +274,13 @@ def _chain(problem: Problem, earliest: Schedule, task: int) -> list[int]:
             prec.pred
             for prec in problem.predecessors(chain[-1])
             if earliest.start[prec.pred] != NONE
-            and _bound(problem, earliest, prec) >= (lo if prec.kind in (FS, SS) else end_lo)
-            and (prec.kind not in (FS, SS) or lo > problem.release[chain[-1]])
+            and after(problem, prec, source(earliest, prec)) >= (lo if prec.to_start else end_lo)
+            and (not prec.to_start or lo > problem.release[chain[-1]])
         ]
         if not binding:
             break
         chain.append(binding[0])
     return chain[::-1]
-
-
-def _bound(problem: Problem, schedule: Schedule, prec) -> int:
-    """The earliest start (FS, SS) or end (FF, SF) this dependency alone allows."""
-    source = int(schedule.start[prec.pred] if prec.kind in (SS, SF) else schedule.end[prec.pred])
-    return problem.after_working_lag(source, prec.lag) if prec.working_lag else source + prec.lag
 
 
 def _person(scenario: Scenario, person: int) -> Person | None:
@@ -326,14 +321,10 @@ def _short_reason(scenario: Scenario, problem: Problem, person: int, tick: int) 
     absences = [
         f"off {off.start} to {off.end}" + (f" ({off.reason})" if off.reason else "")
         for off in calendar.time_off
-        if absence_interval(off, calendar.zone)[1] > problem.time_of(tick)
+        if absence_interval(off, calendar.zone)[1] > problem.grid.time(tick)
     ]
     away = f", {'; '.join(absences[:2])}" if absences else ""
     return f"{who} works only {hours:g} h in that time{away}"
-
-
-def _when(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
 def core(scenario: Scenario, problem: Problem, time_limit: float):
@@ -354,7 +345,7 @@ def core(scenario: Scenario, problem: Problem, time_limit: float):
     wide = problem
     if scenario.horizon_end is not None:
         wide = compile_problem(scenario, scenario.horizon_end + timedelta(days=365))
-    diagnosis = diagnose(problem, wide, time_limit)
+    diagnosis = diagnose(problem, wide, Budget(time_limit))
     if diagnosis.status != "infeasible":
         return diagnosis, []
     if not diagnosis.inputs:

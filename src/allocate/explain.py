@@ -8,22 +8,30 @@ away, and we name who was doing what in the window where the work could have hap
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 import numpy as np
 
 from allocate.bounds import earliest_schedule
 from allocate.calendar import absence_interval
 from allocate.limits import binding
 from allocate.plan import Lateness
-from allocate.problem import FS, NONE, SF, SS, Problem
-from allocate.scenario import Scenario
-from allocate.strategies.base import Schedule, earliest_times
-from allocate.strategies.greedy import Loads, candidates, earliest_slot
+from allocate.problem import NONE, Problem
+from allocate.scenario import WEEKDAYS, Calendar, Scenario, holiday_calendar
+from allocate.schedule import Schedule, after, candidates, earliest_times, source
+from allocate.strategies.greedy import fitting
+from allocate.summaries import working_hours
 
 CHAIN_SHOWN = 6
 PEOPLE_SHOWN = 4
 
 
-def explain_lateness(problem: Problem, schedule: Schedule) -> list[Lateness]:
+def explain_lateness(
+    problem: Problem, schedule: Schedule, scenario: Scenario | None = None
+) -> list[Lateness]:
+    """Every missed deadline with its reason. With the `scenario`, each also gets its working
+    hours late (organisation calendar), and someone not working is told apart: time off, a
+    public holiday, or simply outside their working hours."""
     earliest = earliest_schedule(problem)
     found = []
     for due in problem.dues:
@@ -39,8 +47,21 @@ def explain_lateness(problem: Problem, schedule: Schedule) -> list[Lateness]:
         if earliest.end[floor] > due.tick:
             reason = _unavoidable(problem, earliest, floor, due.tick, late)
         else:
-            reason = _contention(problem, schedule, _first_delayed(problem, schedule, last))
-        found.append(Lateness(kind=kind, id=ident.strip("'"), late_hours=late, reason=reason))
+            delayed = _first_delayed(problem, schedule, last)
+            reason = _contention(problem, schedule, delayed, scenario)
+        working = None
+        if scenario is not None:
+            span = problem.grid.time(due.tick), problem.grid.time(int(schedule.end[last]))
+            working = working_hours(scenario, *span)
+        found.append(
+            Lateness(
+                kind=kind,
+                id=ident.strip("'"),
+                late_hours=late,
+                late_working_hours=working,
+                reason=reason,
+            )
+        )
     return found
 
 
@@ -69,7 +90,7 @@ def _unavoidable(
     over = (end - deadline) * problem.hours_per_tick
     return (
         f"{over:,.0f} of the {late:,.0f} h are unavoidable: even with everyone free, {names} "
-        f"cannot end before {_when(problem, end)}"
+        f"cannot end before {problem.grid.when(end)}"
     )
 
 
@@ -85,31 +106,38 @@ def _critical_chain(problem: Problem, earliest: Schedule, task: int) -> list[int
 
 def _binds(problem: Problem, schedule: Schedule, prec) -> bool:
     """Does this dependency alone hold its successor where `schedule` puts it?"""
-    source = schedule.start[prec.pred] if prec.kind in (SS, SF) else schedule.end[prec.pred]
-    if source == NONE:
+    tick = source(schedule, prec)
+    if tick == NONE:
         return False
-    shifted = (
-        problem.after_working_lag(int(source), prec.lag) if prec.working_lag else source + prec.lag
-    )
-    target = schedule.start[prec.succ] if prec.kind in (FS, SS) else schedule.end[prec.succ]
-    return shifted >= target
+    target = schedule.start[prec.succ] if prec.to_start else schedule.end[prec.succ]
+    return after(problem, prec, tick) >= target
 
 
-def _contention(problem: Problem, schedule: Schedule, task: int) -> str:
+def _contention(
+    problem: Problem, schedule: Schedule, task: int, scenario: Scenario | None = None
+) -> str:
     lo, hi = earliest_times(problem, schedule, task)[0], int(schedule.start[task])
     if not problem.staffed[task]:
-        return f"'{problem.task_ids[task]}' waited for its resources until {_when(problem, hi)}"
+        return f"'{problem.task_ids[task]}' waited for its resources until {problem.grid.when(hi)}"
     people = sorted({int(p) for slot in problem.team(task) for p in problem.eligible[slot]})
-    notes = [_doing(problem, schedule, p, lo, hi, task) for p in people]
+    notes = [_doing(problem, schedule, p, lo, hi, task, scenario) for p in people]
     notes = [note for p in people for note in binding(problem, schedule, p, lo, hi, task)] + notes
     shown = "; ".join(notes[:PEOPLE_SHOWN]) + ("; ..." if len(notes) > PEOPLE_SHOWN else "")
     return (
-        f"'{problem.task_ids[task]}' could have started {_when(problem, lo)} (its predecessors "
-        f"were done) but started {_when(problem, hi)}: {shown}"
+        f"'{problem.task_ids[task]}' could have started {problem.grid.when(lo)} (its predecessors "
+        f"were done) but started {problem.grid.when(hi)}: {shown}"
     )
 
 
-def _doing(problem: Problem, schedule: Schedule, person: int, lo: int, hi: int, task: int) -> str:
+def _doing(
+    problem: Problem,
+    schedule: Schedule,
+    person: int,
+    lo: int,
+    hi: int,
+    task: int,
+    scenario: Scenario | None = None,
+) -> str:
     name = problem.person_ids[person]
     busy = np.flatnonzero((schedule.person == person) & (schedule.start < hi) & (schedule.end > lo))
     team = problem.team(task)
@@ -120,6 +148,9 @@ def _doing(problem: Problem, schedule: Schedule, person: int, lo: int, hi: int, 
             ", ..." if len(busy) > 3 else ""
         )
         return f"{name} was on {names}"
+    if working == 0 and scenario is not None:
+        calendar = scenario.person(name).calendar
+        return f"{name} was {off_work(calendar, problem.grid.time(lo), problem.grid.time(hi))}"
     if working == 0:
         return f"{name} was not working (time off, holidays or days off)"
     free = f"{name} was free for {working * problem.hours_per_tick:,.0f} h"
@@ -128,8 +159,33 @@ def _doing(problem: Problem, schedule: Schedule, person: int, lo: int, hi: int, 
     return f"{free}, too little for it"
 
 
-def _when(problem: Problem, tick: int) -> str:
-    return problem.time_of(tick).strftime("%Y-%m-%d %H:%M UTC")
+def off_work(calendar: Calendar, start: datetime, end: datetime) -> str:
+    """Why `calendar` has no working time in `[start, end)`, in local time: 'off work from Mon
+    17:00 to Tue 09:00 (Europe/London): after their working day', or on time off, a public
+    holiday or days off (each named)."""
+    zone = calendar.zone
+    local_start, local_end = start.astimezone(zone), end.astimezone(zone)
+    first, last = local_start.date(), (local_end - timedelta(microseconds=1)).date()
+    days = [first + timedelta(days=k) for k in range((last - first).days + 1)]
+    why = [
+        f"on time off{f' ({off.reason})' if off.reason else ''} {off.start} to {off.end}"
+        for off in calendar.time_off
+        if (interval := absence_interval(off, zone))[0] < end and interval[1] > start
+    ]
+    if calendar.holidays:
+        named = holiday_calendar(calendar.holidays, sorted({d.year for d in days}))
+        why += [f"on a public holiday ({named[d]}, {d})" for d in days if d in named]
+    weekdays = [WEEKDAYS[d.weekday()] for d in days]
+    days_off = [day for day in WEEKDAYS if day in weekdays and not calendar.weekly_hours.get(day)]
+    if days_off:
+        why.append(f"on days off ({', '.join(days_off)})")
+    if not why:
+        ranges = calendar.weekly_hours.get(weekdays[0], ())
+        day_end = max((r.minutes[1] for r in ranges), default=0)
+        after = local_start.hour * 60 + local_start.minute >= day_end
+        why.append("after their working day" if after else "outside their working hours")
+    span = f"{local_start:%a %H:%M} to {local_end:%a %H:%M} ({calendar.timezone})"
+    return f"off work from {span}: {'; '.join(why)}"
 
 
 def explain_left_out(
@@ -140,23 +196,13 @@ def explain_left_out(
     it would make work with deadlines later by more than its priority-weighted hours are worth
     (a dependant with a deadline, or someone's time that deadline work needs). With the
     `scenario`, the first reason names the candidates' time off too."""
-    loads = Loads(problem)
-    for task in np.flatnonzero(schedule.start != NONE).tolist():
-        if not problem.is_milestone(task):
-            loads.book(
-                task,
-                int(schedule.person[task]),
-                *map(int, (schedule.start[task], schedule.end[task])),
-            )
+    left_out = schedule.left_out.tolist()
+    fits = fitting(problem, schedule, left_out)
     reasons = {}
-    for task in schedule.left_out.tolist():
-        lo, end_lo = earliest_times(problem, schedule, task)
+    for task in left_out:
+        lo, _ = earliest_times(problem, schedule, task)
         hours = f"{problem.effort[task] * problem.hours_per_tick:g} h"
-        slots = [
-            earliest_slot(problem, loads, task, int(person), lo, end_lo)
-            for person in candidates(problem, task)
-        ]
-        if all(slot is None for slot in slots):
+        if not fits[task]:
             people = [
                 _free_time(problem, schedule, int(p), lo, scenario)
                 for p in candidates(problem, task)
@@ -166,7 +212,7 @@ def explain_left_out(
             )
             reasons[task] = (
                 f"left out: nobody who may do its {hours} has free working time for it "
-                f"before the planning horizon ends ({_when(problem, problem.horizon)}): {shown}"
+                f"before the planning horizon ends ({problem.grid.when(problem.horizon)}): {shown}"
             )
         else:
             reasons[task] = (
@@ -195,7 +241,7 @@ def _free_time(
         note += f", {booked * problem.hours_per_tick:g} h of it booked"
     if scenario is not None and person != NONE:
         calendar = scenario.person(name).calendar
-        since = problem.time_of(lo)
+        since = problem.grid.time(lo)
         away = [
             f"off {off.start} to {off.end}" + (f" ({off.reason})" if off.reason else "")
             for off in calendar.time_off

@@ -13,42 +13,9 @@ share it, the checker does not (it re-derives weeks from the scenario).
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
-
 import numpy as np
 
-from allocate.scenario import Calendar, Person, Task
-
-NONE = -1
-
-
-def week_starts(calendar: Calendar, origin: datetime, step: timedelta, horizon: int) -> np.ndarray:
-    """Ticks of the local Mondays 00:00 from the last one at or before the origin to the first
-    one past the horizon (rounded up onto the grid, where they fall exactly on a fitting grid)."""
-    zone = calendar.zone
-    local = origin.astimezone(zone).date()
-    monday = local - timedelta(days=local.weekday())
-    ticks = []
-    while True:
-        moment = datetime.combine(monday, time()).replace(tzinfo=zone).astimezone(UTC)
-        ticks.append(int(np.ceil(round((moment - origin) / step, 9))))
-        if ticks[-1] > horizon:
-            return np.array(ticks, dtype=np.int64)
-        monday += timedelta(days=7)
-
-
-def limit_ticks(hours: float | None, resolution: int) -> int:
-    """A weekly limit in whole ticks, rounded down (never more than the limit); NONE if unset."""
-    if hours is None:
-        return NONE
-    return int(np.floor(round(hours * 60 / resolution, 6)))
-
-
-def excluded(person: Person, task: Task) -> bool:
-    """Does a limit of 0 keep `person` off `task` (0 h a week, or 0 projects for a project task)?"""
-    from allocate.validation import excluded_by_limit
-
-    return excluded_by_limit(person, task) is not None
+from allocate.problem import NONE
 
 
 def has_week_limits(problem) -> bool:
@@ -132,7 +99,7 @@ def binding(problem, schedule, person: int, lo: int, hi: int, task: int) -> list
             if used >= limit and starts[w] < hi and starts[w + 1] > lo
         ]
         if full:
-            monday = problem.time_of(int(max(starts[full[0]], 0))).date()
+            monday = problem.grid.time(int(max(starts[full[0]], 0))).date()
             notes.append(f"{describe(problem, person)[0]}, booked full in the week of {monday}")
     project = int(problem.project_of[task]) if len(problem.project_of) else NONE
     if project != NONE and len(problem.project_limit) and problem.project_limit[person] != NONE:

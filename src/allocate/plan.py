@@ -58,15 +58,28 @@ class Conflict(Frozen):
 
 
 class Lateness(Frozen):
-    """A missed deadline of a task or project, and why (see `allocate.explain`)."""
+    """A missed deadline of a task or project, and why (see `allocate.explain`).
+
+    `late_hours` is elapsed time from the deadline to the planned end; `late_working_hours` the
+    organisation calendar's working hours in that span (`Scenario.calendar`)."""
 
     kind: Literal["task", "project"]
     id: str
     late_hours: float
     reason: str
+    late_working_hours: float | None = None
 
     def __str__(self) -> str:
-        return f"{self.kind} '{self.id}' is {self.late_hours:,.0f} h late: {self.reason}"
+        late = late_by(self.late_hours, self.late_working_hours)
+        return f"{self.kind} '{self.id}' is {late}: {self.reason}"
+
+
+def late_by(hours: float, working_hours: float | None = None) -> str:
+    """'6.1 days late (41 working h)': elapsed time in 24-hour days (hours below a day), and the
+    working hours of the organisation calendar in it, where known."""
+    elapsed = f"{hours:,.0f} h" if hours < 24 else f"{hours / 24:,.1f} days"
+    working = "" if working_hours is None else f" ({working_hours:,.0f} working h)"
+    return f"{elapsed} late{working}"
 
 
 class Violation(Frozen):
@@ -87,15 +100,22 @@ class ProjectSummary(Frozen):
 
     id: str
     finish: AwareDatetime | None = None
+    """When the last placed task of the project ends (None: nothing placed)."""
     deadline: AwareDatetime | None = None
     late_hours: float = 0.0
+    """Elapsed hours from the deadline to `finish`."""
+    late_working_hours: float = 0.0
+    """The organisation calendar's working hours in that span."""
+    unplaced: int = 0
+    """Tasks of the project the plan could not place: `finish` is then only the placed part's."""
     cost: float = 0.0
     budget: float | None = None
     value: float | None = None
 
     @property
     def on_time(self) -> bool:
-        return self.late_hours <= 0
+        """Finishes by its deadline, with all of its mandatory work placed."""
+        return self.late_hours <= 0 and not self.unplaced
 
     @property
     def over_budget(self) -> float:
@@ -130,13 +150,26 @@ class PersonSummary(Frozen):
     timezone: str = "UTC"
     booked_hours: float = 0.0
     available_hours: float = 0.0
+    """Hours they could work from the planning start to the plan's finish."""
     tasks: int = 0
     max_hours_per_week: float | None = None
     weeks: tuple[WeekHours, ...] = ()
+    balance_available_hours: float = 0.0
+    """Hours they could work in the balance window (the planning start to `Plan.balance_until`),
+    the window of the `peak_utilisation` objective term."""
 
     @property
     def utilisation(self) -> float:
+        """Booked over available hours up to the plan's finish."""
         return self.booked_hours / self.available_hours if self.available_hours else 0.0
+
+    @property
+    def balance_utilisation(self) -> float | None:
+        """Booked over available hours in the balance window: the `peak_utilisation` term is the
+        highest of these (in percent); None when they cannot work in it."""
+        if not self.balance_available_hours:
+            return None
+        return self.booked_hours / self.balance_available_hours
 
 
 class SolveStats(Frozen):
@@ -166,7 +199,13 @@ class Plan(Frozen):
     level_bounds: tuple[float, ...] = ()
     """A proven lower bound on each lexicographic level of the objective, where known."""
     gap: float | None = None
-    """Relative distance to the bound on the first level that is not proven optimal."""
+    """(value - bound) / value on the first objective level not proven optimal: the best
+    possible plan is at most this share lower on that level."""
+    gap_terms: tuple[str, ...] = ()
+    """The terms of the level the gap is on."""
+    balance_until: AwareDatetime | None = None
+    """End of the window over which utilisation is balanced (`Scenario.balance_until`, by
+    default the latest deadline); `PersonSummary.balance_utilisation` is measured to it."""
     projects: tuple[ProjectSummary, ...] = ()
     people: tuple[PersonSummary, ...] = ()
     violations: tuple[Violation, ...] = ()

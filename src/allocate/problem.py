@@ -1,7 +1,7 @@
 """The compiled problem: a Scenario turned into integer ticks and indices, read-only.
 
 Strategies see only this form. Tasks and people are numbered in scenario order; times are ticks on
-the UTC grid of `calendar.py`. A team task becomes one compiled task per member ("slot tasks",
+the UTC grid of `grid.py`. A team task becomes one compiled task per member ("slot tasks",
 consecutive, the first one its `leader`): each has one person, all share one start and one end
 (the last member's finish), and precedences, resources and dues hang on the leader. Deadlines of
 tasks and of projects become one list of `Due` entries, each "the last of these tasks ends by
@@ -10,17 +10,17 @@ tick d, else pay weight per hour late".
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass, field, fields
+from datetime import datetime
 from functools import cached_property
 
 import numpy as np
 
-from allocate import calendar as cal
-from allocate import limits
+from allocate.calendar import week_starts, working_ticks
+from allocate.grid import Grid
 from allocate.matching import match
 from allocate.objective import balance_window
-from allocate.scenario import Resource, Scenario, Task, ceil_ticks
+from allocate.scenario import Resource, Scenario, Task
 
 KINDS = ("FS", "SS", "FF", "SF")
 FS, SS, FF, SF = range(4)
@@ -52,12 +52,30 @@ class Precedence:
     lag: int
     working_lag: bool
 
+    @property
+    def from_start(self) -> bool:
+        """Does it count from the predecessor's start (SS, SF), not its end?"""
+        return self.kind in (SS, SF)
+
+    @property
+    def to_start(self) -> bool:
+        """Does it bound the successor's start (FS, SS), not its end?"""
+        return self.kind in (FS, SS)
+
 
 @dataclass(frozen=True)
 class Problem:
-    origin: datetime
-    resolution: int
-    horizon: int
+    """A scenario compiled for the strategies: every task, person and time as an index or a tick.
+
+    Built by `compile_problem` and never changed (its arrays are read-only). Tasks are the
+    scenario's tasks that are not done, a team once per member (`team`, `leader`); people are
+    the scenario's, in order; every time is a tick of `grid`. Per task and per person the fields
+    below are arrays aligned with `task_ids` and `person_ids`; `NONE` (-1) means "none".
+    Calendars are expanded per person (`working`, `cum_work`, and `timeline` for scalar
+    questions), so a strategy never sees a calendar rule.
+    """
+
+    grid: Grid
     first_tick: int
     """The first tick at or after the planning start (nothing starts before it)."""
     start_offset: float
@@ -123,12 +141,22 @@ class Problem:
         return len(self.person_ids)
 
     @property
+    def horizon(self) -> int:
+        """The ticks calendars are expanded for; nothing ends after `horizon`."""
+        return self.grid.horizon
+
+    @property
+    def resolution(self) -> int:
+        """Minutes per tick."""
+        return self.grid.resolution
+
+    @property
     def hours_per_tick(self) -> float:
-        return self.resolution / 60
+        return self.grid.hours_per_tick
 
     @property
     def ticks_per_day(self) -> int:
-        return 24 * 60 // self.resolution
+        return self.grid.ticks_per_day
 
     def is_milestone(self, task: int) -> bool:
         return self.effort[task] == 0
@@ -184,12 +212,6 @@ class Problem:
         end = int(np.searchsorted(self.org_cum_work, target, side="left"))
         return end if end <= self.horizon else self.horizon + 1
 
-    def tick_of(self, moment: datetime) -> float:
-        return (moment - self.origin) / timedelta(minutes=self.resolution)
-
-    def time_of(self, tick: int) -> datetime:
-        return self.origin + timedelta(minutes=self.resolution * int(tick))
-
     def predecessors(self, task: int) -> list[Precedence]:
         return self._incoming[task]
 
@@ -199,13 +221,6 @@ class Problem:
         for prec in self.precedences:
             incoming[prec.succ].append(prec)
         return incoming
-
-    def level_values(self, end: np.ndarray, person: np.ndarray | None = None) -> tuple[float, ...]:
-        """Each objective level's value for tasks ending at `end` done by `person` (see
-        `allocate.terms`; `person` is needed only when a level names a people term)."""
-        from allocate.terms import level_values
-
-        return level_values(self, end, person)
 
     @property
     def options(self) -> int:
@@ -246,70 +261,121 @@ class Timeline:
 
 
 def compile_problem(scenario: Scenario, horizon_end: datetime | None = None) -> Problem:
-    """Compile `scenario` onto its grid, expanding calendars up to `horizon_end`."""
-    resolution = cal.choose_resolution(scenario)
-    origin = cal.grid_origin(scenario.start, resolution)
-    step = timedelta(minutes=resolution)
-    end = horizon_end or scenario.horizon_end or default_horizon_end(scenario)
-    horizon = max(1, int((end.astimezone(UTC) - origin) // step))
-    first = _ceil((scenario.start - origin) / step)
-
+    """Compile `scenario` onto its grid, expanding calendars up to `horizon_end` (by default the
+    scenario's, else a year past the latest date it mentions)."""
+    grid = Grid.for_scenario(scenario, horizon_end)
     tasks, slot_skills, leader = _slot_tasks(scenario)
-    task_index = {task.id: int(lead) for task, lead in zip(tasks, leader, strict=True)}
-    person_index = {person.id: p for p, person in enumerate(scenario.people)}
+    eligible = _within_zero_limits(scenario.people, tasks, _qualified(scenario.people, slot_skills))
+    first = grid.tick(scenario.start, up=True)
+    problem = Problem(
+        grid=grid,
+        first_tick=first,
+        start_offset=grid.offset(scenario.start),
+        task_ids=tuple(task.id for task in tasks),
+        person_ids=tuple(person.id for person in scenario.people),
+        eligible=eligible,
+        leader=leader,
+        objective=scenario.objective,
+        **_work(tasks, grid, first),
+        **_calendars(scenario, grid),
+        **_dependencies(scenario, tasks, leader, grid),
+        **_pins(scenario, tasks, leader, eligible, grid),
+        **_resources(scenario, tasks, leader, grid),
+        **_people_terms(scenario, tasks, grid),
+        **_limits(scenario, grid),
+    )
+    _freeze(problem)
+    return problem
 
+
+def _work(tasks: list[Task], grid: Grid, first: int) -> dict:
+    """What each compiled task is: its effort in ticks, release tick, whether it needs a person,
+    may be left out, and how it weighs."""
+    return {
+        "effort": np.array([grid.ticks(t.remaining_hours) for t in tasks], dtype=np.int64),
+        "release": np.array(
+            [max(first, grid.tick(t.release, up=True)) if t.release else first for t in tasks],
+            dtype=np.int64,
+        ),
+        "staffed": np.array([task.staffed for task in tasks], dtype=bool),
+        "optional": np.array([t.optional for t in tasks], dtype=bool),
+        "priority": np.array([t.priority for t in tasks], dtype=np.int64),
+    }
+
+
+def _calendars(scenario: Scenario, grid: Grid) -> dict:
+    """Each person's and the organisation's working ticks, and the working ticks in the balance
+    window (utilisation's denominator)."""
+    people = scenario.people
     working = (
-        np.stack(
-            [cal.working_ticks(p.calendar, origin, horizon, resolution) for p in scenario.people]
-        )
-        if scenario.people
-        else np.zeros((0, horizon), dtype=bool)
+        np.stack([working_ticks(p.calendar, grid) for p in people])
+        if people
+        else np.zeros((0, grid.horizon), dtype=bool)
     )
-    org = cal.working_ticks(scenario.calendar, origin, horizon, resolution)
+    cum = _cumulative(working)
+    window = [min(max(grid.tick(m, up=True), 0), grid.horizon) for m in balance_window(scenario)]
+    return {
+        "working": working,
+        "cum_work": cum,
+        "org_cum_work": _cumulative(working_ticks(scenario.calendar, grid)[None, :])[0],
+        "available": (cum[:, window[1]] - cum[:, window[0]]).astype(np.int64),
+    }
 
-    def tick(moment: datetime, up: bool) -> int:
-        value = (moment - origin) / step
-        return _ceil(value) if up else int(np.floor(value))
 
-    effort = np.array([ceil_ticks(t.remaining_hours, resolution) for t in tasks], dtype=np.int64)
-    release = np.array(
-        [max(first, tick(t.release, up=True)) if t.release else first for t in tasks],
-        dtype=np.int64,
-    )
-    staffed = np.array([task.staffed for task in tasks], dtype=bool)
-    eligible = _qualified(scenario.people, slot_skills)
-    eligible = _within_zero_limits(scenario.people, tasks, eligible)
-    leads = [i for i, lead in enumerate(leader) if lead == i]
-    precedences = tuple(
-        Precedence(
-            pred=task_index[dep.task],
-            succ=i,
-            kind=KINDS.index(dep.type),
-            lag=_signed_ticks(dep.lag_hours, resolution),
-            working_lag=dep.lag_in == "working" and dep.lag_hours > 0,
-        )
-        for i in leads
-        for dep in tasks[i].after
-        if dep.task in task_index  # dependencies on done tasks are met
-    )
-    dues = tuple(
-        _dues(scenario, [tasks[i] for i in leads], task_index, lambda m: tick(m, up=False))
-    )
+def _dependencies(scenario: Scenario, tasks: list[Task], leader: np.ndarray, grid: Grid) -> dict:
+    """The precedences, the dues (task and project deadlines) and the hand-overs within work
+    streams, all between leaders (a team's first slot task)."""
+    index = _task_index(tasks, leader)
+    leads = [i for i, lead in enumerate(leader.tolist()) if lead == i]
+    streams = {t.id: t.stream for t in tasks}
+    return {
+        "precedences": tuple(
+            Precedence(
+                pred=index[dep.task],
+                succ=i,
+                kind=KINDS.index(dep.type),
+                lag=grid.ticks(dep.lag_hours)
+                if dep.lag_hours >= 0
+                else -grid.ticks(-dep.lag_hours),
+                working_lag=dep.lag_in == "working" and dep.lag_hours > 0,
+            )
+            for i in leads
+            for dep in tasks[i].after
+            if dep.task in index  # dependencies on done tasks are met
+        ),
+        "dues": tuple(_dues(scenario, [tasks[i] for i in leads], index, grid)),
+        "handovers": tuple(
+            (index[dep.task], i)
+            for i in leads
+            for dep in tasks[i].after
+            if tasks[i].stream and streams.get(dep.task) == tasks[i].stream
+        ),
+    }
+
+
+def _pins(scenario: Scenario, tasks: list[Task], leader: np.ndarray, eligible, grid: Grid) -> dict:
+    """Per task, the pinned person (on the slot they fit, for a team) and pinned start tick."""
+    index = _task_index(tasks, leader)
+    people = {person.id: p for p, person in enumerate(scenario.people)}
     pinned_person = np.full(len(tasks), NONE, dtype=np.int64)
     pinned_start = np.full(len(tasks), NONE, dtype=np.int64)
-    for pin in (pin for pin in scenario.pins if pin.task in task_index):
-        team = [i for i in range(len(tasks)) if leader[i] == task_index[pin.task]]
+    for pin in (pin for pin in scenario.pins if pin.task in index):
+        team = [i for i in range(len(tasks)) if leader[i] == index[pin.task]]
         if pin.person is not None:
-            person = person_index[pin.person]
+            person = people[pin.person]
             pinned_person[_pinned_slot(team, person, eligible)] = person
         if pin.start is not None:
-            pinned_start[team] = tick(pin.start, up=True)
+            pinned_start[team] = grid.tick(pin.start, up=True)
+    return {"pinned_person": pinned_person, "pinned_start": pinned_start}
 
+
+def _resources(scenario: Scenario, tasks: list[Task], leader: np.ndarray, grid: Grid) -> dict:
+    """Each resource's units per tick, and the units each leader holds."""
     resource_ids = tuple(resource.id for resource in scenario.resources)
     capacity = (
-        np.stack([_capacity_profile(r, origin, step, horizon) for r in scenario.resources])
+        np.stack([_capacity_profile(r, grid) for r in scenario.resources])
         if resource_ids
-        else np.zeros((0, horizon), dtype=np.int64)
+        else np.zeros((0, grid.horizon), dtype=np.int64)
     )
     demand = np.array(
         [
@@ -318,80 +384,36 @@ def compile_problem(scenario: Scenario, horizon_end: datetime | None = None) -> 
         ],
         dtype=np.int64,
     ).reshape(len(tasks), len(resource_ids))
+    return {"resource_ids": resource_ids, "capacity": capacity, "demand": demand}
 
+
+def _people_terms(scenario: Scenario, tasks: list[Task], grid: Grid) -> dict:
+    """What the people terms of the objective read: projects, rates, preferences."""
     project_index = {project.id: j for j, project in enumerate(scenario.projects)}
-    project_of = np.array([project_index.get(t.project, NONE) for t in tasks], dtype=np.int64)
-    window = [_ceil((moment - origin) / step) for moment in balance_window(scenario)]
-    window = [min(max(t, 0), horizon) for t in window]
-    cum = _cumulative(working)
-    available = (cum[:, window[1]] - cum[:, window[0]]).astype(np.int64)
-    streams = {t.id: t.stream for t in tasks}
-    handovers = tuple(
-        (task_index[dep.task], i)
-        for i in leads
-        for dep in tasks[i].after
-        if tasks[i].stream and streams.get(dep.task) == tasks[i].stream
-    )
-
-    problem = Problem(
-        origin=origin,
-        resolution=resolution,
-        horizon=horizon,
-        first_tick=first,
-        start_offset=(scenario.start - origin) / step,
-        task_ids=tuple(task.id for task in tasks),
-        person_ids=tuple(person_index),
-        effort=effort,
-        release=release,
-        eligible=eligible,
-        working=working,
-        cum_work=cum,
-        org_cum_work=_cumulative(org[None, :])[0],
-        precedences=precedences,
-        dues=dues,
-        pinned_person=pinned_person,
-        pinned_start=pinned_start,
-        objective=scenario.objective,
-        staffed=staffed,
-        project_of=project_of,
-        n_projects=len(scenario.projects),
-        rate_cents=np.array(
+    people = {person.id: p for p, person in enumerate(scenario.people)}
+    return {
+        "project_of": np.array([project_index.get(t.project, NONE) for t in tasks], np.int64),
+        "n_projects": len(scenario.projects),
+        "rate_cents": np.array(
             [round(100 * (p.hourly_rate or 0)) for p in scenario.people], dtype=np.int64
         ),
-        preferred=tuple(
-            np.array([person_index[q] for q in t.preferred], dtype=np.int64) for t in tasks
-        ),
-        avoided=tuple(
-            np.array([person_index[q] for q in t.avoided], dtype=np.int64) for t in tasks
-        ),
-        handovers=handovers,
-        available=available,
-        resource_ids=resource_ids,
-        capacity=capacity,
-        demand=demand,
-        optional=np.array([t.optional for t in tasks], dtype=bool),
-        priority=np.array([t.priority for t in tasks], dtype=np.int64),
-        **_limits(scenario, origin, step, horizon, resolution),
-        leader=leader,
-    )
-    for array in (
-        effort,
-        release,
-        working,
-        problem.cum_work,
-        problem.org_cum_work,
-        pinned_person,
-        pinned_start,
-        staffed,
-        capacity,
-        demand,
-        problem.optional,
-        problem.priority,
-        leader,
-        *eligible,
-    ):
-        array.setflags(write=False)
-    return problem
+        "preferred": tuple(np.array([people[q] for q in t.preferred], np.int64) for t in tasks),
+        "avoided": tuple(np.array([people[q] for q in t.avoided], np.int64) for t in tasks),
+    }
+
+
+def _freeze(problem: Problem) -> None:
+    """Make every array of `problem` read-only: strategies share it and must never write."""
+    for f in fields(problem):
+        value = getattr(problem, f.name)
+        for array in value if isinstance(value, tuple) else (value,):
+            if isinstance(array, np.ndarray):
+                array.setflags(write=False)
+
+
+def _task_index(tasks: list[Task], leader: np.ndarray) -> dict[str, int]:
+    """Each scenario task's compiled index: its leader's, for a team."""
+    return {task.id: int(lead) for task, lead in zip(tasks, leader, strict=True)}
 
 
 def _qualified(people, slot_skills: list[dict | None]) -> tuple[np.ndarray, ...]:
@@ -415,19 +437,24 @@ def _within_zero_limits(people, tasks, eligible) -> tuple[np.ndarray, ...]:
     if not any(p.max_hours_per_week == 0 or p.max_projects == 0 for p in people):
         return eligible
     return tuple(
-        np.array([p for p in chosen.tolist() if not limits.excluded(people[p], task)], np.int64)
+        np.array([p for p in chosen.tolist() if not people[p].kept_off(task)], np.int64)
         for chosen, task in zip(eligible, tasks, strict=True)
     )
 
 
-def _limits(scenario: Scenario, origin: datetime, step: timedelta, horizon: int, resolution: int):
-    """The compiled per-person limits (fields of `Problem`; see `allocate.limits`)."""
+def _limits(scenario: Scenario, grid: Grid) -> dict:
+    """The per-person limits: weekly task hours in ticks (rounded down: never more than the
+    limit) with the ticks where each limited person's weeks start, and projects at once."""
     people = scenario.people
     week_limit = np.array(
-        [limits.limit_ticks(p.max_hours_per_week, resolution) for p in people], dtype=np.int64
+        [
+            NONE if p.max_hours_per_week is None else grid.ticks(p.max_hours_per_week, up=False)
+            for p in people
+        ],
+        dtype=np.int64,
     )
     week_start = tuple(
-        limits.week_starts(p.calendar, origin, step, horizon)
+        week_starts(p.calendar, grid)
         if p.max_hours_per_week is not None
         else np.zeros(0, dtype=np.int64)
         for p in people
@@ -435,8 +462,6 @@ def _limits(scenario: Scenario, origin: datetime, step: timedelta, horizon: int,
     project_limit = np.array(
         [NONE if p.max_projects is None else p.max_projects for p in people], dtype=np.int64
     )
-    for array in (week_limit, project_limit, *week_start):
-        array.setflags(write=False)
     return {"week_limit": week_limit, "week_start": week_start, "project_limit": project_limit}
 
 
@@ -468,24 +493,25 @@ def _pinned_slot(team: list[int], person: int, eligible) -> int:
     return places[0] if places else team[0]
 
 
-def _capacity_profile(resource: Resource, origin: datetime, step: timedelta, horizon: int):
+def _capacity_profile(resource: Resource, grid: Grid) -> np.ndarray:
     """Units per tick; a change takes effect from the tick that contains it, rounding down the
     capacity of that tick (the smaller of the two values) so that nothing overbooks it."""
-    profile = np.full(horizon, resource.capacity, dtype=np.int64)
+    profile = np.full(grid.horizon, resource.capacity, dtype=np.int64)
     for change in sorted(resource.changes, key=lambda c: c.start):
-        at = (change.start - origin) / step
-        first = max(0, int(np.floor(at)))
-        if first < horizon:
+        first = max(0, grid.tick(change.start))
+        if first < grid.horizon:
             before = profile[first]
             profile[first:] = change.capacity
-            if at != first:
+            if grid.time(first) != change.start:
                 profile[first] = min(before, change.capacity)
     return profile
 
 
-def _dues(scenario: Scenario, tasks: list[Task], task_index: dict[str, int], to_tick) -> list[Due]:
+def _dues(scenario: Scenario, tasks: list[Task], task_index: dict[str, int], grid: Grid):
+    """Each deadline as a `Due`: a task's on its leader, a project's on its tasks' leaders; the
+    deadline rounded down onto the grid (ending in the tick that holds it is late)."""
     dues = [
-        Due((task_index[t.id],), to_tick(t.deadline), float(t.priority), f"task '{t.id}'")
+        Due((task_index[t.id],), grid.tick(t.deadline), float(t.priority), f"task '{t.id}'")
         for t in tasks
         if t.deadline is not None
     ]
@@ -498,7 +524,7 @@ def _dues(scenario: Scenario, tasks: list[Task], task_index: dict[str, int], to_
             dues.append(
                 Due(
                     members,
-                    to_tick(project.deadline),
+                    grid.tick(project.deadline),
                     float(project.priority),
                     f"project '{project.id}'",
                     project=True,
@@ -507,26 +533,7 @@ def _dues(scenario: Scenario, tasks: list[Task], task_index: dict[str, int], to_
     return dues
 
 
-def default_horizon_end(scenario: Scenario) -> datetime:
-    """How far calendars are expanded when the scenario sets no horizon: a year past the latest
-    date the scenario mentions, which leaves room for any realistic plan."""
-    dates = [scenario.start]
-    for task in scenario.tasks:
-        dates += [t for t in (task.release, task.deadline) if t]
-    dates += [p.deadline for p in scenario.projects if p.deadline]
-    dates += [pin.start for pin in scenario.pins if pin.start]
-    return max(dates) + timedelta(days=365)
-
-
 def _cumulative(working: np.ndarray) -> np.ndarray:
     cum = np.zeros((working.shape[0], working.shape[1] + 1), dtype=np.int32)
     np.cumsum(working, axis=1, out=cum[:, 1:])
     return cum
-
-
-def _ceil(value: float) -> int:
-    return int(np.ceil(round(value, 9)))
-
-
-def _signed_ticks(hours: float, resolution: int) -> int:
-    return ceil_ticks(hours, resolution) if hours >= 0 else -ceil_ticks(-hours, resolution)

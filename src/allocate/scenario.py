@@ -8,10 +8,13 @@ has) are collected by `validation.py` and raised together, so one error lists ev
 from __future__ import annotations
 
 import math
+import os
 import re
+from collections.abc import Mapping
 from datetime import date, datetime, time, timedelta
 from functools import cached_property
-from typing import Annotated, Literal
+from pathlib import Path
+from typing import Annotated, Any, Literal, Self
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -52,18 +55,55 @@ class Frozen(BaseModel):
                 raise
             prefix = f"{cls.__name__.lower()} '{ident}': "
             raise ValidationError.from_exception_data(
-                error.title, [_prefixed(e, prefix) for e in error.errors()]
+                error.title, [prefixed_error(e, prefix) for e in error.errors()]
             ) from None
 
     def to_json(self, indent: int | None = 2) -> str:
         return self.model_dump_json(indent=indent, exclude_defaults=True)
 
     @classmethod
-    def from_json(cls, text: str | bytes):
+    def from_json(cls, text: str | bytes) -> Self:
+        """Read from JSON text; one ValidationError lists every problem."""
         return cls.model_validate_json(text)
 
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Self:
+        """Build from plain data (parsed JSON, YAML, a spreadsheet's rows); one ValidationError
+        lists every problem. Nested objects may be dicts or models."""
+        return cls.model_validate(data)
 
-def _prefixed(error: dict, prefix: str) -> InitErrorDetails:
+    @classmethod
+    def load(cls, path: str | os.PathLike) -> Self:
+        """Read a JSON file written by `save` (or by hand); one ValidationError lists every
+        problem, OSError when the file cannot be read."""
+        return cls.model_validate_json(Path(path).read_bytes())
+
+    def save(self, path: str | os.PathLike) -> Path:
+        """Write as JSON (defaults left out); `load` reads it back."""
+        path = Path(path)
+        path.write_text(self.to_json(), encoding="utf-8")
+        return path
+
+    def replace(self, **changes: Any) -> Self:
+        """A copy with `changes`, validated as if built anew: wrong types, unknown fields and (on
+        a Scenario) unknown ids or cycles raise one ValidationError listing every problem.
+        Changed values may be models or plain data: `task.replace(progress={"status": "done"})`.
+        """
+        kept = {name: getattr(self, name) for name in self.model_fields_set}
+        return type(self).model_validate({**kept, **changes})
+
+    __replace__ = replace  # copy.replace(model, **changes) on Python 3.13+
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        """pydantic's copy, except that an `update` is validated (it is `replace(**update)`):
+        pydantic skips validation there, and a wrong value would surface much later, deep inside
+        the solver. A frozen model needs no deep copy."""
+        if update:
+            return self.replace(**update)
+        return super().model_copy(deep=deep)
+
+
+def prefixed_error(error: dict, prefix: str) -> InitErrorDetails:
     message = error["msg"].removeprefix("Value error, ")
     if not message.startswith(prefix):
         message = prefix + message
@@ -188,9 +228,7 @@ class Calendar(Frozen):
     @field_validator("holidays")
     @classmethod
     def _known_country(cls, value: str | None) -> str | None:
-        if value is not None:
-            holiday_calendar(value, [2026])
-        return value
+        return None if value is None else holiday_code(value)
 
     @field_validator("weekly_hours")
     @classmethod
@@ -209,17 +247,60 @@ class Calendar(Frozen):
         return ZoneInfo(self.timezone)
 
 
+ALWAYS = Calendar(timezone="UTC", weekly_hours={day: ("00:00-24:00",) for day in WEEKDAYS})
+"""Around the clock, every day, no holidays: machines, 24/7 services, and the benchmark
+instances (one period of a PSPLIB or MSLIB instance is one hour of it)."""
+
+
 def holiday_calendar(code: str, years):
-    """The `holidays` calendar for 'DE' or 'DE-BY'; ValueError naming the code if unknown."""
+    """The `holidays` calendar for 'DE' or 'DE-BY' (any case); ValueError naming what is unknown."""
     import holidays
 
-    country, _, subdivision = code.partition("-")
-    try:
-        return holidays.country_holidays(country, subdiv=subdivision or None, years=years)
-    except NotImplementedError:
-        raise ValueError(f"unknown holiday country '{country}'") from None
-    except Exception as error:  # holidays raises bare Exception subclasses for subdivisions
-        raise ValueError(f"unknown holiday region '{code}': {error}") from None
+    country, _, subdivision = holiday_code(code).partition("-")
+    return holidays.country_holidays(country, subdiv=subdivision or None, years=years)
+
+
+SHOWN_CHOICES = 20
+
+
+def holiday_code(code: str) -> str:
+    """`code` in the `holidays` package's own spelling ('de-be' -> 'DE-BE', 'DE-Bayern' ->
+    'DE-BY'); a ValueError that names the unknown country or subdivision and lists close
+    valid ones."""
+    import holidays
+
+    country, dash, subdivision = code.strip().partition("-")
+    supported = holidays.list_supported_countries()
+    if country.upper() not in supported:
+        hint = _choices(country.upper(), sorted(supported), "ISO country codes such as DE, US")
+        raise ValueError(f"unknown holiday country '{country}'{hint}")
+    country = country.upper()
+    if not dash:
+        return country
+    aliases = getattr(holidays.country_holidays(country), "subdivisions_aliases", {})
+    names = {name.lower(): name for name in supported[country]}
+    names |= {alias.lower(): name for alias, name in aliases.items()}
+    if subdivision.lower() in names:
+        return f"{country}-{names[subdivision.lower()]}"
+    if not supported[country]:
+        raise ValueError(f"holiday country '{country}' has no subdivisions (use '{country}')")
+    hint = _choices(subdivision, list(supported[country]), "")
+    raise ValueError(f"unknown subdivision '{subdivision}' of holiday country '{country}'{hint}")
+
+
+def _choices(wrong: str, valid: list[str], fallback: str) -> str:
+    """' (did you mean BY, BE?)', or the valid choices when few, or `fallback`."""
+    import difflib
+
+    by_lower = {choice.lower(): choice for choice in valid}
+    close = difflib.get_close_matches(wrong.lower(), list(by_lower), n=5, cutoff=0.6)
+    if close:
+        return f" (did you mean {', '.join(by_lower[c] for c in close)}?)"
+    if len(valid) <= SHOWN_CHOICES:
+        return f" (valid: {', '.join(valid)})"
+    return (
+        f" (use {fallback})" if fallback else f" (valid: {', '.join(valid[:SHOWN_CHOICES])}, ...)"
+    )
 
 
 class Person(Frozen):
@@ -247,6 +328,8 @@ class Person(Frozen):
     )
 
     def level(self, skill: str) -> int:
+        """The person's level in `skill`; a skill they do not list is level 0, so a task that
+        asks for level 0 of something is open to everyone."""
         return self.skills.get(skill, 0)
 
     def qualifies_for(self, task: Task) -> bool:
@@ -256,6 +339,15 @@ class Person(Frozen):
     def has(self, skills: dict[str, int]) -> bool:
         """Every one of `skills` at its level or above?"""
         return all(self.level(skill) >= level for skill, level in skills.items())
+
+    def kept_off(self, task: Task) -> str | None:
+        """Why a limit of 0 keeps this person off `task` (0 h a week; 0 projects, for a project
+        task), as the end of a sentence; None when no limit does."""
+        if self.max_hours_per_week == 0:
+            return "who may work 0 h a week"
+        if self.max_projects == 0 and task.project is not None:
+            return "who may be on 0 projects"
+        return None
 
 
 def _frozen(skills: dict[str, int]) -> tuple:
@@ -267,7 +359,9 @@ Money = Annotated[float, Field(ge=0, le=1e12)]
 
 class Project(Frozen):
     """A customer project. `budget` is what its work may cost (hours × rates); `value` is what the
-    customer pays, so a plan shows each project's margin."""
+    customer pays, so a plan shows each project's margin. A pipeline project, not yet won, has a
+    `win_probability` below 1: the capacity forecast weighs its work by it (`solve` plans whatever
+    the scenario holds; leave such projects out of the scenario you commit to)."""
 
     id: Id
     name: str = ""
@@ -276,6 +370,9 @@ class Project(Frozen):
     priority: Priority = 1
     budget: Money | None = None
     value: Money | None = None
+    win_probability: Annotated[float, Field(ge=0, le=1)] = Field(
+        default=1.0, description="chance the project is won (1: committed work)"
+    )
 
 
 class Dependency(Frozen):
@@ -347,6 +444,51 @@ class Progress(Frozen):
     finished: AwareDatetime | None = Field(default=None, description="when a done task finished")
 
 
+Distribution = Literal["pert", "triangular"]
+
+
+def _ordered_points(low: float, likely: float, high: float, what: str) -> None:
+    if not low <= likely <= high:
+        raise ValueError(f"{what} needs low <= likely <= high, not {low:g} / {likely:g} / {high:g}")
+
+
+class Estimate(Frozen):
+    """How much effort a task may really take, in hours: at least `low`, most often about
+    `likely`, at most `high` (a three-point estimate). The plan is made with `effort_hours`; a
+    risk simulation (`allocate.simulate`) draws the effort from this range instead."""
+
+    low: Hours
+    likely: Hours
+    high: Hours
+
+    @model_validator(mode="after")
+    def _ordered(self):
+        _ordered_points(self.low, self.likely, self.high, "an estimate")
+        return self
+
+
+class Uncertainty(Frozen):
+    """How wrong estimates tend to be, for risk simulations.
+
+    Tasks without an `estimate` take `low`, `likely` and `high` as multiples of their effort
+    (the default, 1 / 1 / 1, means they are certain; 0.8 / 1 / 1.5 is a common spread).
+    `distribution` shapes every estimate: "pert" (a beta distribution that weighs `likely` four
+    times, the classic three-point estimate) or "triangular" (fatter tails, for estimates held
+    with less confidence). `sick_days_per_year` is each person's expected days off sick: a sick
+    day during a task adds that day's working hours to it."""
+
+    low: Annotated[float, Field(ge=0, le=100)] = 1.0
+    likely: Annotated[float, Field(ge=0, le=100)] = 1.0
+    high: Annotated[float, Field(ge=0, le=100)] = 1.0
+    distribution: Distribution = "pert"
+    sick_days_per_year: Annotated[float, Field(ge=0, le=260)] = 0.0
+
+    @model_validator(mode="after")
+    def _ordered(self):
+        _ordered_points(self.low, self.likely, self.high, "the default spread")
+        return self
+
+
 MAX_TEAM = 100
 """More people than this on one task is treated as an input mistake."""
 
@@ -394,6 +536,9 @@ class Task(Frozen):
     """People the planner would rather not put on it (the `preferences` term)."""
     stream: Id | None = None
     """A work stream: consecutive tasks of one stream should stay with one person (`handovers`)."""
+    estimate: Estimate | None = None
+    """The range its effort may really take (risk simulations); None: the scenario's
+    `uncertainty` spread around `effort_hours`."""
     optional: bool = False
     """Work that may be left out of the plan (it then costs its priority-weighted hours in the
     `unplaced` objective term). A dependency on a left-out task is dropped: its successors go
@@ -447,6 +592,8 @@ class Task(Frozen):
             raise ValueError(f"milestone '{self.id}' needs no people")
         if sum(slot.count for slot in self.team) > MAX_TEAM:
             raise ValueError(f"task '{self.id}' needs more than {MAX_TEAM} people")
+        if self.estimate is not None and self.milestone:
+            raise ValueError(f"milestone '{self.id}' takes no work: it needs no estimate")
         if self.release and self.deadline and self.deadline < self.release:
             raise ValueError(f"task '{self.id}' has its deadline before its release")
         if self.progress.status == "in_progress" and self.progress.hours_spent >= self.effort_hours:
@@ -514,13 +661,27 @@ class Scenario(Frozen):
         description="end of the utilisation window (default: the latest deadline)",
     )
     objective: tuple[ObjectiveLevel, ...] = DEFAULT_OBJECTIVE
+    uncertainty: Uncertainty = Field(
+        default_factory=Uncertainty,
+        description="how wrong estimates tend to be (risk simulations only)",
+    )
 
     @field_validator("objective", mode="before")
     @classmethod
     def _levels(cls, value):
-        if isinstance(value, str | dict):
-            value = [value]
-        return tuple({item: 1.0} if isinstance(item, str) else item for item in value)
+        return objective_levels(value)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _every_problem(cls, data, handler):
+        """When fields are invalid, the cross-reference checks still run on the parts that did
+        parse, so that one error lists every problem, not only the first kind."""
+        try:
+            return handler(data)
+        except ValidationError as error:
+            from allocate.validation import with_cross_references
+
+            raise with_cross_references(data, error) from None
 
     @model_validator(mode="after")
     def _consistent(self):
@@ -563,6 +724,16 @@ class Scenario(Frozen):
         from allocate.report.notebook import scenario_html
 
         return scenario_html(self)
+
+
+def objective_levels(value):
+    """The objective as a tuple of `{term: weight}` levels: a bare term name is a level of its
+    own, and a single name or mapping is the only level."""
+    if isinstance(value, str | dict):
+        value = [value]
+    if not isinstance(value, list | tuple):
+        return value  # pydantic names the wrong type
+    return tuple({item: 1.0} if isinstance(item, str) else item for item in value)
 
 
 def ceil_ticks(hours: float, resolution_minutes: int) -> int:

@@ -11,18 +11,15 @@ from __future__ import annotations
 import inspect
 import logging
 import sys
-import time
 from collections.abc import Callable
 
 from allocate.bounds import level_bounds
+from allocate.budget import Budget
 from allocate.check import check
 from allocate.conflicts import core, precheck
 from allocate.explain import explain_lateness, explain_left_out
-from allocate.objective import (
-    Timing,
-    evaluate,
-    level_values,
-)
+from allocate.objective import Timing, balance_window, evaluate
+from allocate.objective import level_values as plan_level_values
 from allocate.plan import (
     Assignment,
     Plan,
@@ -31,11 +28,14 @@ from allocate.plan import (
 )
 from allocate.problem import NONE, Problem, compile_problem
 from allocate.scenario import Scenario
+from allocate.schedule import Schedule, reaches
 from allocate.strategies import get_strategy
-from allocate.strategies.base import Outcome, Progress, Schedule, Strategy, reaches
+from allocate.strategies.base import Outcome, Progress, Strategy
 from allocate.strategies.cpsat.pools import pooled_choices
 from allocate.strategies.greedy import Greedy
 from allocate.summaries import person_summaries, project_summaries
+from allocate.terms import level_values
+from allocate.validation import require_scenario, time_limit_seconds
 
 log = logging.getLogger("allocate")
 
@@ -71,43 +71,43 @@ def solve(
     `strategy` is "auto" (from the greedy plan, the exact CP-SAT model when the scenario is small
     enough, neighbourhood search above), a registered name ("greedy", "cpsat", "lns") or a
     Strategy instance. `time_limit` is in
-    wall-clock seconds, model building included. `progress=True` prints each improvement to
-    stderr; a callable receives them instead.
+    wall-clock seconds, model building included (positive and finite: anything else raises a
+    ValueError). `progress=True` prints each improvement to stderr; a callable receives them
+    instead.
     """
-    began = time.perf_counter()
+    require_scenario(scenario)
+    budget = Budget(time_limit_seconds(time_limit))
     problem = compile_problem(scenario)
-    build_seconds = time.perf_counter() - began
+    build_seconds = budget.elapsed()
     ours = level_bounds(problem)
-    report = _progress_callback(progress, began, ours)
+    report = _progress_callback(progress, budget, ours)
     if isinstance(strategy, str) and strategy != "auto":
         strategy = get_strategy(strategy)
     greedy = (strategy if isinstance(strategy, Greedy) else Greedy()).solve(problem)
-    first_plan = time.perf_counter() - began
+    first_plan = budget.elapsed()
     if report and greedy.level_values:
         report(Progress(first_plan, greedy.level_values, (), 1))
-    chosen = _choose(strategy, problem)
+    chosen, why = _choose(strategy, problem)
     outcome, conflicts = greedy, ()
     if not greedy.schedule.complete:
-        outcome, conflicts = _diagnosed(scenario, problem, greedy, began, time_limit)
+        outcome, conflicts = _diagnosed(scenario, problem, greedy, budget)
     if reaches(outcome.level_values, ours):
+        if chosen is not None and why:
+            why = "auto kept the greedy plan: it meets the lower bound of every level"
         chosen = None  # the first plan is already optimal: nothing to search for
     if chosen is not None and outcome.schedule.complete:
-        start = outcome
-        remaining = max(0.1, time_limit - (time.perf_counter() - began))
-        known = {"bounds": ours} if _takes_bounds(chosen) else {}
-        exact = chosen.solve(
-            problem, time_limit=remaining, seed=seed, hint=start.schedule, progress=report, **known
-        )
-        outcome = _better(start, exact)
+        found = _search(chosen, problem, outcome.schedule, budget, seed, report, ours)
+        outcome = _better(outcome, found)
     stats = SolveStats(
         strategy=getattr(chosen, "name", "greedy"),
-        wall_seconds=time.perf_counter() - began,
+        wall_seconds=budget.elapsed(),
         build_seconds=build_seconds,
         first_plan_seconds=first_plan,
         solutions=int(outcome.stats.get("solutions", 1)),
         detail={
             "options": problem.options,
             "resolution_minutes": problem.resolution,
+            **({"auto": why} if why else {}),
             **outcome.stats,
         },
     )
@@ -115,8 +115,27 @@ def solve(
     return plan.model_copy(update={"conflicts": conflicts}) if conflicts else plan
 
 
+def _search(
+    strategy: Strategy,
+    problem: Problem,
+    start: Schedule,
+    budget: Budget,
+    seed: int,
+    report: Callable[[Progress], None] | None,
+    bounds: tuple[float, ...],
+) -> Outcome:
+    """`strategy` from the plan `start` for what is left of the budget (at least 0.1 s), with
+    the lower `bounds` and its share of the budget if it takes them."""
+    share = budget.part(max(0.1, budget.left()))
+    known = {"bounds": bounds, "budget": share}
+    known = {name: value for name, value in known.items() if _takes(strategy, name)}
+    return strategy.solve(
+        problem, time_limit=share.seconds, seed=seed, hint=start, progress=report, **known
+    )
+
+
 def _diagnosed(
-    scenario: Scenario, problem: Problem, greedy: Outcome, began: float, time_limit: float
+    scenario: Scenario, problem: Problem, greedy: Outcome, budget: Budget
 ) -> tuple[Outcome, tuple]:
     """When the greedy plan misses mandatory work: the contradicting inputs the fast checks
     find; if none, CP-SAT's verdict in half the remaining time (at least a second): a plan that
@@ -124,17 +143,17 @@ def _diagnosed(
     found = precheck(scenario, problem)
     if found:
         return greedy, tuple(found)
-    remaining = max(1.0, (time_limit - (time.perf_counter() - began)) / 2)
-    diagnosis, found = core(scenario, problem, remaining)
+    diagnosis, found = core(scenario, problem, max(1.0, budget.left() / 2))
     if diagnosis.schedule is None:
         return greedy, tuple(found)
     schedule = diagnosis.schedule
-    values = problem.level_values(schedule.end, schedule.person)
+    values = level_values(problem, schedule.end, schedule.person)
     return Outcome(schedule, "feasible", values, (), {"diagnosis": "plan found"}), ()
 
 
-def _choose(strategy: str | Strategy, problem: Problem) -> Strategy | None:
-    """The strategy to run after the greedy plan (None: the greedy plan is the answer).
+def _choose(strategy: str | Strategy, problem: Problem) -> tuple[Strategy | None, str]:
+    """The strategy to run after the greedy plan (None: the greedy plan is the answer), and,
+    for `auto`, why it was chosen (logged, and shown with the plan).
 
     `auto`: the exact model up to `EXACT_OPTIONS_LIMIT` choices (a (task, person) pair, a (task,
     class) pair where the exact model pools interchangeable people, or a task that needs nobody
@@ -142,29 +161,42 @@ def _choose(strategy: str | Strategy, problem: Problem) -> Strategy | None:
     `EXACT_ALWAYS_OPEN_TASKS` tasks and `EXACT_ALWAYS_OPEN_OPTIONS` choices; LNS above; the
     greedy plan alone when there is nothing to choose.
     """
-    if strategy == "auto":
-        pooled = pooled_choices(problem)  # a choice per class of interchangeable people
-        people = problem.options if pooled is None else pooled
-        choices = people + int(((problem.effort > 0) & ~problem.staffed).sum())
-        if choices == 0:
-            return None
-        if unsupported := _terms_cpsat_cannot_state(problem):
-            log.warning("CP-SAT cannot optimise %s yet: returning the greedy plan", unsupported)
-            return None
-        small = choices <= EXACT_OPTIONS_LIMIT or (
-            problem.n_tasks <= EXACT_ALWAYS_OPEN_TASKS
-            and choices <= EXACT_ALWAYS_OPEN_OPTIONS
-            and _never_pauses(problem)
+    if strategy != "auto":
+        return (None if isinstance(strategy, Greedy) else strategy), ""
+    pooled = pooled_choices(problem)  # a choice per class of interchangeable people
+    people = problem.options if pooled is None else pooled
+    choices = people + int(((problem.effort > 0) & ~problem.staffed).sum())
+    if choices == 0:
+        return None, "auto kept the greedy plan: there is nothing to choose"
+    if unsupported := _terms_cpsat_cannot_state(problem):
+        log.warning("CP-SAT cannot optimise %s yet: returning the greedy plan", unsupported)
+        return None, f"auto kept the greedy plan: CP-SAT cannot optimise {unsupported} yet"
+    if choices <= EXACT_OPTIONS_LIMIT:
+        name, why = "cpsat", f"{choices:,} choices, at most {EXACT_OPTIONS_LIMIT}"
+    elif (
+        problem.n_tasks <= EXACT_ALWAYS_OPEN_TASKS
+        and choices <= EXACT_ALWAYS_OPEN_OPTIONS
+        and _never_pauses(problem)
+    ):
+        name = "cpsat"
+        why = f"calendars that never pause, {problem.n_tasks:,} tasks, {choices:,} choices"
+    else:
+        name = "lns"
+        why = (
+            f"{choices:,} choices, more than the {EXACT_OPTIONS_LIMIT} the exact model "
+            "handles well within seconds"
         )
-        return get_strategy("cpsat" if small else "lns")
-    return None if isinstance(strategy, Greedy) else strategy
+    words = {"cpsat": "the exact model (cpsat)", "lns": "neighbourhood search (lns)"}
+    reason = f"auto chose {words[name]}: {why}"
+    log.info(reason)
+    return get_strategy(name), reason
 
 
-def _takes_bounds(strategy: Strategy) -> bool:
-    """Does `strategy.solve` take `bounds`? (A strategy written before the protocol had them
-    still runs, without them.)"""
+def _takes(strategy: Strategy, name: str) -> bool:
+    """Does `strategy.solve` take the keyword `name`? (A strategy written before the protocol
+    had `bounds` or `budget` still runs, without them.)"""
     parameters = inspect.signature(strategy.solve).parameters.values()
-    return any(p.name == "bounds" or p.kind is p.VAR_KEYWORD for p in parameters)
+    return any(p.name == name or p.kind is p.VAR_KEYWORD for p in parameters)
 
 
 def _never_pauses(problem: Problem) -> bool:
@@ -210,7 +242,7 @@ def verified_plan(
         },
     )
     terms = evaluate(scenario, timing)
-    values = level_values(scenario, terms)
+    values = plan_level_values(scenario, terms)
     if outcome.level_values and not _close(values, outcome.level_values):
         log.error(
             "strategy objective %s differs from the recomputed %s", outcome.level_values, values
@@ -219,21 +251,22 @@ def verified_plan(
     status = outcome.status
     if schedule.complete and reaches(values, bounds):
         status = "optimal"
+    unplaced = _reasons(problem, schedule)
+    gap, level = _gap(values, bounds) if schedule.complete else (None, None)
     plan = Plan(
         status=status if schedule.complete else "infeasible",
         scenario=scenario.name,
         resolution_minutes=problem.resolution,
         assignments=assignments,
-        unplaced=tuple(
-            Unplaced(task=task, reason=reason)
-            for task, reason in _reasons(problem, schedule).items()
-        ),
+        unplaced=tuple(Unplaced(task=task, reason=reason) for task, reason in unplaced.items()),
         left_out=tuple(_left_out(scenario, problem, schedule)),
-        late=tuple(explain_lateness(problem, schedule)),
+        late=tuple(explain_lateness(problem, schedule, scenario)),
         objective=terms,
         level_bounds=bounds,
-        gap=_gap(values, bounds) if schedule.complete else None,
-        projects=tuple(project_summaries(scenario, timing)),
+        gap=gap,
+        gap_terms=tuple(scenario.objective[level]) if level is not None else (),
+        balance_until=balance_window(scenario)[1],
+        projects=tuple(project_summaries(scenario, timing, unplaced)),
         people=tuple(person_summaries(scenario, problem, schedule)),
         stats=stats,
     )
@@ -259,8 +292,8 @@ def _assignments(problem: Problem, schedule: Schedule):
         yield Assignment(
             task=task_id,
             people=tuple(problem.person_ids[p] for p in people if p != NONE),
-            start=problem.time_of(int(schedule.start[i])),
-            end=problem.time_of(int(schedule.end[i])),
+            start=problem.grid.time(int(schedule.start[i])),
+            end=problem.grid.time(int(schedule.end[i])),
         )
 
 
@@ -279,11 +312,12 @@ def _best_bounds(ours: tuple[float, ...], outcome: Outcome) -> tuple[float, ...]
     return tuple(max(a, b) for a, b in zip(ours, theirs, strict=False))
 
 
-def _gap(values, bounds) -> float:
-    for value, bound in zip(values, bounds, strict=False):
+def _gap(values, bounds) -> tuple[float, int | None]:
+    """(value - bound) / value on the first level not at its bound, and that level's index."""
+    for level, (value, bound) in enumerate(zip(values, bounds, strict=False)):
         if value > bound + 1e-9:
-            return (value - bound) / value
-    return 0.0
+            return (value - bound) / value, level
+    return 0.0, None
 
 
 def _close(a, b) -> bool:
@@ -292,7 +326,7 @@ def _close(a, b) -> bool:
     )
 
 
-def _progress_callback(progress, began: float, bounds: tuple[float, ...]):
+def _progress_callback(progress, budget: Budget, bounds: tuple[float, ...]):
     """The strategy's progress with time counted from the start of `solve` and the best bound
     known (ours or the strategy's), for the caller's callable or printed to stderr."""
     if not progress:
@@ -302,7 +336,7 @@ def _progress_callback(progress, began: float, bounds: tuple[float, ...]):
     def relay(update: Progress) -> None:
         theirs = update.bound or (0.0,) * len(bounds)
         best = tuple(max(a, b) for a, b in zip(bounds, theirs, strict=False))
-        deliver(Progress(time.perf_counter() - began, update.objective, best, update.solutions))
+        deliver(Progress(budget.elapsed(), update.objective, best, update.solutions))
 
     return relay
 

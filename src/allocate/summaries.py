@@ -3,21 +3,27 @@ person's booked against available hours, over the plan and week by week in their
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections import Counter
+from collections.abc import Iterable
+from datetime import datetime
 
 import numpy as np
 
-from allocate.limits import week_starts, week_ticks
+from allocate.calendar import week_starts, working_intervals
+from allocate.limits import week_ticks
 from allocate.objective import Timing, project_costs, project_finishes
 from allocate.plan import PersonSummary, ProjectSummary, WeekHours
 from allocate.problem import NONE, Problem
 from allocate.scenario import Scenario, hours
-from allocate.strategies.base import Schedule
+from allocate.schedule import Schedule
 
 
-def project_summaries(scenario: Scenario, timing: Timing):
+def project_summaries(scenario: Scenario, timing: Timing, unplaced: Iterable[str] = ()):
+    """Per project: finish against deadline (elapsed and working hours late), the tasks of
+    `unplaced` it has, and its money."""
     finishes = project_finishes(scenario, timing)
     costs = project_costs(scenario, timing)
+    missing = Counter(scenario.task(task).project for task in unplaced)
     for project in scenario.projects:
         finish = finishes.get(project.id)
         late = hours(finish - project.deadline) if finish and project.deadline else 0.0
@@ -26,10 +32,20 @@ def project_summaries(scenario: Scenario, timing: Timing):
             finish=finish,
             deadline=project.deadline,
             late_hours=max(0.0, late),
+            late_working_hours=working_hours(scenario, project.deadline, finish) if late > 0 else 0,
+            unplaced=missing[project.id],
             cost=round(costs.get(project.id, 0.0), 2),
             budget=project.budget,
             value=project.value,
         )
+
+
+def working_hours(scenario: Scenario, start: datetime, end: datetime) -> float:
+    """The organisation calendar's working hours in `[start, end)`: how late something is in
+    the working time the organisation counts in."""
+    if end <= start:
+        return 0.0
+    return sum(hours(e - s) for s, e in working_intervals(scenario.calendar, start, end))
 
 
 def person_summaries(scenario: Scenario, problem: Problem, schedule: Schedule):
@@ -48,6 +64,7 @@ def person_summaries(scenario: Scenario, problem: Problem, schedule: Schedule):
             tasks=int(mine.sum()),
             max_hours_per_week=person.max_hours_per_week,
             weeks=tuple(_weeks(scenario, problem, schedule, p, last)),
+            balance_available_hours=float(problem.available[p]) * problem.hours_per_tick,
         )
 
 
@@ -56,8 +73,7 @@ def _weeks(scenario: Scenario, problem: Problem, schedule: Schedule, p: int, las
     `last`: hours booked on tasks (a team member counts until the team finishes) and hours they
     could work from the planning start on."""
     calendar = scenario.people[p].calendar
-    step = timedelta(minutes=problem.resolution)
-    starts = week_starts(calendar, problem.origin, step, problem.horizon)
+    starts = week_starts(calendar, problem.grid)
     cum = problem.cum_work[p]
     booked: dict[int, int] = {}
     for task in np.flatnonzero(schedule.person == p).tolist():
@@ -72,7 +88,7 @@ def _weeks(scenario: Scenario, problem: Problem, schedule: Schedule, p: int, las
         lo = min(max(int(starts[w]), problem.first_tick), problem.horizon)
         hi = min(int(starts[w + 1]), problem.horizon)
         yield WeekHours(
-            start=problem.time_of(int(starts[w])).astimezone(zone).date(),
+            start=problem.grid.time(int(starts[w])).astimezone(zone).date(),
             booked_hours=booked.get(w, 0) * problem.hours_per_tick,
             available_hours=max(0, int(cum[hi] - cum[lo])) * problem.hours_per_tick,
         )

@@ -14,11 +14,10 @@ import numpy as np
 
 from allocate.objective import BASIS_POINTS
 from allocate.objective import TERMS as DOMAIN_TERMS
+from allocate.problem import NONE
 
 if TYPE_CHECKING:
     from allocate.problem import Problem
-
-NONE = -1
 
 TIME_TERMS = {"lateness", "late_projects", "makespan", "unplaced"}
 """Terms that depend only on end times (NONE for a left-out task); the others need to know who

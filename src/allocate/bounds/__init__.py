@@ -19,7 +19,7 @@ from allocate.bounds import competition, energy
 from allocate.bounds import people as people_terms
 from allocate.bounds.earliest import earliest_schedule
 from allocate.problem import Problem
-from allocate.strategies.base import Schedule
+from allocate.schedule import Schedule
 
 BALANCE = {"peak_utilisation", "utilisation_spread"}
 

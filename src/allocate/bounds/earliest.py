@@ -12,8 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from allocate.problem import NONE, Problem
-from allocate.strategies.base import Schedule, earliest_times
-from allocate.strategies.greedy import topological_order
+from allocate.schedule import Schedule, candidates, earliest_times, topological_order
 
 
 def earliest_schedule(problem: Problem, without_optional: bool = False) -> Schedule:
@@ -54,7 +53,7 @@ class _Calendars:
     def earliest_end(self, task: int, start: int) -> int:
         """The earliest end of `task` begun no earlier than `start` by any of its possible
         people (the horizon when nobody can finish it in time)."""
-        who = people(self.problem, task)
+        who = candidates(self.problem, task)
         if not len(who):
             return self.problem.horizon
         last = self.cum[who, min(start, self.problem.horizon)] + int(self.problem.effort[task]) - 1
@@ -74,12 +73,3 @@ def required(problem: Problem) -> np.ndarray:
     if not len(problem.optional):
         return np.ones(problem.n_tasks, dtype=bool)
     return ~problem.optional
-
-
-def people(problem: Problem, task: int) -> np.ndarray:
-    """Who may do `task`: its pinned person, else its eligible people ([NONE] when it needs
-    nobody: it runs on the organisation calendar)."""
-    if not problem.staffed[task]:
-        return np.array([NONE])
-    pinned = int(problem.pinned_person[task])
-    return np.array([pinned]) if pinned != NONE else problem.eligible[task]

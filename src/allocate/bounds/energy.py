@@ -28,10 +28,10 @@ from operator import or_
 import numpy as np
 
 from allocate.bounds import weekly
-from allocate.bounds.earliest import people, required
+from allocate.bounds.earliest import required
 from allocate.bounds.tails import ranks, successors, tails
 from allocate.problem import FF, FS, NONE, Problem
-from allocate.strategies.greedy import topological_order
+from allocate.schedule import candidates, topological_order
 
 MAX_POOLS = 400
 """At most this many candidate pools (each costs one cumulative row over the horizon) ..."""
@@ -98,7 +98,7 @@ def task_masks(problem: Problem) -> list[int]:
     be left out)."""
     must = required(problem)
     return [
-        reduce(or_, (1 << p for p in people(problem, t).tolist()), 0)
+        reduce(or_, (1 << p for p in candidates(problem, t).tolist()), 0)
         if problem.staffed[t] and problem.effort[t] > 0 and must[t]
         else 0
         for t in range(problem.n_tasks)

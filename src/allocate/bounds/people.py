@@ -13,9 +13,10 @@ from operator import or_
 
 import numpy as np
 
-from allocate.bounds.earliest import people, required
+from allocate.bounds.earliest import required
 from allocate.objective import BASIS_POINTS
 from allocate.problem import NONE, Problem
+from allocate.schedule import candidates
 
 
 def cost(problem: Problem) -> float:
@@ -25,11 +26,11 @@ def cost(problem: Problem) -> float:
     for lead in _leaders(problem):
         alike: dict[tuple[int, ...], int] = {}
         for slot in problem.team(lead):
-            if problem.staffed[slot] and len(people(problem, slot)):
-                key = tuple(people(problem, slot).tolist())
+            if problem.staffed[slot] and len(candidates(problem, slot)):
+                key = tuple(candidates(problem, slot).tolist())
                 alike[key] = alike.get(key, 0) + 1
-        for candidates, count in alike.items():
-            cheapest = np.sort(problem.rate_cents[list(candidates)])[:count]
+        for people, count in alike.items():
+            cheapest = np.sort(problem.rate_cents[list(people)])[:count]
             cents += int(problem.effort[lead]) * int(cheapest.sum())
     return cents * problem.hours_per_tick / 100
 
@@ -43,7 +44,7 @@ def preferences(problem: Problem) -> float:
         avoided = set(problem.avoided[t].tolist())
         total += min(
             (bool(preferred) and p not in preferred) + (p in avoided)
-            for p in people(problem, t).tolist()
+            for p in candidates(problem, t).tolist()
         )
     return float(total)
 
@@ -100,7 +101,7 @@ def lowest_basis_points(problem: Problem) -> int | None:
     reachable = np.zeros(problem.n_people, dtype=np.int64)
     staffed = _staffed(problem, required_only=False)  # an upper bound counts optional work too
     for t in staffed.tolist():
-        reachable[people(problem, t)] += int(problem.effort[t])
+        reachable[candidates(problem, t)] += int(problem.effort[t])
     total = int(problem.effort[staffed].sum())
     everyone = _basis_points(total, int(problem.available[counted].sum()))
     return min(
@@ -121,7 +122,7 @@ def _staffed(problem: Problem, required_only: bool = True) -> np.ndarray:
         [
             t
             for t in range(problem.n_tasks)
-            if problem.staffed[t] and must[t] and len(people(problem, t))
+            if problem.staffed[t] and must[t] and len(candidates(problem, t))
         ],
         dtype=np.int64,
     )
@@ -140,7 +141,7 @@ def _leaders(problem: Problem) -> list[int]:
 def _crew(problem: Problem, task: int) -> tuple[int, int]:
     """The people who may be on `task`'s team (a bit mask) and how many it has (0 for nobody)."""
     slots = [s for s in problem.team(task) if problem.staffed[s]]
-    mask = reduce(or_, (1 << p for s in slots for p in people(problem, s).tolist()), 0)
+    mask = reduce(or_, (1 << p for s in slots for p in candidates(problem, s).tolist()), 0)
     return mask, len(slots)
 
 

@@ -16,7 +16,7 @@ import numpy as np
 
 from allocate.bounds.earliest import required
 from allocate.problem import FF, FS, Problem
-from allocate.strategies.greedy import topological_order
+from allocate.schedule import topological_order
 
 
 def successors(problem: Problem) -> list[list[tuple[int, int]]]:

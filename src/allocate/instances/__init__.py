@@ -5,7 +5,7 @@ UTC calendar (`ALWAYS`), the planning start is Monday 2024-01-01 00:00 UTC (`STA
 objective is `["makespan"]`, and a plan's makespan in hours is the instance's in periods.
 
 - `read_psplib(path)`: PSPLIB single-mode RCPSP (`.sm`), via the optional `psplib` package
-  (`pip install 'allocate[instances]'`): tasks need no person, only units of resources.
+  (`pip install -e '.[instances]'` in a clone): tasks need no person, only units of resources.
 - `read_imopse(path)`: iMOPSE multi-skill RCPSP (`.def`): tasks need one person with a skill level.
 - `read_mslib(path)`: MSLIB multi-skilled RCPSP (`.msrcp`): tasks need a team, a number of people
   per skill, all working the activity's whole duration.

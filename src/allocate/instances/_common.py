@@ -7,10 +7,9 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from allocate.scenario import WEEKDAYS, Calendar, Scenario
+from allocate.scenario import ALWAYS, Scenario
 
-ALWAYS = Calendar(timezone="UTC", weekly_hours={day: ["00:00-24:00"] for day in WEEKDAYS})
-"""Around the clock, every day: one period of a benchmark instance is one hour of this calendar."""
+__all__ = ["ALWAYS", "START", "InstanceFormatError", "build_scenario", "read_lines"]
 
 START = datetime(2024, 1, 1, tzinfo=UTC)
 """The planning start of every instance: Monday 1 January 2024, 00:00 UTC. A plan's makespan in

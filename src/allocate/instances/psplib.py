@@ -19,8 +19,8 @@ from allocate.instances._common import InstanceFormatError, build_scenario, read
 from allocate.scenario import Resource, Scenario, Task
 
 INSTALL_HINT = (
-    "reading PSPLIB files needs the 'psplib' package: pip install 'allocate[instances]' "
-    "(or pip install psplib)"
+    "reading PSPLIB files needs the 'psplib' package: pip install psplib (or, in a clone of "
+    "allocate, pip install -e '.[instances]')"
 )
 
 

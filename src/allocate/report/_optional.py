@@ -9,17 +9,25 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
-EXTRA = "allocate[views]"
+EXTRA = "views"
 
 
-def require(module: str, purpose: str) -> ModuleType:
+def install(extra: str = EXTRA) -> str:
+    """The command that installs an extra."""
+    return f"pip install -e '.[{extra}]' in a clone of allocate (it is not on PyPI yet)"
+
+
+INSTALL = install()
+
+
+def require(module: str, purpose: str, extra: str = EXTRA) -> ModuleType:
     """`module`, or an ImportError that names the extra providing it."""
     try:
         return importlib.import_module(module)
     except ImportError as error:
         package = module.split(".")[0]
         raise ImportError(
-            f"{purpose} needs the optional package '{package}': pip install '{EXTRA}'"
+            f"{purpose} needs the optional package '{package}': {install(extra)}"
         ) from error
 
 

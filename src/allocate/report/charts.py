@@ -64,38 +64,53 @@ def workload_heatmap(scenario: Scenario, plan: Plan, *, by: Period = "week") -> 
         )
     )
     fig.add_trace(
-        go.Heatmap(
-            name="utilisation",
+        share_heatmap(
+            go,
             z=z,
             x=periods,
             y=[names[p] for p in people],
             text=text,
-            texttemplate="%{text}",
-            textfont={"size": 9},
             customdata=data,
             hovertemplate="%{y}, %{x}<br>booked %{customdata[0]} h of %{customdata[1]} h"
             "<extra></extra>",
-            colorscale=[list(step) for step in UTILISATION_SCALE],
-            zmin=0,
-            zmax=OVER_LIMIT,
-            xgap=1,
-            ygap=1,
-            colorbar={
-                "title": "utilisation",
-                "tickvals": [0, 0.5, 1.0, OVER_LIMIT],
-                "ticktext": ["0 %", "50 %", "100 %", f"≥ {OVER_LIMIT:.0%} (over)"],
-            },
+            scale=("utilisation", "over"),
         )
     )
+    share_layout(fig, f"Workload by {by}: booked / available hours (red: over-allocated)", people)
+    return fig
+
+
+def share_heatmap(go, *, scale: tuple[str, str], **data) -> go.Heatmap:
+    """A heatmap trace of shares on the utilisation scale (blue to 100 %, red beyond), its
+    colour bar titled `scale[0]` and its top tick marked `scale[1]`."""
+    return go.Heatmap(
+        name=scale[0],
+        texttemplate="%{text}",
+        textfont={"size": 9},
+        colorscale=[list(step) for step in UTILISATION_SCALE],
+        zmin=0,
+        zmax=OVER_LIMIT,
+        xgap=1,
+        ygap=1,
+        colorbar={
+            "title": scale[0],
+            "tickvals": [0, 0.5, 1.0, OVER_LIMIT],
+            "ticktext": ["0 %", "50 %", "100 %", f"≥ {OVER_LIMIT:.0%} ({scale[1]})"],
+        },
+        **data,
+    )
+
+
+def share_layout(fig, title: str, rows) -> None:
+    """Rows top-down, periods as categories along the top, height for the rows."""
     fig.update_layout(
-        title=f"Workload by {by}: booked / available hours (red: over-allocated)",
-        height=140 + 24 * max(1, len(people)),
+        title=title,
+        height=140 + 24 * max(1, len(rows)),
         yaxis={"autorange": "reversed"},
         xaxis={"side": "top", "type": "category"},
         margin={"l": 10, "r": 10, "t": 90, "b": 20},
         template="plotly_white",
     )
-    return fig
 
 
 def project_timeline(

@@ -8,6 +8,7 @@ progress and coming up. It names no people and shows no internal ids, so it can 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from allocate.plan import Plan
 from allocate.report.html import (
@@ -20,6 +21,7 @@ from allocate.report.html import (
     stacked_bar,
     table,
 )
+from allocate.report.risk import risk_card
 from allocate.report.status import (
     Milestone,
     ProjectStatus,
@@ -32,6 +34,9 @@ from allocate.report.style import STATE_COLOURS
 from allocate.report.svg import timeline_svg
 from allocate.scenario import Scenario
 
+if TYPE_CHECKING:
+    from allocate.analysis.simulate import Risk
+
 
 def project_dashboard(
     scenario: Scenario,
@@ -40,14 +45,18 @@ def project_dashboard(
     *,
     timezone: str | None = None,
     generated: datetime | str | None = None,
+    risk: Risk | None = None,
 ) -> str:
     """The HTML page of `project`'s status as of the planning start (dates in `timezone`, by
-    default the scenario's organisation calendar zone). Same inputs, same bytes."""
+    default the scenario's organisation calendar zone), with how sure its date is when a `risk`
+    simulation is given. Same inputs, same bytes."""
     status = project_status(scenario, plan, project, timezone=timezone)
-    return render(status, generated=generated)
+    return render(status, generated=generated, risk=risk)
 
 
-def render(status: ProjectStatus, *, generated: datetime | str | None = None) -> str:
+def render(
+    status: ProjectStatus, *, generated: datetime | str | None = None, risk: Risk | None = None
+) -> str:
     """The page for an already computed status."""
     zone = status.timezone
     customer = f"{esc(status.customer)} · " if status.customer else ""
@@ -62,6 +71,7 @@ def render(status: ProjectStatus, *, generated: datetime | str | None = None) ->
         f'<div class="card"><p class="summary" data-testid="summary">{esc(status.summary)}</p>'
         "</div>",
         _kpis(status),
+        risk_card(risk, status.id),
         _progress(status),
     ]
     if status.milestones:
@@ -89,8 +99,18 @@ def _kpis(status: ProjectStatus) -> str:
         )
         + kpi("milestones", f"{done} of {len(status.milestones)}", "milestones reached")
         + kpi("finish", finish, f"planned finish (committed: {committed})")
+        + _budget_kpi(status)
         + "</div>"
     )
+
+
+def _budget_kpi(status: ProjectStatus) -> str:
+    """Planned cost of the work left against the budget, when the project has one."""
+    if status.budget is None or status.cost is None:
+        return ""
+    over = status.over_budget
+    label = f"over budget by {over:,.0f}" if over else f"within the budget of {status.budget:,.0f}"
+    return kpi("budget", f"{status.cost:,.0f}", f"planned cost of the work left: {label}")
 
 
 def _progress(status: ProjectStatus) -> str:
@@ -132,7 +152,7 @@ def _planned(m: Milestone, zone: str) -> str:
 def _margin(m: Milestone) -> str:
     if m.state == "done":
         return ""
-    if m.state == "at_risk" and m.days_spare == 0:
+    if m.state == "late" and m.days_spare == 0:
         return "on the day, after the committed time"
     return margin_text(m.days_spare)
 
@@ -164,7 +184,7 @@ def _task_lists(status: ProjectStatus) -> str:
             elif key == "in_progress":
                 third = f"{t.done_hours / t.effort_hours:.0%} done"
             else:
-                third = "at risk" if t.late_hours > 0 else ""
+                third = "planned after its deadline" if t.late_hours > 0 else ""
             rows.append((esc(t.name), esc(when(t)) if key != "done" else "", esc(third)))
         headers = ("Task", "Planned", "Finished" if key == "done" else "")
         inner = (

@@ -2,6 +2,7 @@
 
     index.html                  the portfolio dashboard, linking to each project's page
     project-<id>.html           one customer dashboard per project
+    capacity.html               demand per skill against the people who have it, by week
     assignments.csv             the assignment table
     utilisation.csv             booked / available hours per person and week
     calendars/<person>.ics      one iCalendar feed per person with work
@@ -17,19 +18,21 @@ is given.
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import re
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from allocate.plan import Plan
-from allocate.report._optional import EXTRA, available
+from allocate.report._optional import INSTALL, available
 from allocate.report.dashboard import project_dashboard
 from allocate.report.portfolio import portfolio_dashboard
-from allocate.report.rows import known_tasks, write_csv
+from allocate.report.rows import file_name, known_tasks, write_csv
 from allocate.report.tables import write_utilisation_csv
 from allocate.scenario import Scenario
+
+if TYPE_CHECKING:
+    from allocate.analysis.simulate import Risk
 
 log = logging.getLogger("allocate")
 
@@ -41,17 +44,22 @@ def write_report(
     *,
     timezone: str | None = None,
     generated: datetime | str | None = None,
+    risk: Risk | None = None,
 ) -> list[Path]:
-    """Write every view of `plan` into `directory` (created if needed); return the paths."""
+    """Write every view of `plan` into `directory` (created if needed); return the paths. With
+    a `risk` simulation (`allocate.simulate`) the dashboards say how sure each date is."""
     known_tasks(scenario, plan)
     out = Path(directory)
     out.mkdir(parents=True, exist_ok=True)
     pages = {p.id: file_name(f"project-{p.id}", ".html") for p in scenario.projects}
     written = []
     for project, name in pages.items():
-        html = project_dashboard(scenario, plan, project, timezone=timezone, generated=generated)
+        html = project_dashboard(
+            scenario, plan, project, timezone=timezone, generated=generated, risk=risk
+        )
         written.append(_write(out / name, html))
     files = {
+        "Capacity forecast": _write(out / "capacity.html", _capacity(scenario, plan, generated)),
         "Assignments (CSV)": write_csv(scenario, plan, out / "assignments.csv"),
         "Utilisation per person and week (CSV)": write_utilisation_csv(
             scenario, plan, out / "utilisation.csv"
@@ -60,7 +68,7 @@ def write_report(
     if available("plotly"):
         files |= _charts(scenario, plan, out / "charts", timezone)
     else:
-        log.warning("charts skipped: they need plotly (pip install '%s')", EXTRA)
+        log.warning("charts skipped: they need plotly (%s)", INSTALL)
     written += files.values()
     if (out / "charts" / "plotly.min.js").exists():
         written.append(out / "charts" / "plotly.min.js")
@@ -69,13 +77,26 @@ def write_report(
 
         written += write_ical(scenario, plan, out / "calendars")
     else:
-        log.warning("calendars skipped: they need icalendar (pip install '%s')", EXTRA)
+        log.warning("calendars skipped: they need icalendar (%s)", INSTALL)
     links = {label: path.relative_to(out).as_posix() for label, path in files.items()}
     index = portfolio_dashboard(
-        scenario, plan, links=pages, files=links, timezone=timezone, generated=generated
+        scenario,
+        plan,
+        links=pages,
+        files=links,
+        timezone=timezone,
+        generated=generated,
+        risk=risk,
     )
     written.append(_write(out / "index.html", index))
     return written
+
+
+def _capacity(scenario: Scenario, plan: Plan, generated) -> str:
+    from allocate.analysis.forecast import forecast
+    from allocate.report.capacity import capacity_page
+
+    return capacity_page(forecast(scenario, plan), generated=generated)
 
 
 def _charts(scenario: Scenario, plan: Plan, out: Path, timezone: str | None) -> dict[str, Path]:
@@ -107,13 +128,3 @@ def _charts(scenario: Scenario, plan: Plan, out: Path, timezone: str | None) -> 
 def _write(path: Path, text: str) -> Path:
     path.write_text(text, encoding="utf-8")
     return path
-
-
-def file_name(ident: str, suffix: str) -> str:
-    """A safe, unique file name for an id: unchanged when it is already safe, else the safe
-    characters plus a short hash of the id (so 'a/b' and 'a?b' cannot collide)."""
-    safe = re.sub(r"[^A-Za-z0-9._-]", "_", ident).strip("._") or "_"
-    if safe != ident or len(safe) > 80:
-        digest = hashlib.sha1(ident.encode()).hexdigest()[:8]
-        safe = f"{safe[:80]}-{digest}"
-    return safe + suffix

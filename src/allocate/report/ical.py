@@ -18,7 +18,7 @@ from pathlib import Path
 from allocate.calendar import working_intervals
 from allocate.plan import Assignment, Plan
 from allocate.report._optional import require
-from allocate.report.rows import known_tasks, planned_hours
+from allocate.report.rows import file_name, known_tasks, planned_hours
 from allocate.report.status import long_date
 from allocate.scenario import Scenario
 
@@ -94,8 +94,6 @@ def write_ical(
     stamp: datetime | None = None,
 ) -> list[Path]:
     """One `<person>.ics` per person with at least one assignment; returns the paths written."""
-    from allocate.report.files import file_name
-
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     busy = {p for a in plan.assignments for p in a.people}

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from allocate.objective import with_unit
-from allocate.plan import Plan
+from allocate.plan import Plan, late_by
 from allocate.report.html import esc
 from allocate.report.style import STATE_COLOURS, utilisation_colour
-from allocate.scenario import Scenario, hours
+from allocate.report.words import deadlines_sentence, plan_notes, project_state, term_figure
+from allocate.scenario import Scenario
 
 MAX_ROWS = 30
 NUM = "text-align:right;font-variant-numeric:tabular-nums"
@@ -85,7 +85,7 @@ def plan_html(plan: Plan) -> str:
         f'border-radius:8px">{esc(plan.status)}</span>'
     )
     gap = f", gap {plan.gap:.1%}" if plan.gap is not None else ""
-    terms = ", ".join(f"{esc(k)} {esc(with_unit(k, v))}" for k, v in plan.objective.items()) or "-"
+    terms = ", ".join(esc(term_figure(k, v)) for k, v in plan.objective.items()) or "-"
     checked = (
         "checked: no violations" if not plan.violations else f"{len(plan.violations)} violations"
     )
@@ -95,6 +95,8 @@ def plan_html(plan: Plan) -> str:
         f"objective {terms}; {esc(plan.stats.strategy or '-')} in "
         f"{plan.stats.wall_seconds:.1f} s; {checked}"
     )
+    notes = "".join(f"<li>{esc(note)}</li>" for note in plan_notes(plan))
+    head += f'</p><ul style="margin-top:0">{notes}<li>{esc(deadlines_sentence(plan))}</li></ul><p>'
     projects = [
         (esc(p.id), _utc(p.finish), _utc(p.deadline), _project_state(p)) for p in plan.projects
     ]
@@ -107,15 +109,21 @@ def plan_html(plan: Plan) -> str:
             f"{p.available_hours:,.1f}",
             f'<span style="display:inline-block;width:9px;height:9px;margin-right:4px;'
             f'background:{utilisation_colour(p.utilisation)}"></span>{p.utilisation:.0%}',
+            "-" if p.balance_utilisation is None else f"{p.balance_utilisation:.0%}",
         )
         for p in plan.people
     ]
+    until = plan.balance_until.strftime("%Y-%m-%d") if plan.balance_until else "balance date"
     problems = [(esc(", ".join(c.ids) or "inputs"), esc(c.message)) for c in plan.conflicts]
     problems += [(esc(u.task), esc(u.reason)) for u in plan.unplaced]
     problems += [(esc(", ".join(v.tasks) or v.rule), esc(str(v))) for v in plan.violations]
     left_out = [(esc(u.task), esc(u.reason)) for u in plan.left_out]
     late = [
-        (esc(f"{item.kind} {item.id}"), f"{item.late_hours:,.0f}", esc(item.reason))
+        (
+            esc(f"{item.kind} {item.id}"),
+            esc(late_by(item.late_hours, item.late_working_hours)),
+            esc(item.reason),
+        )
         for item in plan.late
     ]
     return (
@@ -123,12 +131,23 @@ def plan_html(plan: Plan) -> str:
         + _table("Projects", ("project", "finish (UTC)", "deadline (UTC)", "status"), projects)
         + _table(
             "People",
-            ("person", "time zone", "tasks", "booked h", "available h", "utilisation"),
+            (
+                "person",
+                "time zone",
+                "tasks",
+                "booked h",
+                "available h",
+                "utilisation",
+                f"utilisation to {until}",
+            ),
             people,
-            numeric=(2, 3, 4, 5),
+            numeric=(2, 3, 4, 5, 6),
         )
+        + "<p><small>Available hours and utilisation: from the planning start to the plan's "
+        f"finish. Utilisation to {esc(until)}: over the hours available up to the balance date; "
+        "its highest value is the objective's peak_utilisation.</small></p>"
         + (_table("Needs attention", ("task", "problem"), problems) if problems else "")
-        + (_table("Late, and why", ("late", "hours", "why"), late, numeric=(1,)) if late else "")
+        + (_table("Late, and why", ("late", "by", "why"), late) if late else "")
         + (_table("Optional work left out", ("task", "why"), left_out) if left_out else "")
         + "</div>"
     )
@@ -154,14 +173,10 @@ def _table(title: str, headers: Sequence[str], rows: list, numeric: Sequence[int
 
 
 def _project_state(project) -> str:
-    if project.deadline is None:
-        return "no deadline"
-    if project.finish is None:
-        return "nothing left to plan"
-    if project.on_time:
-        return f"on time ({hours(project.deadline - project.finish) / 24:.1f} days spare)"
-    colour = STATE_COLOURS["late"]
-    return f'<span style="color:{colour}">late by {project.late_hours:,.0f} h</span>'
+    state = esc(project_state(project))
+    if project.on_time or project.deadline is None and not project.unplaced:
+        return state
+    return f'<span style="color:{STATE_COLOURS["late"]}">{state}</span>'
 
 
 def _weekly_hours(weekly) -> float:

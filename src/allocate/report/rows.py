@@ -9,6 +9,8 @@ remaining effort on the plan's grid), so per person it adds up to `PersonSummary
 from __future__ import annotations
 
 import csv
+import hashlib
+import re
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -119,3 +121,13 @@ def _cell(value: Any) -> str:
     if isinstance(value, float):
         return f"{value:.6f}".rstrip("0").rstrip(".")
     return str(value)
+
+
+def file_name(ident: str, suffix: str) -> str:
+    """A safe, unique file name for an id: unchanged when it is already safe, else the safe
+    characters plus a short hash of the id (so 'a/b' and 'a?b' cannot collide)."""
+    safe = re.sub(r"[^A-Za-z0-9._-]", "_", ident).strip("._") or "_"
+    if safe != ident or len(safe) > 80:
+        digest = hashlib.sha1(ident.encode()).hexdigest()[:8]
+        safe = f"{safe[:80]}-{digest}"
+    return safe + suffix

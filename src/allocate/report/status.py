@@ -20,7 +20,7 @@ from allocate.report.rows import assignment_rows, known_tasks
 from allocate.scenario import Scenario, Task, hours
 
 TaskState = Literal["done", "in_progress", "not_started"]
-MilestoneState = Literal["done", "on_time", "at_risk", "unplanned"]
+MilestoneState = Literal["done", "on_time", "late", "unplanned"]
 ProjectState = Literal["complete", "on_track", "at_risk", "late"]
 FAR = datetime.max.replace(tzinfo=UTC)
 PAST = datetime.min.replace(tzinfo=UTC)
@@ -79,6 +79,17 @@ class ProjectStatus:
     summary: str
     cost_left: float | None = None
     """The planned work at the assignees' hourly rates, where every assignee has one."""
+    cost: float | None = None
+    """The planned cost of the work left, as the plan computes it (`ProjectSummary.cost`,
+    rates missing count as 0), compared with `budget`."""
+    budget: float | None = None
+
+    @property
+    def over_budget(self) -> float:
+        """How much the planned cost exceeds the budget (0 when within it or without one)."""
+        if self.budget is None or self.cost is None:
+            return 0.0
+        return max(0.0, self.cost - self.budget)
 
     def count(self, state: TaskState) -> int:
         return sum(task.state == state for task in self.tasks)
@@ -107,7 +118,7 @@ class ProjectStatus:
     @property
     def late_tasks(self) -> int:
         return sum(t.late_hours > 0 for t in self.tasks) + sum(
-            m.state == "at_risk" for m in self.milestones
+            m.state == "late" for m in self.milestones
         )
 
     @property
@@ -153,6 +164,8 @@ def project_status(
         state=state,
         summary="",
         cost_left=_cost_left(scenario, plan, {t.id for t in mine}),
+        cost=next((p.cost for p in plan.projects if p.id == project), None),
+        budget=info.budget,
     )
     return _with_summary(status)
 
@@ -217,7 +230,7 @@ def _milestones(tasks: list[Task], placed: dict, zone: str) -> tuple[Milestone, 
         elif planned is None:
             state = "unplanned"
         else:
-            state = "on_time" if committed is None or planned <= committed else "at_risk"
+            state = "on_time" if committed is None or planned <= committed else "late"
         spare = days_between(planned, committed, zone) if planned and committed else None
         result.append(
             Milestone(
@@ -252,7 +265,7 @@ def _state(tasks, milestones, finish, deadline, unplaced: bool) -> ProjectState:
         return "late"
     if unplaced or any(t.late_hours > 0 for t in tasks):
         return "at_risk"
-    if any(m.state in ("at_risk", "unplanned") for m in milestones):
+    if any(m.state in ("late", "unplanned") for m in milestones):
         return "at_risk"
     return "on_track"
 

@@ -37,7 +37,7 @@ STATE_LABELS = {
     "on_time": "On time",
     "on_track": "On track",
     "at_risk": "At risk",
-    "late": "Behind schedule",
+    "late": "Late",
     "unplanned": "Not planned",
 }
 

@@ -20,11 +20,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from allocate.budget import Budget
 from allocate.matching import match
 from allocate.problem import NONE, Problem
-from allocate.strategies.base import Outcome, ProgressCallback, Schedule, earliest_times
+from allocate.schedule import Schedule, candidates, earliest_times, topological_order
+from allocate.strategies.base import Outcome, ProgressCallback
 from allocate.strategies.free_time import FreeTime
 from allocate.strategies.limit_loads import NEVER, LimitLoads, limit_note
+from allocate.terms import level_values
 
 RULES = ("deadline", "tail", "constrained")
 """Which ready task goes first (ties go to the next key, then the lowest index):
@@ -63,14 +66,17 @@ class Greedy:
         hint: Schedule | None = None,
         progress: ProgressCallback | None = None,
         bounds: tuple[float, ...] = (),
+        budget: Budget | None = None,
     ) -> Outcome:
+        """The serial plan (it takes no time worth limiting: `time_limit` and `budget` are
+        ignored, and so is `hint`)."""
         began = time.perf_counter()
         priority = self.priorities(problem)
         schedule = build_schedule(problem, priority)
         if problem.optional.any():
             schedule = _best(problem, [schedule, *_without_optional_first(problem, priority)])
         status = "feasible" if schedule.complete else "infeasible"
-        values = problem.level_values(schedule.end, schedule.person) if schedule.complete else ()
+        values = level_values(problem, schedule.end, schedule.person) if schedule.complete else ()
         return Outcome(
             schedule=schedule,
             status=status,
@@ -111,7 +117,7 @@ def _best(problem: Problem, schedules: list[Schedule]) -> Schedule:
     complete = [s for s in schedules if s.complete]
     if not complete:
         return schedules[0]
-    return min(complete, key=lambda s: problem.level_values(s.end, s.person))
+    return min(complete, key=lambda s: level_values(problem, s.end, s.person))
 
 
 def qualified(problem: Problem, task: int) -> int:
@@ -337,14 +343,6 @@ def optimistic_ends(problem: Problem, task: int, not_before: int, end_not_before
     return sorted(ends)
 
 
-def candidates(problem: Problem, task: int) -> np.ndarray:
-    """The people who may do `task`; [NONE] for a task that needs nobody."""
-    if not problem.staffed[task]:
-        return np.array([NONE])
-    pinned = int(problem.pinned_person[task])
-    return np.array([pinned]) if pinned != NONE else problem.eligible[task]
-
-
 def earliest_slot(
     problem: Problem, loads: Loads, task: int, person: int, not_before: int, end_not_before: int
 ) -> tuple[int, int] | None:
@@ -380,6 +378,21 @@ def earliest_slot(
         k = cum[later]
 
 
+def fitting(problem: Problem, schedule: Schedule, tasks: list[int]) -> dict[int, bool]:
+    """Per task of `tasks` (not in `schedule`), could one of its candidates still do it around
+    the plan: in a working slot free of their bookings, with room in its resources and their
+    limits, after its placed predecessors and release?"""
+    loads = Loads.of(problem, schedule)
+    found = {}
+    for task in tasks:
+        lo, end_lo = earliest_times(problem, schedule, task)
+        found[task] = any(
+            earliest_slot(problem, loads, task, int(person), lo, end_lo) is not None
+            for person in candidates(problem, task)
+        )
+    return found
+
+
 def no_slot_reason(problem: Problem, task: int) -> str:
     pinned = int(problem.pinned_person[task])
     if not problem.staffed[task]:
@@ -387,7 +400,7 @@ def no_slot_reason(problem: Problem, task: int) -> str:
     else:
         who = f"'{problem.person_ids[pinned]}'" if pinned != NONE else "any qualified person"
     if problem.pinned_start[task] != NONE:
-        when = problem.time_of(int(problem.pinned_start[task])).strftime("%Y-%m-%d %H:%M UTC")
+        when = problem.grid.when(int(problem.pinned_start[task]))
         return f"{who} cannot start it at its pinned time {when} (not working, busy, or too early)"
     people = candidates(problem, task).tolist()
     return f"no free working time for {who} before the planning horizon ends" + limit_note(
@@ -409,6 +422,16 @@ class Loads:
         self.limited_person = (problem.week_limit != NONE) | (problem.project_limit != NONE)
         self.reserved: dict[int, tuple[int, int, int]] = {}
         """Tasks booked ahead at their pinned person and start: (person, start, end)."""
+
+    @classmethod
+    def of(cls, problem: Problem, schedule: Schedule) -> Loads:
+        """The bookings of every task `schedule` places."""
+        loads = cls(problem)
+        for task in np.flatnonzero(schedule.start != NONE).tolist():
+            if not problem.is_milestone(task):
+                start, end = int(schedule.start[task]), int(schedule.end[task])
+                loads.book(task, int(schedule.person[task]), start, end)
+        return loads
 
     def bookings_only(self, task: int, people: np.ndarray) -> bool:
         """Do only the people's own bookings decide when `task` can start (someone does it, no
@@ -490,18 +513,3 @@ def latest_finish(problem: Problem) -> np.ndarray:
             gap = problem.effort[task] / share + prec.lag
             latest[prec.pred] = min(latest[prec.pred], latest[task] - gap)
     return latest
-
-
-def topological_order(problem: Problem) -> list[int]:
-    waiting = [0] * problem.n_tasks
-    successors: list[list[int]] = [[] for _ in range(problem.n_tasks)]
-    for prec in problem.precedences:
-        waiting[prec.succ] += 1
-        successors[prec.pred].append(prec.succ)
-    order = [i for i in range(problem.n_tasks) if waiting[i] == 0]
-    for task in order:
-        for succ in successors[task]:
-            waiting[succ] -= 1
-            if waiting[succ] == 0:
-                order.append(succ)
-    return order

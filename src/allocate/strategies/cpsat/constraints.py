@@ -29,7 +29,7 @@ import numpy as np
 from ortools.sat.python import cp_model
 from ortools.util.python.sorted_interval_list import Domain
 
-from allocate.problem import FS, NONE, SF, SS, Precedence, Problem
+from allocate.problem import NONE, Precedence, Problem
 from allocate.strategies.cpsat.variables import LagVars, TaskVars, Variables
 
 
@@ -144,8 +144,8 @@ def add_precedence(
 ) -> LagVars | None:
     """`precedence` between two tasks of the model, while both are in the plan (and every
     literal of `enforced` holds); a working lag's table comes back as `LagVars` (for hints)."""
-    source = pred.start if precedence.kind in (SS, SF) else pred.end
-    target = succ.start if precedence.kind in (FS, SS) else succ.end
+    source = pred.start if precedence.from_start else pred.end
+    target = succ.start if precedence.to_start else succ.end
     when = [*enforced, *(v.present for v in (pred, succ) if v.present is not None)]
     if not precedence.working_lag:
         model.add(target >= source + precedence.lag).only_enforce_if(when)

@@ -10,14 +10,14 @@ The result is small, and minimal when every re-solve ends within its time.
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field, replace
 
 import numpy as np
 from ortools.sat.python import cp_model
 
+from allocate.budget import Budget
 from allocate.problem import NONE, Precedence, Problem
-from allocate.strategies.base import Schedule
+from allocate.schedule import Schedule
 from allocate.strategies.cpsat.constraints import add_precedence
 from allocate.strategies.cpsat.model import build_model
 from allocate.strategies.cpsat.run import solution
@@ -48,11 +48,10 @@ class Diagnosis:
     seconds: float = 0.0
 
 
-def diagnose(problem: Problem, wide: Problem, time_limit: float) -> Diagnosis:
+def diagnose(problem: Problem, wide: Problem, budget: Budget) -> Diagnosis:
     """Look for a plan of `problem` keeping every hard input, or a small set of its inputs that
-    cannot all hold. `wide` is the same scenario compiled with a later horizon (or `problem`
-    itself: then the horizon is not questioned)."""
-    began = time.perf_counter()
+    cannot all hold, within `budget`. `wide` is the same scenario compiled with a later horizon
+    (or `problem` itself: then the horizon is not questioned)."""
     relaxed = replace(
         wide,
         release=np.full(wide.n_tasks, wide.first_tick, dtype=np.int64),
@@ -62,19 +61,19 @@ def diagnose(problem: Problem, wide: Problem, time_limit: float) -> Diagnosis:
         dues=(),
         objective=(),
     )
-    built = build_model(relaxed, "day-hour", relaxed.horizon, deadline=began + time_limit)
+    built = build_model(relaxed, "day-hour", relaxed.horizon, budget=budget)
     if built.variables is None:
         status = "unknown" if built.out_of_time else "infeasible"
-        return Diagnosis(status, seconds=time.perf_counter() - began)
+        return Diagnosis(status, seconds=budget.elapsed())
     model, variables = built.model, built.variables
     literals, inputs = _assume(model, wide, variables, problem.horizon)
-    status, core, solver = _solve(model, literals, time_limit - (time.perf_counter() - began))
+    status, core, solver = _solve(model, literals, budget.left())
     if status == "feasible":
         schedule = solution(solver, variables, problem.optional)  # every task: a whole model
-        return Diagnosis("feasible", schedule=schedule, seconds=time.perf_counter() - began)
+        return Diagnosis("feasible", schedule=schedule, seconds=budget.elapsed())
     if status == "infeasible":
-        core = _shrink(model, literals, core, began + time_limit)
-    return Diagnosis(status, [inputs[k] for k in core], seconds=time.perf_counter() - began)
+        core = _shrink(model, literals, core, budget)
+    return Diagnosis(status, [inputs[k] for k in core], seconds=budget.elapsed())
 
 
 def _assume(
@@ -98,7 +97,9 @@ def _assume(
         present = _present(v)
         release = int(problem.release[task])
         if release > problem.first_tick:
-            on = literal(f"the release of '{names[task]}' ({_when(problem, release)})", names[task])
+            on = literal(
+                f"the release of '{names[task]}' ({problem.grid.when(release)})", names[task]
+            )
             model.add(v.start >= release).only_enforce_if([on, *present])
         person = int(problem.pinned_person[task])
         if person != NONE:
@@ -110,7 +111,7 @@ def _assume(
                     model.add(option.present == 0).only_enforce_if(on)
         tick = int(problem.pinned_start[task])
         if tick != NONE:
-            on = literal(f"the pin of '{names[task]}' at {_when(problem, tick)}", names[task])
+            on = literal(f"the pin of '{names[task]}' at {problem.grid.when(tick)}", names[task])
             model.add(v.start == tick).only_enforce_if([on, *present])
     for prec in problem.precedences:
         pred, succ = variables.tasks.get(prec.pred), variables.tasks.get(prec.succ)
@@ -119,7 +120,7 @@ def _assume(
         on = literal(_dependency(problem, prec), names[prec.pred], names[prec.succ])
         add_precedence(model, problem, prec, pred, succ, variables.horizon, [on])
     if horizon < problem.horizon:
-        on = literal(f"the horizon end ({_when(problem, horizon)})", "horizon_end")
+        on = literal(f"the horizon end ({problem.grid.when(horizon)})", "horizon_end")
         for v in variables.tasks.values():
             model.add(v.end <= horizon).only_enforce_if([on, *_present(v)])
     return literals, inputs
@@ -142,20 +143,20 @@ def _solve(model: cp_model.CpModel, literals, seconds: float):
     return "infeasible", core, solver
 
 
-def _shrink(model: cp_model.CpModel, literals, core: list[int], deadline: float) -> list[int]:
+def _shrink(model: cp_model.CpModel, literals, core: list[int], budget: Budget) -> list[int]:
     """Re-solve on the core alone while CP-SAT's answer shrinks it (cheap), then deletion
     filtering: leave each input out in turn; if the rest still conflict, it goes."""
     kept = list(core)
     for _ in range(REFINE_ROUNDS):
-        seconds = min(RETRY_SECONDS, deadline - time.perf_counter())
+        seconds = min(RETRY_SECONDS, budget.left())
         status, smaller, _ = _solve(model, [literals[k] for k in kept], seconds)
         if status != "infeasible" or len(smaller) == len(kept):
             break
         kept = [kept[k] for k in smaller]
     position = 0
-    while position < len(kept) and time.perf_counter() < deadline:
+    while position < len(kept) and not budget.expired:
         trial = kept[:position] + kept[position + 1 :]
-        seconds = min(RETRY_SECONDS, deadline - time.perf_counter())
+        seconds = min(RETRY_SECONDS, budget.left())
         status, smaller, _ = _solve(model, [literals[k] for k in trial], seconds)
         if status == "infeasible":
             kept = [trial[k] for k in smaller]
@@ -174,7 +175,3 @@ def _dependency(problem: Problem, prec: Precedence) -> str:
     extra = f", lag {lag:g} h" + (" working" if prec.working_lag else "") if prec.lag else ""
     pair = f"'{names[prec.succ]}' on '{names[prec.pred]}'"
     return f"the dependency of {pair} ({KINDS[prec.kind]}{extra})"
-
-
-def _when(problem: Problem, tick: int) -> str:
-    return problem.time_of(tick).strftime("%Y-%m-%d %H:%M UTC")

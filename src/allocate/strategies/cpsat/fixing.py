@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from allocate.problem import FS, NONE, SF, SS, Problem
-from allocate.strategies.base import Schedule
+from allocate.problem import NONE, Problem
+from allocate.schedule import Schedule, after, source
 from allocate.strategies.cpsat.partition import Starts
 
 
@@ -84,18 +84,17 @@ def limits(problem: Problem, fixing: Fixing, horizon: int) -> dict[int, Limits]:
         if pred_free == succ_free or schedule.start[fixed] == NONE:
             continue  # a dependency on a left-out task is dropped
         if succ_free:  # a fixed source: a lower bound on the successor
-            source = schedule.start[prec.pred] if prec.kind in (SS, SF) else schedule.end[prec.pred]
-            bound = _after(problem, int(source), prec.lag, prec.working_lag)
+            bound = after(problem, prec, source(schedule, prec))
             bounded = result[prec.succ]
-            if prec.kind in (FS, SS):
+            if prec.to_start:
                 bounded.start_lo = max(bounded.start_lo, bound)
             else:
                 bounded.end_lo = max(bounded.end_lo, bound)
         else:  # a fixed target: an upper bound on the predecessor
-            target = schedule.start[prec.succ] if prec.kind in (FS, SS) else schedule.end[prec.succ]
+            target = schedule.start[prec.succ] if prec.to_start else schedule.end[prec.succ]
             bound = _before(problem, int(target), prec.lag, prec.working_lag)
             bounded = result[prec.pred]
-            if prec.kind in (SS, SF):
+            if prec.from_start:
                 bounded.start_hi = min(bounded.start_hi, bound)
             else:
                 bounded.end_hi = min(bounded.end_hi, bound)
@@ -129,10 +128,6 @@ def fit(starts: Starts, bounds: Limits, booked: tuple[np.ndarray, np.ndarray]) -
         clear |= booked_starts[np.minimum(nxt, len(booked_starts) - 1)] >= ends
         keep &= clear
     return Starts(ticks[keep], spans[keep])
-
-
-def _after(problem: Problem, tick: int, lag: int, working: bool) -> int:
-    return problem.after_working_lag(tick, lag) if working else tick + lag
 
 
 def _before(problem: Problem, target: int, lag: int, working: bool) -> int:

@@ -12,12 +12,13 @@ import math
 import numpy as np
 from ortools.sat.python import cp_model
 
-from allocate.problem import NONE, SF, SS, Problem
-from allocate.strategies.base import Schedule, earliest_times
+from allocate.problem import NONE, Problem
+from allocate.schedule import Schedule, earliest_times
 from allocate.strategies.cpsat.constraints import lowest
 from allocate.strategies.cpsat.limits import hint_spans, limits_problem
 from allocate.strategies.cpsat.variables import Variables
 from allocate.strategies.cpsat.weeks import hint_loads, weeks_problem
+from allocate.terms import level_values
 
 SLACK_FRACTION = 0.5
 SLACK_DAYS = 14
@@ -41,7 +42,7 @@ def model_horizon(problem: Problem, hint: Schedule | None) -> tuple[int, str]:
     horizon = last + slack
     weight = problem.objective[0].get("makespan", 0.0) if problem.objective else 0.0
     if weight > 0:
-        hint_hours = problem.level_values(hint.end, hint.person)[0]
+        hint_hours = level_values(problem, hint.end, hint.person)[0]
         beyond = problem.start_offset + hint_hours / (weight * problem.hours_per_tick)
         horizon = max(horizon, math.ceil(beyond) + 1)
     if horizon >= problem.horizon:
@@ -141,7 +142,7 @@ def add_hint(
     for index, size in variables.holds.items():
         pairs.append((size, int(ends[index] - starts[index])))
     for lag in variables.lags:
-        source = starts if lag.precedence.kind in (SS, SF) else ends
+        source = starts if lag.precedence.from_start else ends
         pairs.append((lag.shifted, int(lag.after[int(source[lag.precedence.pred])])))
     hint_spans(variables.project_spans, problem, hint, pairs)
     hint_loads(variables.week_loads, problem, hint, pairs)

@@ -19,7 +19,7 @@ from ortools.sat.python import cp_model
 
 from allocate.limits import project_spans
 from allocate.problem import NONE, Problem
-from allocate.strategies.base import Schedule
+from allocate.schedule import Schedule
 from allocate.strategies.cpsat.variables import OptionVars, Variables
 
 

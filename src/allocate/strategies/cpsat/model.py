@@ -3,13 +3,12 @@ for a neighbourhood of free tasks with the rest fixed (`fixing.py`)."""
 
 from __future__ import annotations
 
-import math
-import time
 from dataclasses import dataclass, field
 
 import numpy as np
 from ortools.sat.python import cp_model
 
+from allocate.budget import Budget
 from allocate.problem import NONE, Problem
 from allocate.strategies.cpsat import constraints, objective, resources
 from allocate.strategies.cpsat.fixing import Fixing, Limits, busy, fit, limits
@@ -31,8 +30,8 @@ from allocate.strategies.cpsat.variables import (
 )
 from allocate.strategies.cpsat.weeks import add_week_limits
 
-DEADLINE_EVERY = 8
-"""Tasks built between two looks at the clock."""
+CLOCK_EVERY = 8
+"""Tasks built between two looks at the budget."""
 
 
 @dataclass
@@ -44,7 +43,7 @@ class Model:
     unplaceable: dict[int, str] = field(default_factory=dict)
     """Tasks that no option can hold inside the horizon, with the reason (then nothing is built)."""
     out_of_time: bool = False
-    """The deadline passed while building (then the model is incomplete and must not be used)."""
+    """The budget ran out while building (then the model is incomplete and must not be used)."""
 
 
 @dataclass(frozen=True)
@@ -66,7 +65,7 @@ def build_model(
     formulation: str,
     horizon: int,
     fixing: Fixing | None = None,
-    deadline: float = math.inf,
+    budget: Budget | None = None,
     prepared: Prepared | None = None,
     pooled: Pools | None = None,
 ) -> Model:
@@ -74,8 +73,8 @@ def build_model(
     With `pooled` (`pools.py`), `problem` is `pooled.problem` and each option stands for a class
     of interchangeable people.
 
-    Building stops when `time.perf_counter()` passes `deadline` (checked every few tasks): a
-    whole model of 500 tasks takes seconds of Python, more than a short time limit allows.
+    Building stops when the `budget` runs out (checked every few tasks): a whole model of 500
+    tasks takes seconds of Python, more than a short time limit allows.
     """
     model = cp_model.CpModel()
     prepared = prepared or prepare(problem, formulation)
@@ -83,7 +82,7 @@ def build_model(
     bounds = None if fixing is None else limits(problem, fixing, horizon)
     try:
         candidates, unplaceable = _options(
-            problem, prepared.work, horizon, tasks, fixing, bounds, deadline
+            problem, prepared.work, horizon, tasks, fixing, bounds, budget
         )
     except _OutOfTime:
         return Model(model, None, out_of_time=True)
@@ -96,7 +95,7 @@ def build_model(
         horizon=horizon, ticks_per_day=tpd, tasks={}, fixing=fixing, dropped=dropped
     )
     for count, (task, options) in enumerate(zip(tasks, candidates, strict=True)):
-        if count % DEADLINE_EVERY == 0 and time.perf_counter() > deadline:
+        if count % CLOCK_EVERY == 0 and budget is not None and budget.expired:
             return Model(model, None, out_of_time=True)
         if task in dropped:
             continue
@@ -141,7 +140,7 @@ def _options(
     tasks,
     fixing: Fixing | None,
     bounds: dict[int, Limits] | None,
-    deadline: float,
+    budget: Budget | None,
 ) -> tuple[list[list[tuple[int, Starts]]], dict[int, str]]:
     """Per task, the (person, feasible starts) of each option that can hold it; why not, if none.
 
@@ -152,7 +151,7 @@ def _options(
     candidates: list[list[tuple[int, Starts]]] = []
     unplaceable: dict[int, str] = {}
     for count, task in enumerate(tasks):
-        if count % DEADLINE_EVERY == 0 and time.perf_counter() > deadline:
+        if count % CLOCK_EVERY == 0 and budget is not None and budget.expired:
             raise _OutOfTime
         release, pinned = int(problem.release[task]), int(problem.pinned_start[task])
         options: list[tuple[int, Starts]] = []

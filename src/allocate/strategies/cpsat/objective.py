@@ -14,7 +14,7 @@ as doubles, decompose exactly). A later stage is solved only once the earlier on
 optimal, with the earlier optimum fixed.
 
 Presolve may relax `T_d = max(...)` to `T_d >= ...`, so level values are recomputed from the
-solution (`Problem.level_values`), never read off the solver's objective. Where a due or the
+solution (`terms.level_values`), never read off the solver's objective. Where a due or the
 makespan covers an optional task, the max is stated as `>=` inequalities enforced by the task's
 presence `P` (a left-out task ends nothing).
 """
@@ -233,7 +233,7 @@ def decompose(
 
 
 def level_bound(level: Level, lower: int, problem: Problem) -> float:
-    """A lower bound in the level's units (as `Problem.level_values` counts them) from an
+    """A lower bound in the level's units (as `terms.level_values` counts them) from an
     integer one."""
     value = lower / level.scale
     if not level.exact:

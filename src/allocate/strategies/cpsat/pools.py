@@ -32,7 +32,7 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from allocate.problem import NONE, Problem
-from allocate.strategies.base import Schedule
+from allocate.schedule import Schedule
 from allocate.strategies.cpsat.resources import CLIQUE_TASKS_LIMIT, exclusive_cliques
 from allocate.strategies.cpsat.variables import Variables
 from allocate.terms import TIME_TERMS

@@ -9,18 +9,20 @@ is often far weaker (PSPLIB, MSLIB), so it would search on for a proof it cannot
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
+from allocate.budget import Budget
 from allocate.problem import NONE, Problem
-from allocate.strategies.base import Progress, ProgressCallback, Schedule, Status, reaches
+from allocate.schedule import Schedule, reaches
+from allocate.strategies.base import Progress, ProgressCallback, Status
 from allocate.strategies.cpsat import objective
 from allocate.strategies.cpsat.hint import add_hint
 from allocate.strategies.cpsat.model import Model
 from allocate.strategies.cpsat.variables import Variables
+from allocate.terms import level_values
 
 MIN_SOLVE_SECONDS = 0.05
 
@@ -28,21 +30,18 @@ Configure = Callable[[object, float], None]
 """Sets a solver's parameters for a stage, given the seconds left."""
 
 
-def solve_stages(
-    run: Run, configure: Configure, time_limit: float, levels: int | None = None
-) -> Status:
-    """Solve each stage in turn; a stage starts once the one before is proven optimal. With
-    `levels`, stop once the first `levels` objective levels are solved (later ones are left as
-    the hint has them)."""
+def solve_stages(run: Run, configure: Configure, levels: int | None = None) -> Status:
+    """Solve each stage in turn, within the run's budget; a stage starts once the one before is
+    proven optimal. With `levels`, stop once the first `levels` objective levels are solved
+    (later ones are left as the hint has them)."""
     built = run.built
     for index, stage in enumerate(built.stages):
         expression = objective.stage_expression(stage, built.levels, built.variables)
         run.stage, run.at_targets = stage, run.reaches_targets(stage)
         if not run.at_targets:  # else the best plan so far is optimal on this stage's levels
             built.model.minimize(expression)
-            remaining = time_limit - (time.perf_counter() - run.began)
             solver = cp_model.CpSolver()
-            configure(solver.parameters, max(remaining, MIN_SOLVE_SECONDS))
+            configure(solver.parameters, max(run.budget.left(), MIN_SOLVE_SECONDS))
             code = solver.solve(built.model, Monitor(run, built.variables))
             run.solve_seconds += solver.wall_time
             run.deterministic_time += solver.deterministic_time
@@ -75,7 +74,7 @@ class Run:
 
     problem: Problem
     built: Model
-    began: float
+    budget: Budget
     progress: ProgressCallback | None
     stage: objective.Stage | None = None
     best: Schedule | None = None
@@ -119,7 +118,7 @@ class Run:
         """Does the best plan so far meet the `targets` on `stage`'s levels?"""
         if self.best is None or not self.targets:
             return False
-        values = self.problem.level_values(self.best.end, self.best.person)
+        values = level_values(self.problem, self.best.end, self.best.person)
         return reaches(values, self.targets, stage.levels)
 
     def record(self, schedule: Schedule, bound: float) -> None:
@@ -138,7 +137,7 @@ class Run:
         lower = self.lower if lower is None else lower
         values = None
         if schedule is not None:
-            values = self.problem.level_values(schedule.end, schedule.person)
+            values = level_values(self.problem, schedule.end, schedule.person)
         result = []
         for index, level in enumerate(self.built.levels):
             if index in self.proven:
@@ -170,7 +169,7 @@ class Monitor(cp_model.CpSolverSolutionCallback):
         if run.progress is None and not run.targets:
             return
         schedule = run.full_schedule(solution(self, self.variables))
-        values = run.problem.level_values(schedule.end, schedule.person)
+        values = level_values(run.problem, schedule.end, schedule.person)
         if reaches(values, run.targets, run.stage.levels):
             run.at_targets = True
             self.stop_search()
@@ -181,7 +180,7 @@ class Monitor(cp_model.CpSolverSolutionCallback):
             self.best_objective_bound, run.stage, run.built.levels, found
         )
         bounds = run.bounds(schedule, {**run.lower, **stage_lower})
-        run.progress(Progress(time.perf_counter() - run.began, values, bounds, run.solutions))
+        run.progress(Progress(run.budget.elapsed(), values, bounds, run.solutions))
 
 
 def solution(solver, variables: Variables, optional=None) -> Schedule:

@@ -15,8 +15,10 @@ import numpy as np
 from google.protobuf import text_format
 from ortools.sat import sat_parameters_pb2
 
+from allocate.budget import Budget
 from allocate.problem import Problem
-from allocate.strategies.base import Outcome, ProgressCallback, Schedule, reaches
+from allocate.schedule import Schedule, reaches
+from allocate.strategies.base import Outcome, ProgressCallback
 from allocate.strategies.cpsat import objective
 from allocate.strategies.cpsat.fixing import Fixing
 from allocate.strategies.cpsat.hint import add_hint, hint_problem, model_horizon
@@ -24,6 +26,7 @@ from allocate.strategies.cpsat.model import Prepared, build_model
 from allocate.strategies.cpsat.pools import Pools, pools, search
 from allocate.strategies.cpsat.run import Configure, Run, solve_stages
 from allocate.strategies.cpsat.variables import FORMULATIONS
+from allocate.terms import level_values
 
 PROBING_OFF_ABOVE = 1_000
 """With `probing="auto"`, probing is turned off above this many options: it made presolve 3-10x
@@ -81,10 +84,12 @@ class CpSat:
         hint: Schedule | None = None,
         progress: ProgressCallback | None = None,
         bounds: tuple[float, ...] = (),
+        budget: Budget | None = None,
     ) -> Outcome:
-        """The best plan found within `time_limit` wall-clock seconds (model building included;
-        when building alone takes longer, it stops and the hint comes back). A stage ends, proven
-        optimal, as soon as its levels reach the lower `bounds` given (see `run.Monitor`).
+        """The best plan found within `time_limit` wall-clock seconds, or the `budget` given
+        (model building included; when building alone takes longer, it stops and the hint comes
+        back). A stage ends, proven optimal, as soon as its levels reach the lower `bounds` given
+        (see `run.Monitor`).
 
         A valid complete `hint` becomes CP-SAT's first solution and shortens the model horizon
         (see `hint.model_horizon`); an invalid one is ignored and the reason put in the stats.
@@ -99,16 +104,17 @@ class CpSat:
         stages (CP-SAT solves needed for the lexicographic objective; usually 1).
         """
         began = time.perf_counter()
+        budget = Budget(time_limit) if budget is None else budget
         objective.require_stated_terms(problem)
         if problem.n_tasks == 0:
-            values = problem.level_values(*(np.zeros(0, dtype=np.int64),) * 2)
+            values = level_values(problem, *(np.zeros(0, dtype=np.int64),) * 2)
             return Outcome(
                 Schedule.empty(0), "optimal", values, values, {"formulation": self.formulation}
             )
         hint_issue = "no hint" if hint is None else hint_problem(problem, hint)
         usable_hint = hint if hint_issue is None else None
         if usable_hint is not None:
-            values = problem.level_values(usable_hint.end, usable_hint.person)
+            values = level_values(problem, usable_hint.end, usable_hint.person)
             if reaches(values, bounds):  # nothing can be better: no model to build
                 stats = {
                     "formulation": self.formulation,
@@ -122,9 +128,7 @@ class CpSat:
         horizon, horizon_kind = model_horizon(problem, usable_hint)
         pooled = pools(problem) if self.pooling else None
         stated = problem if pooled is None else pooled.problem
-        built = build_model(
-            stated, self.formulation, horizon, deadline=began + time_limit, pooled=pooled
-        )
+        built = build_model(stated, self.formulation, horizon, budget=budget, pooled=pooled)
         stats: dict[str, float | int | str] = {
             "formulation": self.formulation,
             "options": stated.options,
@@ -148,8 +152,8 @@ class CpSat:
         stats["build_seconds"] = time.perf_counter() - began
         stats["variables"] = len(built.model.proto.variables)
         stats["constraints"] = len(built.model.proto.constraints)
-        run = Run(stated, built, began, progress, targets=tuple(bounds))
-        status = solve_stages(run, self._configurer(stated, seed, pooled=pooled), time_limit)
+        run = Run(stated, built, budget, progress, targets=tuple(bounds))
+        status = solve_stages(run, self._configurer(stated, seed, pooled=pooled))
         stats.update(
             solve_seconds=run.solve_seconds,
             first_solution_seconds=-1.0 if run.first is None else run.first,
@@ -160,7 +164,7 @@ class CpSat:
             return _no_plan(problem, usable_hint, status, run.bounds(), stats)
         best = run.best if pooled is None else pooled.staff(run.best)
         return Outcome(
-            best, status, problem.level_values(best.end, best.person), run.bounds(), stats
+            best, status, level_values(problem, best.end, best.person), run.bounds(), stats
         )
 
     def reoptimise(
@@ -169,14 +173,16 @@ class CpSat:
         fixing: Fixing,
         *,
         horizon: int,
-        time_limit: float,
+        time_limit: float | None = None,
         seed: int = 0,
         deterministic_limit: float | None = None,
         prepared: Prepared | None = None,
         levels: int | None = None,
         bounds: tuple[float, ...] = (),
+        budget: Budget | None = None,
     ) -> Outcome:
-        """Re-plan the free tasks of `fixing`, the others held, hinted with `fixing.schedule`.
+        """Re-plan the free tasks of `fixing`, the others held, hinted with `fixing.schedule`,
+        within `time_limit` seconds or the `budget` given (one of them).
 
         The model has variables for the free tasks only (see `fixing.py`); `horizon` must not cut
         the held schedule. "optimal" means optimal within the neighbourhood; level values are the
@@ -190,6 +196,10 @@ class CpSat:
         stats: build_seconds, solve_seconds, deterministic_time, variables, options, solutions.
         """
         began = time.perf_counter()
+        if budget is None:
+            if time_limit is None:
+                raise ValueError("reoptimise needs a time_limit or a budget")
+            budget = Budget(time_limit)
         built = build_model(problem, self.formulation, horizon, fixing, prepared=prepared)
         held = fixing.schedule
         if built.unplaceable:
@@ -201,10 +211,8 @@ class CpSat:
             "variables": len(built.model.proto.variables),
             "options": len(built.variables.options),
         }
-        run = Run(problem, built, began, None, targets=tuple(bounds))
-        status = solve_stages(
-            run, self._configurer(problem, seed, deterministic_limit), time_limit, levels
-        )
+        run = Run(problem, built, budget, None, targets=tuple(bounds))
+        status = solve_stages(run, self._configurer(problem, seed, deterministic_limit), levels)
         stats.update(
             solve_seconds=run.solve_seconds,
             deterministic_time=run.deterministic_time,
@@ -212,7 +220,7 @@ class CpSat:
         )
         best = held if run.best is None else run.best
         status = "feasible" if status in ("unknown", "infeasible") else status
-        return Outcome(best, status, problem.level_values(best.end, best.person), (), stats)
+        return Outcome(best, status, level_values(problem, best.end, best.person), (), stats)
 
     def _configurer(
         self,
@@ -246,7 +254,8 @@ class CpSat:
 def _no_plan(problem: Problem, hint: Schedule | None, status: str, bounds, stats) -> Outcome:
     """What to return when CP-SAT has no plan: the valid hint if it just ran out of time."""
     if hint is not None and status == "unknown":
-        return Outcome(hint, "feasible", problem.level_values(hint.end, hint.person), bounds, stats)
+        values = level_values(problem, hint.end, hint.person)
+        return Outcome(hint, "feasible", values, bounds, stats)
     schedule = Schedule.empty(problem.n_tasks)
     schedule.reasons.update(dict.fromkeys(range(problem.n_tasks), NO_PLAN[status]))
     return Outcome(schedule, status, (), bounds, stats)

@@ -34,7 +34,7 @@ from ortools.util.python.sorted_interval_list import Domain
 
 from allocate.limits import week_ticks
 from allocate.problem import NONE, Problem
-from allocate.strategies.base import Schedule
+from allocate.schedule import Schedule
 from allocate.strategies.cpsat.variables import OptionVars, Variables
 
 OVERLAP = "min"

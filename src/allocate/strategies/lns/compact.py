@@ -19,7 +19,7 @@ from bisect import bisect_right
 import numpy as np
 
 from allocate.problem import NONE, Problem
-from allocate.strategies.base import Schedule, earliest_times
+from allocate.schedule import Schedule, earliest_times
 
 
 def compact(problem: Problem, schedule: Schedule, free: np.ndarray) -> Schedule:

@@ -26,8 +26,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from allocate.bounds import earliest_schedule
-from allocate.problem import NONE, SF, SS, Problem
-from allocate.strategies.base import Schedule
+from allocate.problem import NONE, Problem
+from allocate.schedule import Schedule, source
 from allocate.strategies.cpsat.fixing import Fixing
 from allocate.terms import utilisation_basis_points
 
@@ -305,8 +305,7 @@ class Neighbourhoods:
         start, person = int(schedule.start[task]), int(schedule.person[task])
         result = []
         for prec in problem.predecessors(task):
-            source = schedule.start if prec.kind in (SS, SF) else schedule.end
-            if self._idle(person, int(source[prec.pred]) + max(prec.lag, 0), start) == 0:
+            if self._idle(person, source(schedule, prec) + max(prec.lag, 0), start) == 0:
                 result.append(prec.pred)
         previous = self.previous_booking(schedule, task)
         if previous != NONE and self._idle(person, int(schedule.end[previous]), start) == 0:

@@ -25,8 +25,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from allocate.budget import Budget
 from allocate.problem import NONE, Problem
-from allocate.strategies.base import Outcome, Progress, Schedule, reaches
+from allocate.schedule import Schedule, reaches
+from allocate.strategies.base import Outcome, Progress
 from allocate.strategies.cpsat import CpSat
 from allocate.strategies.cpsat.fixing import Fixing
 from allocate.strategies.cpsat.hint import hint_problem, model_horizon
@@ -34,6 +36,7 @@ from allocate.strategies.cpsat.model import prepare
 from allocate.strategies.lns.adaptive import Adaptive
 from allocate.strategies.lns.compact import compact
 from allocate.strategies.lns.neighbourhoods import Neighbourhoods
+from allocate.terms import level_values
 
 PATIENCE = 30
 """Sub-solves without a gain on the levels in focus before the next level joins them."""
@@ -83,7 +86,7 @@ class Search:
         self.began, self.progress = time.perf_counter(), progress
         self.bounds = bounds  # known lower bounds per level: a level at its own needs no work
         self.incumbent, self.version = start, 0
-        self.values = problem.level_values(start.end, start.person)
+        self.values = level_values(problem, start.end, start.person)
         self.horizon = model_horizon(problem, start)[0]
         self.rng = np.random.default_rng(seed)
         self.neighbourhoods = Neighbourhoods(problem, settings.reach_days, settings.candidates)
@@ -98,26 +101,26 @@ class Search:
 
     # --- loops ---------------------------------------------------------------------------------
 
-    def run(self, deadline: float) -> None:
-        """Improve until `deadline` (a `time.perf_counter()` value) or the iteration budget."""
+    def run(self, budget: Budget) -> None:
+        """Improve until the `budget` or the iterations run out."""
         if self.settings.workers == 1:
-            while self._may_launch(deadline):
+            while self._may_launch(budget):
                 proposal = self.propose()
-                self.settle(proposal, self.solve(proposal, deadline))
+                self.settle(proposal, self.solve(proposal, budget))
             return
         with ThreadPoolExecutor(self.settings.workers) as pool:
             pending: dict[Future, Proposal] = {}
             while True:
-                while len(pending) < self.settings.workers and self._may_launch(deadline):
+                while len(pending) < self.settings.workers and self._may_launch(budget):
                     proposal = self.propose(frozenset(p.target for p in pending.values()))
-                    pending[pool.submit(self.solve, proposal, deadline)] = proposal
+                    pending[pool.submit(self.solve, proposal, budget)] = proposal
                 if not pending:
                     return
                 done, _ = wait(pending, return_when=FIRST_COMPLETED)
                 for future in done:
                     self.settle(pending.pop(future), future.result())
 
-    def whole(self, deadline: float) -> str:
+    def whole(self, budget: Budget) -> str:
         """Re-plan every task at once, without windows or deterministic limit; the status."""
         free = np.arange(self.problem.n_tasks)
         proposal = Proposal("whole", NONE, free, self.incumbent, self.version, self.seed)
@@ -125,7 +128,7 @@ class Search:
             self.problem,
             Fixing(self.incumbent, proposal.free),
             horizon=self.horizon,
-            time_limit=deadline - time.perf_counter(),
+            budget=budget,
             seed=proposal.seed,
             prepared=self.prepared,
             bounds=self.bounds,
@@ -138,10 +141,10 @@ class Search:
         """Does the incumbent reach the lower bounds on every level?"""
         return reaches(self.values, self.bounds)
 
-    def _may_launch(self, deadline: float) -> bool:
+    def _may_launch(self, budget: Budget) -> bool:
         if self.launched == self.settings.iterations or self.optimal:
             return False
-        return deadline - time.perf_counter() >= MIN_ITERATION_SECONDS
+        return budget.left() >= MIN_ITERATION_SECONDS
 
     # --- one sub-solve -------------------------------------------------------------------------
 
@@ -155,13 +158,13 @@ class Search:
         seed = (self.seed + self.launched) % 2**31
         return Proposal(kind, target, free, self.incumbent, self.version, seed, group)
 
-    def solve(self, proposal: Proposal, deadline: float) -> Outcome:
+    def solve(self, proposal: Proposal, budget: Budget) -> Outcome:
         """Re-plan `proposal` around its base (safe in a worker thread: it only reads)."""
         return self.settings.cpsat.reoptimise(
             self.problem,
             self.neighbourhoods.fixing(proposal.base, proposal.free, proposal.group),
             horizon=self.horizon,
-            time_limit=deadline - time.perf_counter(),
+            budget=budget,
             seed=proposal.seed,
             deterministic_limit=self.settings.sub_limit,
             prepared=self.prepared,
@@ -182,7 +185,7 @@ class Search:
         if schedule is not None and self.settings.compact:
             schedule = compact(self.problem, schedule, proposal.free)
         values = (
-            None if schedule is None else self.problem.level_values(schedule.end, schedule.person)
+            None if schedule is None else level_values(self.problem, schedule.end, schedule.person)
         )
         order = 1 if values is None else _compare(values[: self.focus], self.values[: self.focus])
         changed = order < 0 or (

@@ -10,20 +10,22 @@ kind and size of neighbourhood by how well each has paid (`adaptive.py`).
 
 from __future__ import annotations
 
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from allocate.budget import Budget
 from allocate.problem import Problem
-from allocate.strategies.base import Outcome, ProgressCallback, Schedule
+from allocate.schedule import Schedule
+from allocate.strategies.base import Outcome, ProgressCallback
 from allocate.strategies.cpsat import CpSat, objective
 from allocate.strategies.cpsat.hint import hint_problem
 from allocate.strategies.greedy import Greedy
 from allocate.strategies.lns.adaptive import Adaptive
 from allocate.strategies.lns.neighbourhoods import KINDS
 from allocate.strategies.lns.search import Search, Settings
+from allocate.terms import level_values
 
 SUB_PARAMS = {"symmetry_level": 0, "max_presolve_iterations": 1}
 """CP-SAT parameters of the sub-solves (before the user's `params`): presolve was a third of the
@@ -105,8 +107,10 @@ class Lns:
         hint: Schedule | None = None,
         progress: ProgressCallback | None = None,
         bounds: tuple[float, ...] = (),
+        budget: Budget | None = None,
     ) -> Outcome:
-        """The best plan found within `time_limit` wall-clock seconds, never worse than the start.
+        """The best plan found within `time_limit` wall-clock seconds (or the `budget` given),
+        never worse than the start.
         With lower `bounds`, a level that reaches its bound hands over to the next at once, and
         the search stops once every level has (the plan is then optimal).
 
@@ -120,10 +124,10 @@ class Lns:
         solve_seconds, solutions, and per kind `lns_<kind>`: tries, improvements, accepted moves,
         final size and work.
         """
-        began = time.perf_counter()
+        budget = Budget(time_limit) if budget is None else budget
         objective.require_stated_terms(problem)
         if problem.n_tasks == 0:
-            values = problem.level_values(*(np.zeros(0, dtype=np.int64),) * 2)
+            values = level_values(problem, *(np.zeros(0, dtype=np.int64),) * 2)
             return Outcome(Schedule.empty(0), "optimal", values, values, {"start": "empty"})
         start_kind = "hint"
         if hint is None or hint_problem(problem, hint) is not None:
@@ -144,13 +148,12 @@ class Lns:
             adaptive,
         )
         search = Search(settings, problem, hint, seed, progress, tuple(bounds))
-        deadline = began + time_limit
         if problem.n_tasks <= self.size and not search.optimal:  # one neighbourhood holds it all
-            status = search.whole(deadline)
+            status = search.whole(budget)
             proven = search.values if status == "optimal" else ()
             stats = {"start": start_kind, **search.stats()}
             return Outcome(search.incumbent, status, search.values, proven, stats)
-        search.run(deadline)
+        search.run(budget)
         stats = {"start": start_kind, **search.stats(), **adaptive.summary()}
         if search.optimal:
             return Outcome(search.incumbent, "optimal", search.values, search.values, stats)
