@@ -16,7 +16,8 @@ bound never see through. Stated per class instead (the formulation study is in d
 * per group of people some places must come from (each union of distinct eligible sets, and
   everybody), a redundant cumulative of the teams' intervals, demand = the team's places that
   need the group, capacity = its size: the skill-capacity reasoning of the published MSPSP
-  models, extended to every union of skills (Hall's condition at every moment).
+  models, extended to every union of skills (Hall's condition at every moment), and a
+  NoOverlap per clique of teams no two of which fit one group together.
 
 Naming the people afterwards is exact: per class, the tasks drawn from it overlap at most
 `size` at a time, so giving each task, in order of start, a member free at its start always
@@ -50,6 +51,8 @@ def search(workers: int) -> str:
 
 
 CLIQUES = True
+"""State a NoOverlap per clique of teams that cannot share some group (`_exclusive_teams`); kept
+switchable to measure it (docs/design.md)."""
 UNION_SETS = 5
 """Up to this many distinct eligible sets, every union of them gets a redundant cumulative (31
 at most); above, each set and everybody. MSLIB instances have four (one per skill)."""
