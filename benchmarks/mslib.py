@@ -17,9 +17,11 @@ machine's load falls on both alike.
 Per run: makespan, status, wall time (the time to proof when proven optimal), time to the first
 plan, the checker's verdict, and the lower bound: the larger of the plan's own (allocate's bounds
 and CP-SAT's) and the workload bound ceil(sum of duration x team size / people). The summary
-quotes each instance's gap to the best lower bound any run of it found, so versions are judged
-against one bound. MSLIB publishes no best-known values in machine-readable form; the two
-deadlines in each file's project module are reported as given. Results: `--out` {json,md}.
+quotes each instance's gap to the best lower bound any run of it found, (makespan - bound) /
+makespan as `plan.gap`, so versions are judged against one bound. `--merge` combines results
+files (the gaps then use the best bound of all of them). MSLIB publishes no best-known values in
+machine-readable form; the two deadlines in each file's project module are reported as given.
+Results: `--out` {json,md}.
 """
 
 from __future__ import annotations
@@ -88,7 +90,7 @@ def run_one(path: Path, strategy: str, time_limit: float, seed: int) -> dict:
         "valid": valid,
         "makespan": span,
         "lower_bound": bound,
-        "gap": (span - bound) / bound if bound else 0.0,
+        "gap": (span - bound) / span if span else 0.0,  # as plan.gap
         "file_deadlines": list(instance.deadlines),
         "first_feasible_s": round(min(trace, default=plan.stats.first_plan_seconds or 0.0), 3),
         "wall_s": round(wall, 2),
@@ -107,13 +109,15 @@ def run_in(code: Path, path: Path, strategy: str, time_limit: float, seed: int) 
 
 
 def with_best_bounds(rows: list[dict]) -> None:
-    """Each row's gap to the best lower bound any run of its instance found."""
+    """Each row's gap to its own bound and to the best lower bound any run of its instance
+    found, both as `plan.gap` ((makespan - bound) / makespan)."""
     best: dict[str, float] = {}
     for r in rows:
         best[r["instance"]] = max(best.get(r["instance"], 0.0), r["lower_bound"])
     for r in rows:
         r["best_bound"] = best[r["instance"]]
-        r["gap_best"] = (r["makespan"] - r["best_bound"]) / r["best_bound"]
+        r["gap"] = (r["makespan"] - r["lower_bound"]) / r["makespan"]
+        r["gap_best"] = (r["makespan"] - r["best_bound"]) / r["makespan"]
 
 
 def summary(rows: list[dict]) -> dict:
@@ -157,7 +161,8 @@ def markdown(rows: list[dict], setup: dict) -> str:
         f"{setup['load_before']}, after {setup['load_after']}, median at each instance's start "
         f"{setup['load_median']} (the cores are shared with other work). Versions: "
         f"{setup['code']}. Gaps are to the best lower bound any run of the instance found "
-        "(allocate's bounds, CP-SAT's, the workload bound); 'own' to the run's own bound. Time to "
+        "(allocate's bounds, CP-SAT's, the workload bound), (makespan - bound) / makespan "
+        "as `plan.gap`; 'own' to the run's own bound. Time to "
         "proof: wall time of the runs proven optimal (reading, first plan, bounds, search, "
         "checker).",
         "",
@@ -208,10 +213,14 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, nargs="+", default=[0])
     parser.add_argument("--code", action="append", default=[], help="label=path to a src folder")
     parser.add_argument("--out", type=Path, default=HERE / "results" / "mslib")
+    parser.add_argument("--merge", type=Path, nargs="+", help="results .json files to combine")
     parser.add_argument("--one", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:  # a subprocess of --code
         print(json.dumps(run_one(args.one, args.strategies[0], args.time_limit, args.seeds[0])))
+        return
+    if args.merge:
+        write(*merged(args.merge), args.out)
         return
     files = subset(args.data_dir / "mslib_set1", args.count)
     if args.names:
@@ -231,14 +240,12 @@ def main() -> None:
                     row["label"] = label if len(args.strategies) == 1 else f"{label} {strategy}"
                     print(json.dumps(row), flush=True)
                     rows.append(row)
-    at_once = {r["instance"] for r in rows if r["chosen"] == "greedy" and r["status"] == "optimal"}
-    for r in rows:
-        r["first_plan_optimal"] = r["instance"] in at_once
-    with_best_bounds(rows)
     setup = {
         "instances": len(files),
         "data": str(args.data_dir / "mslib_set1"),
-        "selection": "all"
+        "selection": f"the {len(files)} listed in {args.names.name}"
+        if args.names
+        else "all"
         if len(files) >= 660 or args.count <= 0
         else f"{len(files)} evenly spaced in instance number",
         "time_limit": args.time_limit,
@@ -249,15 +256,36 @@ def main() -> None:
         "date": datetime.now(UTC).strftime("%Y-%m-%d"),
         "load_before": round(load_before, 2),
         "load_after": round(os.getloadavg()[0], 2),
-        "load_median": round(median(r["load"] for r in rows), 2),
     }
+    write(rows, setup, args.out)
+
+
+def merged(paths: list[Path]) -> tuple[list[dict], dict]:
+    """The runs of several results files, and their setups joined (the first one's otherwise)."""
+    loaded = [json.loads(path.read_text()) for path in paths]
+    rows = [r for data in loaded for r in data["runs"]]
+    setup = dict(loaded[0]["setup"])
+    setup["code"] = "; ".join(data["setup"]["code"] for data in loaded)
+    setup["date"] = ", ".join(sorted({data["setup"]["date"] for data in loaded}))
+    setup["load_before"] = min(data["setup"]["load_before"] for data in loaded)
+    setup["load_after"] = max(data["setup"]["load_after"] for data in loaded)
+    return rows, setup
+
+
+def write(rows: list[dict], setup: dict, out: Path) -> None:
+    """Gaps to the best bound, the summaries, and the results files `out`.{json,md}."""
+    at_once = {r["instance"] for r in rows if r["chosen"] == "greedy" and r["status"] == "optimal"}
+    for r in rows:
+        r["first_plan_optimal"] = r["instance"] in at_once
+    with_best_bounds(rows)
+    setup["load_median"] = round(median(r["load"] for r in rows), 2)
     summaries = {
         label: {name: summary(mine) for name, mine in parts.items()}
         for label, parts in groups(rows).items()
     }
     payload = {"setup": setup, "summary": summaries, "runs": rows}
-    args.out.with_suffix(".json").write_text(json.dumps(payload, indent=1) + "\n")
-    args.out.with_suffix(".md").write_text(markdown(rows, setup))
+    out.with_suffix(".json").write_text(json.dumps(payload, indent=1) + "\n")
+    out.with_suffix(".md").write_text(markdown(rows, setup))
 
 
 if __name__ == "__main__":
