@@ -92,7 +92,7 @@ class Pools:
 
     def staff(self, schedule: Schedule) -> Schedule:
         """`schedule` (classes) with people: per class, in order of start, each task gets the
-        member free longest ago (the lowest index among those free)."""
+        lowest-numbered member free at its start (one always is: see the module's docstring)."""
         found = schedule.copy()
         found.reasons.update(schedule.reasons)
         for members in self.members:
@@ -192,7 +192,11 @@ class Pools:
         self._exclusive_teams(model, spans, loads)
 
     @staticmethod
-    def _exclusive_teams(model, spans: dict[int, cp_model.IntervalVar], loads) -> None:
+    def _exclusive_teams(
+        model: cp_model.CpModel,
+        spans: dict[int, cp_model.IntervalVar],
+        loads: list[tuple[dict[int, int], int]],
+    ) -> None:
         """A NoOverlap per clique of teams no two of which fit some group together (as
         `resources` does for PSPLIB, within the same size limit)."""
         teams = sorted(spans)
