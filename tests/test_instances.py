@@ -349,10 +349,12 @@ def test_mslib_plan_is_valid_and_not_below_the_workload_bound():
 
 
 def test_auto_plans_small_always_working_teams_exactly():
-    """MSLIB_Set1_1 has 316 choices, above the exact model's limit for calendars that pause, but
-    everyone works around the clock and it compiles to 81 tasks: `auto` runs the exact model."""
+    """MSLIB_Set1_1 has 316 (place, person) choices, but its four people work around the clock
+    and may all do everything: the exact model pools them into one class (79 choices), and
+    `auto` runs it."""
     plan = solve(read_mslib(MSLIB), time_limit=1.0)
-    assert plan.stats.strategy == "cpsat" and plan.stats.detail["options"] > 200
+    assert plan.stats.strategy == "cpsat" and plan.stats.detail["options"] == 79
+    assert plan.stats.detail["classes"] == 1
     assert plan.feasible and plan.violations == ()
 
 

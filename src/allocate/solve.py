@@ -33,6 +33,7 @@ from allocate.scenario import Scenario
 from allocate.schedule import Schedule, reaches, search_horizon
 from allocate.strategies import REGISTRY, get_strategy
 from allocate.strategies.base import Outcome, SolveProgress, Strategy
+from allocate.strategies.cpsat.pools import pooled_choices
 from allocate.strategies.greedy import Greedy
 from allocate.summaries import person_summaries, project_summaries
 from allocate.terms import level_values
@@ -54,7 +55,9 @@ an option is one plain interval with no day and hour variables, and `auto` runs 
 to this many compiled tasks (a team member's slot counts as one) and `EXACT_ALWAYS_OPEN_OPTIONS`
 choices, the range measured: on MSLIB set 1 (12 instances of 64-305 compiled tasks, 316-15,849
 choices, 10 s, benchmarks/results/mslib_cpsat_lns.md) the exact model matched LNS on 10 and beat
-it on 2 (makespan 105 against 108, 140 against 143), and proved 6 optimal in 0.3-3.8 s."""
+it on 2 (makespan 105 against 108, 140 against 143), and proved 6 optimal in 0.3-3.8 s. Where
+the exact model pools interchangeable people (`strategies/cpsat/pools.py`), choices are counted
+per (place, class): every MSLIB set-1 instance then fits."""
 EXACT_ALWAYS_OPEN_OPTIONS = 16_000
 
 
@@ -306,14 +309,17 @@ def _choose(
     """The strategy to run after the greedy plan (None: the greedy plan is the answer), and,
     for `auto`, why it was chosen (logged, and shown with the plan).
 
-    `auto`: the exact model up to `EXACT_OPTIONS_LIMIT` choices (a (task, person) pair, or a task
-    that needs nobody and only has to be timed) or, on calendars that never pause, up to
+    `auto`: the exact model up to `EXACT_OPTIONS_LIMIT` choices (a (task, person) pair, a (task,
+    class) pair where the exact model pools interchangeable people, or a task that needs nobody
+    and only has to be timed) or, on calendars that never pause, up to
     `EXACT_ALWAYS_OPEN_TASKS` tasks and `EXACT_ALWAYS_OPEN_OPTIONS` choices; LNS above; the
     greedy plan alone when there is nothing to choose.
     """
     if strategy != "auto":
         return (None if isinstance(strategy, Greedy) else strategy), ""
-    choices = problem.options + int(((problem.effort > 0) & ~problem.staffed).sum())
+    pooled = pooled_choices(problem)  # a choice per class of interchangeable people
+    people = problem.options if pooled is None else pooled
+    choices = people + int(((problem.effort > 0) & ~problem.staffed).sum())
     if choices == 0:
         return None, "auto kept the greedy plan: there is nothing to choose"
     if choices <= EXACT_OPTIONS_LIMIT:

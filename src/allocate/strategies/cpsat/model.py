@@ -20,6 +20,7 @@ from allocate.strategies.cpsat.partition import (
     span_classes,
     working_ticks,
 )
+from allocate.strategies.cpsat.pools import Pools
 from allocate.strategies.cpsat.variables import (
     TaskVars,
     Variables,
@@ -66,9 +67,11 @@ def build_model(
     budget: Budget | None = None,
     prepared: Prepared | None = None,
     week_overlap: str = "min",
+    pooled: Pools | None = None,
 ) -> Model:
     """The model of every task, or with `fixing` of its free tasks only (the rest constants);
-    `week_overlap` says how weekly hours are stated (`weeks.py`).
+    `week_overlap` says how weekly hours are stated (`weeks.py`). With `pooled` (`pools.py`),
+    `problem` is `pooled.problem` and each option stands for a class of interchangeable people.
 
     Building stops when the `budget` runs out (checked every few tasks): a whole model of 500
     tasks takes seconds of Python, more than a short time limit allows.
@@ -101,7 +104,10 @@ def build_model(
             variables.tasks[task] = _task_vars(
                 model, problem, task, options_of, prepared.shifts, horizon, bounds
             )
-    constraints.one_at_a_time(model, variables, problem.n_people)
+    if pooled is None:
+        constraints.one_at_a_time(model, variables, problem.n_people)
+    else:  # per class of interchangeable people, at most its size at once
+        pooled.add_constraints(model, variables)
     constraints.people(model, problem, variables)
     constraints.dependency(model, problem, variables)
     resources.capacity(model, problem, variables)

@@ -35,7 +35,10 @@ RULE_MAP = {
         "the chosen class fixes the interval's size",
     ),
     "one_at_a_time": Enforcement(
-        constraints.one_at_a_time, "one NoOverlap of each person's option intervals"
+        constraints.one_at_a_time,
+        "one NoOverlap of each person's option intervals; where interchangeable people are "
+        "pooled (`pools.py`), a cumulative of each class's size, its people named afterwards "
+        "so that none has two tasks at once",
     ),
     "capacity": Enforcement(
         resources.capacity,

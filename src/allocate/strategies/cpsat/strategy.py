@@ -22,6 +22,7 @@ from allocate.strategies.base import Outcome, ProgressCallback
 from allocate.strategies.cpsat.fixing import Fixing
 from allocate.strategies.cpsat.hint import add_hint, hint_problem, model_horizon
 from allocate.strategies.cpsat.model import Prepared, build_model
+from allocate.strategies.cpsat.pools import Pools, pools, search
 from allocate.strategies.cpsat.run import Configure, Run, limit, solve_stages
 from allocate.strategies.cpsat.variables import FORMULATIONS
 from allocate.strategies.cpsat.weeks import OVERLAPS
@@ -48,6 +49,9 @@ class CpSat:
     `workers`: CP-SAT search workers. `probing`: "auto" (off above 1,000 options) or a
     `cp_model_probing_level`. `params`: further CP-SAT parameters by name, applied last (they
     override the ones above); unknown names fail here, naming the closest valid ones.
+    `pooling`: choose classes of interchangeable people instead of people where that is exact
+    (calendars that never pause, time terms only; `pools.py`), with the search of
+    `pools.SEARCH`.
 
     `solve(..., time_limit=...)` counts model building in the time limit.
     """
@@ -57,6 +61,7 @@ class CpSat:
     probing: str | int = "auto"
     params: Mapping[str, object] | None = None
     week_overlap: str = "min"
+    pooling: bool = True
     name: str = "cpsat"
     _extra: sat_parameters_pb2.SatParameters = field(init=False, repr=False, compare=False)
 
@@ -99,7 +104,8 @@ class CpSat:
         first level's from CP-SAT's bound, later ones only once the earlier are proven (else 0).
         If CP-SAT finds nothing in time, a valid hint comes back as "feasible".
 
-        stats: formulation, options, horizon (model horizon tick), horizon_kind, hint,
+        stats: formulation, options (of the model: per class when pooled), classes (of
+        interchangeable people, when pooled), horizon (model horizon tick), horizon_kind, hint,
         build_seconds, variables, constraints, solve_seconds (CP-SAT wall time),
         first_solution_seconds (CP-SAT wall time to the first solution, -1 if none), solutions,
         stages (CP-SAT solves needed for the lexicographic objective; usually 1).
@@ -118,26 +124,36 @@ class CpSat:
             if reaches(values, bounds):  # nothing can be better: no model to build
                 return Outcome(usable_hint, "optimal", values, values, self._at_bounds(problem))
         horizon, horizon_kind = model_horizon(problem, usable_hint)
+        pooled = pools(problem) if self.pooling else None
+        stated = problem if pooled is None else pooled.problem
         built = build_model(
-            problem, self.formulation, horizon, budget=budget, week_overlap=self.week_overlap
+            stated,
+            self.formulation,
+            horizon,
+            budget=budget,
+            week_overlap=self.week_overlap,
+            pooled=pooled,
         )
         stats: dict[str, float | int | str] = {
             "formulation": self.formulation,
-            "options": problem.options,
+            "options": stated.options,
             "horizon": horizon,
             "horizon_kind": horizon_kind,
             "hint": "complete" if usable_hint is not None else f"not used: {hint_issue}",
         }
+        if pooled is not None:
+            stats["classes"] = len(pooled.members)
         if built.unplaceable or built.out_of_time:
             stats["build_seconds"] = time.perf_counter() - began
             return _not_built(problem, built, usable_hint, stats)
         if usable_hint is not None:
-            add_hint(built.model, problem, built.variables, usable_hint)
+            given = usable_hint if pooled is None else pooled.to_classes(usable_hint)
+            add_hint(built.model, stated, built.variables, given)
         stats["build_seconds"] = time.perf_counter() - began
         stats["variables"] = len(built.model.proto.variables)
         stats["constraints"] = len(built.model.proto.constraints)
-        run = Run(problem, built, budget, progress, targets=tuple(bounds))
-        status = solve_stages(run, self._configurer(problem, seed))
+        run = Run(stated, built, budget, progress, targets=tuple(bounds))
+        status = solve_stages(run, self._configurer(stated, seed, pooled=pooled))
         stats.update(
             solve_seconds=run.solve_seconds,
             first_solution_seconds=-1.0 if run.first is None else run.first,
@@ -146,8 +162,9 @@ class CpSat:
         )
         if run.best is None:
             return _no_plan(problem, usable_hint, status, run.bounds(), stats)
-        values = level_values(problem, run.best.end, run.best.person)
-        return Outcome(run.best, status, values, run.bounds(), stats)
+        best = run.best if pooled is None else pooled.staff(run.best)
+        values = level_values(problem, best.end, best.person)
+        return Outcome(best, status, values, run.bounds(), stats)
 
     def _at_bounds(self, problem: Problem) -> dict[str, float | int | str]:
         """The stats of a hint that already meets the lower bounds (nothing was built)."""
@@ -229,9 +246,15 @@ class CpSat:
         return Outcome(best, status, level_values(problem, best.end, best.person), (), stats)
 
     def _configurer(
-        self, problem: Problem, seed: int, deterministic_limit: float | None = None
+        self,
+        problem: Problem,
+        seed: int,
+        deterministic_limit: float | None = None,
+        pooled: Pools | None = None,
     ) -> Configure:
         def configure(parameters, budget: Budget) -> None:
+            if pooled is not None:
+                parameters.merge_text_format(search(self.workers))
             self._configure(parameters, problem, budget, seed, deterministic_limit)
 
         return configure
