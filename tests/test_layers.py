@@ -38,13 +38,15 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
         "schedules on the compiled problem",
         ("allocate.schedule", "allocate.on_grid", "allocate.previous", "allocate.limits"),
     ),
-    ("objective terms on the compiled problem", ("allocate.terms",)),
+    ("objective terms on the compiled problem", ("allocate.terms.*",)),
     ("lower bounds", ("allocate.bounds.*",)),
     ("the strategy contract", ("allocate.strategies.base",)),
     (
         "greedy construction",
         (
             "allocate.strategies.greedy",
+            "allocate.strategies.priority",
+            "allocate.strategies.loads",
             "allocate.strategies.free_time",
             "allocate.strategies.limit_loads",
             "allocate.strategies.repair",

@@ -330,7 +330,7 @@ def _left_out(ctx: _Context) -> Iterator[Finding]:
 
 def people(ctx: _Context) -> Iterator[Finding]:
     """A task has as many distinct known people as it needs (one, or its team's size); a
-    milestone has none and is an instant; a task that needs nobody (`people=0`) has none."""
+    milestone has none and is an instant; a task that needs nobody (`headcount=0`) has none."""
     known = {person.id for person in ctx.scenario.people}
     for task, a in ctx.tasks():
         ids, names = (task.id,), ", ".join(a.people) or "none"

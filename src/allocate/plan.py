@@ -216,6 +216,18 @@ class SolveStats(Frozen):
 
 
 class Plan(Frozen):
+    """The answer to a scenario: who does which task when, how good that is, and whether it holds.
+
+    `assignments` name tasks and people by id, with aware datetimes; what could not be placed is
+    in `unplaced` (with why), optional work left out in `left_out`, contradicting inputs in
+    `conflicts`, missed deadlines with their reasons in `late`. `objective` gives each term in
+    its own unit, `level_bounds` and `gap` how far from the best possible plan it can be at
+    most, `projects` and `people` the summaries a planner reads. `status` is "optimal",
+    "feasible", "infeasible" or "unknown"; a plan returned by `solve()` has been checked by
+    `allocate.check`, and `violations` lists what the checker found (nothing, for a feasible
+    plan). Plain data: it round-trips through JSON, and `check` verifies a hand-edited one.
+    """
+
     status: Status
     scenario: str = ""
     resolution_minutes: GridMinutes = 60

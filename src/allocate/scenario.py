@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
     AfterValidator,
+    AliasChoices,
     BaseModel,
     ConfigDict,
     Field,
@@ -547,16 +548,19 @@ class Slot(Frozen):
 class Task(Frozen):
     """Work of `effort_hours` done by one qualified person, pausing outside their working time.
 
-    A team task needs several people at once: `people=n` asks for n distinct people, each with
-    `skills`; `team` gives each slot its own skills (one designer and two developers). All
+    A team task needs several people at once: `headcount=n` asks for n distinct people, each
+    with `skills`; `team` gives each slot its own skills (one designer and two developers). All
     members work over the same `[start, end)`, each putting in `effort_hours` of their own working
     time; the task ends when the last of them is done, and every member is busy until then.
 
     A milestone marks a deliverable: zero effort, no person, it happens when its dependencies allow.
-    `people=0` makes a task that needs nobody (a machine run, a review period): it takes
+    `headcount=0` makes a task that needs nobody (a machine run, a review period): it takes
     `effort_hours` of the scenario's calendar. `resources` are units of shared resources held while
     the task runs. `priority` weighs this task's lateness against others'. `progress` records work
     already done.
+
+    `headcount` is also read as `people`, its former name, so that older scenario files load
+    (a plan's `Assignment.people` lists who does a task, which is another thing).
     """
 
     id: Id
@@ -569,9 +573,13 @@ class Task(Frozen):
     deadline: AwareDatetime | None = None
     priority: Priority = 1
     milestone: bool = False
-    people: Annotated[int, Field(ge=0, le=MAX_TEAM)] = 1
+    headcount: Annotated[int, Field(ge=0, le=MAX_TEAM)] = Field(
+        default=1,
+        validation_alias=AliasChoices("headcount", "people"),
+        description="people who work on the task together (0: it needs nobody)",
+    )
     team: tuple[Slot, ...] = ()
-    """Slots with their own skills; then `skills` stays empty and `people` at its default."""
+    """Slots with their own skills; then `skills` stays empty and `headcount` at its default."""
     resources: dict[str, Annotated[int, Field(ge=1, le=1_000_000)]] = Field(default_factory=dict)
     progress: Progress = Field(default_factory=Progress)
     preferred: tuple[Id, ...] = ()
@@ -591,7 +599,7 @@ class Task(Frozen):
     @property
     def staffed(self) -> bool:
         """Does this task need a person (not a milestone, not a person-less task)?"""
-        return not self.milestone and self.people > 0
+        return not self.milestone and self.headcount > 0
 
     @property
     def members(self) -> tuple[dict[str, int], ...]:
@@ -601,7 +609,7 @@ class Task(Frozen):
             return ()
         if self.team:
             return tuple(slot.skills for slot in self.team for _ in range(slot.count))
-        return (self.skills,) * self.people
+        return (self.skills,) * self.headcount
 
     @property
     def team_size(self) -> int:
@@ -640,11 +648,11 @@ class Task(Frozen):
             raise ValueError(f"task '{self.id}' has a team: a team task cannot be optional yet")
         if not self.milestone and self.effort_hours <= 0:
             raise ValueError(f"task '{self.id}' needs a positive effort_hours (or milestone=True)")
-        if self.team and (self.skills or self.people != 1):
+        if self.team and (self.skills or self.headcount != 1):
             raise ValueError(
-                f"task '{self.id}' has a team: give skills per slot, not `skills` or `people`"
+                f"task '{self.id}' has a team: give skills per slot, not `skills` or `headcount`"
             )
-        if self.milestone and (self.team or self.people > 1):
+        if self.milestone and (self.team or self.headcount > 1):
             raise ValueError(f"milestone '{self.id}' needs no people")
         if sum(slot.count for slot in self.team) > MAX_TEAM:
             raise ValueError(f"task '{self.id}' needs more than {MAX_TEAM} people")

@@ -38,7 +38,8 @@ from allocate.problem import NONE, Problem, compile_problem
 from allocate.scenario import Pin, Scenario
 from allocate.schedule import Schedule, reaches, search_horizon
 from allocate.strategies import REGISTRY, get_strategy
-from allocate.strategies.base import Outcome, Progress, Strategy
+from allocate.strategies.base import Outcome, SolveProgress, Strategy
+from allocate.strategies.cpsat.pools import pooled_choices
 from allocate.strategies.greedy import Greedy
 from allocate.strategies.repair import repair
 from allocate.summaries import person_summaries, project_summaries
@@ -61,7 +62,9 @@ an option is one plain interval with no day and hour variables, and `auto` runs 
 to this many compiled tasks (a team member's slot counts as one) and `EXACT_ALWAYS_OPEN_OPTIONS`
 choices, the range measured: on MSLIB set 1 (12 instances of 64-305 compiled tasks, 316-15,849
 choices, 10 s, benchmarks/results/mslib_cpsat_lns.md) the exact model matched LNS on 10 and beat
-it on 2 (makespan 105 against 108, 140 against 143), and proved 6 optimal in 0.3-3.8 s."""
+it on 2 (makespan 105 against 108, 140 against 143), and proved 6 optimal in 0.3-3.8 s. Where
+the exact model pools interchangeable people (`strategies/cpsat/pools.py`), choices are counted
+per (place, class): every MSLIB set-1 instance then fits."""
 EXACT_ALWAYS_OPEN_OPTIONS = 16_000
 
 
@@ -87,7 +90,7 @@ def solve(
     workers: int | None = None,
     deterministic: bool = False,
     stop: StopSignal | None = None,
-    progress: bool | Callable[[Progress], None] = False,
+    progress: bool | Callable[[SolveProgress], None] = False,
     previous: Plan | None = None,
     freeze_days: int = 0,
 ) -> Plan:
@@ -112,7 +115,7 @@ def solve(
     why. Ctrl-C does the same while `solve()` runs in the main thread (a second Ctrl-C aborts).
 
     `progress=True` prints each improvement to stderr (and a line every 5 s); a callable
-    receives each improvement as a `Progress`, and the latest one again, with a new `elapsed`,
+    receives each improvement as a `SolveProgress`, and the latest one again, with a new `elapsed`,
     whenever a second passes without one (from a thread of the solve's, never two at once).
 
     `previous`: re-plan with minimal disruption from this earlier plan (usually of the same
@@ -175,7 +178,7 @@ def _solve(
     bounds_seconds = budget.elapsed() - first_plan
     relay.bounds = ours
     if greedy.level_values:
-        relay(Progress(first_plan, greedy.level_values, (), 1))
+        relay(SolveProgress(first_plan, greedy.level_values, (), 1))
     outcome, conflicts = greedy, ()
     if not greedy.schedule.complete:
         outcome, conflicts = _diagnosed(scenario, problem, greedy, budget, seconds)
@@ -357,7 +360,7 @@ def _search(
     start: Schedule,
     share: Budget,
     seed: int,
-    report: Callable[[Progress], None] | None,
+    report: Callable[[SolveProgress], None] | None,
     bounds: tuple[float, ...],
 ) -> Outcome:
     """`strategy` from the plan `start` within its `share` of the budget (what is left, less a
@@ -394,19 +397,19 @@ def _choose(
     """The strategy to run after the greedy plan (None: the greedy plan is the answer), and,
     for `auto`, why it was chosen (logged, and shown with the plan).
 
-    `auto`: the exact model up to `EXACT_OPTIONS_LIMIT` choices (a (task, person) pair, or a task
-    that needs nobody and only has to be timed) or, on calendars that never pause, up to
+    `auto`: the exact model up to `EXACT_OPTIONS_LIMIT` choices (a (task, person) pair, a (task,
+    class) pair where the exact model pools interchangeable people, or a task that needs nobody
+    and only has to be timed) or, on calendars that never pause, up to
     `EXACT_ALWAYS_OPEN_TASKS` tasks and `EXACT_ALWAYS_OPEN_OPTIONS` choices; LNS above; the
     greedy plan alone when there is nothing to choose.
     """
     if strategy != "auto":
         return (None if isinstance(strategy, Greedy) else strategy), ""
-    choices = problem.options + int(((problem.effort > 0) & ~problem.staffed).sum())
+    pooled = pooled_choices(problem)  # a choice per class of interchangeable people
+    people = problem.options if pooled is None else pooled
+    choices = people + int(((problem.effort > 0) & ~problem.staffed).sum())
     if choices == 0:
         return None, "auto kept the greedy plan: there is nothing to choose"
-    if unsupported := _terms_cpsat_cannot_state(problem):
-        log.warning("CP-SAT cannot optimise %s yet: returning the greedy plan", unsupported)
-        return None, f"auto kept the greedy plan: CP-SAT cannot optimise {unsupported} yet"
     if choices <= EXACT_OPTIONS_LIMIT:
         name, why = "cpsat", f"{choices:,} choices, at most {EXACT_OPTIONS_LIMIT}"
     elif (
@@ -441,12 +444,6 @@ def _never_pauses(problem: Problem) -> bool:
     limited = (problem.week_limit != NONE).any() or (problem.project_limit != NONE).any()
     working = bool(problem.working.all()) and int(problem.org_cum_work[-1]) == problem.horizon
     return working and not limited
-
-
-def _terms_cpsat_cannot_state(problem: Problem) -> list[str]:
-    from allocate.strategies.cpsat.objective import TERMS
-
-    return sorted({name for level in problem.objective for name in level} - set(TERMS))
 
 
 def _better(incumbent: Outcome, challenger: Outcome) -> Outcome:

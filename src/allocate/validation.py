@@ -325,7 +325,7 @@ def _unstaffable_team(scenario: Scenario, task) -> Iterator[Problem]:
     places = [[p.id for p in scenario.people if p.has(skills)] for skills in task.members]
     if match(places) is not None:
         return
-    loc = ("tasks", task.id, "team" if task.team else "people")
+    loc = ("tasks", task.id, "team" if task.team else "headcount")
     short = [
         f"{needed} with {_skills(skills)} ({len(have)} have that)"
         for skills, needed, have in _slot_counts(task, places)

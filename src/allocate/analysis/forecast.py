@@ -37,7 +37,7 @@ from allocate.on_grid import on_grid
 from allocate.plan import Plan
 from allocate.problem import NONE, Problem, compile_problem
 from allocate.scenario import Frozen, Scenario
-from allocate.strategies.greedy import topological_order
+from allocate.schedule import topological_order
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -18,7 +18,7 @@ from ortools.sat.python import cp_model
 from allocate.budget import Budget
 from allocate.problem import NONE, Precedence, Problem
 from allocate.schedule import Schedule
-from allocate.strategies.cpsat.constraints import add_precedence
+from allocate.strategies.cpsat.constraints import dependency_between
 from allocate.strategies.cpsat.model import build_model
 from allocate.strategies.cpsat.run import limit, solution, solve_watched
 from allocate.strategies.cpsat.variables import TaskVars, Variables
@@ -121,7 +121,7 @@ def _assume(
         if pred is None or succ is None:
             continue
         on = literal(_dependency(problem, prec), names[prec.pred], names[prec.succ])
-        add_precedence(model, problem, prec, pred, succ, variables.horizon, [on])
+        dependency_between(model, problem, prec, pred, succ, variables.horizon, [on])
     if horizon < problem.horizon:
         on = literal(f"the horizon end ({problem.grid.when(horizon)})", "horizon_end")
         for v in variables.tasks.values():

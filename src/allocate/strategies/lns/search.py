@@ -28,7 +28,7 @@ import numpy as np
 from allocate.budget import Budget
 from allocate.problem import NONE, Problem
 from allocate.schedule import Schedule, reaches
-from allocate.strategies.base import Outcome, Progress
+from allocate.strategies.base import Outcome, SolveProgress
 from allocate.strategies.cpsat import CpSat
 from allocate.strategies.cpsat.fixing import Fixing
 from allocate.strategies.cpsat.hint import hint_problem, model_horizon
@@ -226,7 +226,7 @@ class Search:
             self.improvements += 1
             if self.progress is not None:
                 elapsed = time.perf_counter() - self.began
-                self.progress(Progress(elapsed, self.values, (), self.improvements + 1))
+                self.progress(SolveProgress(elapsed, self.values, (), self.improvements + 1))
         self.stale = 0 if order < 0 else self.stale + 1
         if changed or self.stale >= PATIENCE:
             self._widen()

@@ -1,4 +1,4 @@
-"""The `changes` term in CP-SAT: how far a re-plan moves from the previous plan, exactly.
+"""`changes`: how far a re-plan moves from the previous plan (units: ticks).
 
 Per task the previous plan placed (`problem.previous`, see `allocate.previous`):
 
@@ -19,52 +19,64 @@ Held tasks of a neighbourhood add their constant share, so the expression is the
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 import numpy as np
-from ortools.sat.python import cp_model
 
-from allocate.previous import start_of
+from allocate.previous import changes_by_task, changes_ticks, start_of
 from allocate.problem import NONE, Problem
-from allocate.strategies.cpsat.constraints import lowest
+from allocate.terms.base import Component, Term
 
 
-def changes_upper(problem: Problem, horizon: int) -> int:
-    """The most the term can be inside `horizon`, in ticks."""
-    previous = problem.previous
-    if previous is None:
-        return 0
-    cum = problem.org_cum_work
-    widest = int(cum[min(horizon, problem.horizon)] - cum[problem.first_tick])
-    known = previous.at != NONE
-    leaders = known & (np.asarray(problem.leader) == np.arange(problem.n_tasks))
-    return int(previous.reassign[known & problem.staffed].sum()) + widest * int(leaders.sum())
+class Changes(Term):
+    """Disruption against the previous plan, in working hours (0 without one)."""
 
+    name = "changes"
 
-def state_changes(statement) -> cp_model.LinearExprT:
-    """The term on `statement` (the model's view of who does what, with `x`, `held_sum` and
-    `derive`)."""
-    problem, variables = statement.problem, statement.variables
-    previous = problem.previous
-    if previous is None:
-        return 0
-    terms: list = []
-    for task in np.flatnonzero(previous.at != NONE).tolist():
-        v = variables.tasks.get(task)
-        if v is None:
-            continue  # held: its share is a constant, below
-        crew = set(previous.crew[task].tolist())
-        if problem.staffed[task]:
-            cost = int(previous.reassign[task])
-            terms += [
-                cost * statement.x(task, p) for p in statement.people_of(task) if p not in crew
-            ]
-        if problem.team(task)[0] == task:
-            terms.append(_move(statement, task, v))
-    held = statement.held
-    if held is not None:
-        mask = ~variables.fixing.mask
-        for task in np.flatnonzero(mask & (previous.at != NONE) & (held.end != NONE)).tolist():
-            terms.append(_held_share(problem, held, task))
-    return sum(terms)
+    def unit(self, problem: Problem) -> Fraction:
+        return Fraction(problem.resolution, 60)
+
+    def upper(self, problem: Problem, horizon: int) -> int:
+        previous = problem.previous
+        if previous is None:
+            return 0
+        cum = problem.org_cum_work
+        widest = int(cum[min(horizon, problem.horizon)] - cum[problem.first_tick])
+        known = previous.at != NONE
+        leaders = known & (np.asarray(problem.leader) == np.arange(problem.n_tasks))
+        return int(previous.reassign[known & problem.staffed].sum()) + widest * int(leaders.sum())
+
+    def count(self, problem, end, person, component: Component) -> int:
+        return changes_ticks(problem, end, person)
+
+    def state(self, statement, component: Component):
+        problem, variables = statement.problem, statement.variables
+        previous = problem.previous
+        if previous is None:
+            return 0
+        terms: list = []
+        for task in np.flatnonzero(previous.at != NONE).tolist():
+            v = variables.tasks.get(task)
+            if v is None:
+                continue  # held: its share is a constant, below
+            crew = set(previous.crew[task].tolist())
+            if problem.staffed[task]:
+                cost = int(previous.reassign[task])
+                people = statement.people_of(task)
+                terms += [cost * statement.x(task, p) for p in people if p not in crew]
+            if problem.team(task)[0] == task:
+                terms.append(_move(statement, task, v))
+        held = statement.held
+        if held is not None:
+            free = ~variables.fixing.mask
+            for task in np.flatnonzero(free & (previous.at != NONE) & (held.end != NONE)).tolist():
+                terms.append(_held_share(problem, held, task))
+        return sum(terms)
+
+    def targets(self, problem, schedule, earliest_end):
+        hours = problem.hours_per_tick
+        found = changes_by_task(problem, schedule.end, schedule.person)
+        return [(task, ticks * hours) for task, ticks in found]
 
 
 def _held_share(problem: Problem, held, task: int) -> int:
@@ -79,13 +91,14 @@ def _held_share(problem: Problem, held, task: int) -> int:
     return share
 
 
-def _move(statement, task: int, v) -> cp_model.IntVar:
+def _move(statement, task: int, v):
     """`m_t`, the working ticks free task `task` moved (its start, or its end `by_end`)."""
     model, problem = statement.model, statement.problem
     by_end = bool(problem.previous.by_end[task])
     when = v.end if by_end else v.start
     cum = problem.org_cum_work
-    lo, hi = lowest(when), int(list(when.proto.domain)[-1])  # no negative indices
+    domain = list(when.proto.domain)
+    lo, hi = int(domain[0]), int(domain[-1])
     top = int(cum[min(hi, len(cum) - 1)])
     was = int(cum[int(problem.previous.at[task])])
     worked = model.new_int_var(int(cum[lo]), top, f"W{task}")
