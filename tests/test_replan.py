@@ -10,10 +10,15 @@ from hypothesis import strategies as st
 from allocate import Calendar, Person, Scenario, Task, check, events, solve
 from allocate.check import recompute_objective
 from allocate.objective import with_changes
+from allocate.on_grid import on_grid
 from allocate.plan import Assignment, Plan
+from allocate.previous import with_previous
+from allocate.problem import compile_problem
 from allocate.strategies.cpsat import CpSat
 from allocate.strategies.greedy import Greedy
 from allocate.strategies.lns import Lns
+from allocate.strategies.repair import kept_where_it_fits, repair
+from allocate.terms import level_values
 from scenarios import with_actuals
 from test_solve import ErrorsLogged
 
@@ -152,6 +157,27 @@ def test_cpsat_proves_the_least_disruptive_plan_when_someone_falls_ill():
         task="t1", people=("ana",), start=at(4), end=at(4, 17)
     )
     assert check(ill, again, previous) == []
+
+
+def test_a_repair_shifts_the_plan_when_keeping_it_would_make_work_late():
+    """ana's Monday task now takes two days. Kept to the minute, her Wednesday task stays and
+    Tuesday's, due that evening, goes to Thursday; the repair shifts the plan instead (the due
+    task first, every task still hers), so the re-plan starts on time."""
+    ana = Person(id="ana", skills={"x": 1}, calendar=OFFICE)
+    tasks = work(3)
+    tasks[2] = tasks[2].replace(deadline=at(3, 17))
+    s = Scenario(start=MONDAY, people=[ana], tasks=tasks)
+    previous = plan(*[(f"t{i}", "ana", at(2 + i), at(2 + i, 17)) for i in (0, 2, 1)])
+    longer = events.estimate(s, "t0", 16)
+    problem = compile_problem(longer.replace(objective=with_changes(longer.objective)))
+    old = on_grid(problem, previous)
+    problem = with_previous(problem, old)
+    kept = kept_where_it_fits(problem, old)
+    repaired = repair(problem, old)
+    assert level_values(problem, kept.end, kept.person)[0] > 0  # 't2' late
+    assert repaired.level_values[0] == 0 and (repaired.schedule.person == 0).all()
+    again = solve(longer, previous=previous, strategy="greedy")
+    assert again.assignment("t2").end <= at(3, 17) and check(longer, again, previous) == []
 
 
 def test_work_in_progress_continues_and_is_compared_by_its_end():

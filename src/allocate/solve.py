@@ -41,7 +41,7 @@ from allocate.strategies import REGISTRY, get_strategy
 from allocate.strategies.base import Outcome, SolveProgress, Strategy
 from allocate.strategies.cpsat.pools import pooled_choices
 from allocate.strategies.greedy import Greedy
-from allocate.strategies.repair import repair
+from allocate.strategies.repair import kept_where_it_fits, repair
 from allocate.summaries import person_summaries, project_summaries
 from allocate.terms import level_values
 from allocate.validation import require_scenario, time_limit_seconds
@@ -335,10 +335,10 @@ def _from_previous(
         problem = compile_problem(scenario, min(scenario_end(scenario), reach + slack))
     old = on_grid(problem, previous)
     problem = with_previous(problem, old)
-    repaired = repair(problem, old)
-    if freeze_days and repaired.schedule.complete:
+    in_place = kept_where_it_fits(problem, old) if freeze_days else None
+    if in_place is not None and in_place.complete:
         end = working_days_end(scenario.calendar, scenario.start, freeze_days)
-        kept = frozen(problem, repaired.schedule, problem.grid.tick(end, up=True))
+        kept = frozen(problem, in_place, problem.grid.tick(end, up=True))
         problem = pinned(problem, kept)
         pins = [
             Pin(
@@ -351,7 +351,7 @@ def _from_previous(
         held = {pin.task for pin in pins}
         pins += [pin for pin in scenario.pins if pin.task not in held]
         scenario = BaseModel.model_copy(scenario, update={"pins": tuple(pins)})
-    return scenario, problem, repaired
+    return scenario, problem, repair(problem, old)
 
 
 def _search(

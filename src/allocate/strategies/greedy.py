@@ -66,7 +66,7 @@ class Greedy:
         passes = [build_schedule(problem, priority)]
         if problem.optional.any():
             passes += _without_optional_first(problem, priority)
-        schedule = _best(problem, passes)
+        schedule = best_schedule(problem, passes)
         status = "feasible" if schedule.complete else "infeasible"
         values = level_values(problem, schedule.end, schedule.person) if schedule.complete else ()
         return Outcome(
@@ -114,7 +114,7 @@ def _missed(passes: list[Schedule]) -> int:
     return len({task for s in passes for task, why in s.reasons.items() if why != LEFT_OUT})
 
 
-def _best(problem: Problem, schedules: list[Schedule]) -> Schedule:
+def best_schedule(problem: Problem, schedules: list[Schedule]) -> Schedule:
     """The complete schedule with the lowest objective (the first one if none is complete)."""
     complete = [s for s in schedules if s.complete]
     if not complete:
