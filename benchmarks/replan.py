@@ -238,13 +238,18 @@ class World:
         self.seed = seed
         self.people = [p.id for p in scenario.people]
         self.models = [t for t in scenario.tasks if t.staffed and not t.team]
-        self.factors: dict[str, float] = {}
+        self.truths: dict[str, float] = {}
 
-    def factor(self, task: str) -> float:
-        if task not in self.factors:
-            rng = np.random.default_rng([self.seed, _key(task)])
-            self.factors[task] = float(np.exp(rng.normal(-0.045, 0.3)))  # mean 1
-        return self.factors[task]
+    def true_effort(self, task: Task) -> float:
+        """The hours `task` really takes: its estimate when first carried out (efforts change
+        only here, so that is the planner's estimate) times a lognormal factor of mean 1, drawn
+        once per task. Asked again in later weeks, the same hours: a factor applied to an
+        effort already made true would compound week after week."""
+        if task.id not in self.truths:
+            rng = np.random.default_rng([self.seed, _key(task.id)])
+            factor = float(np.exp(rng.normal(-0.045, 0.3)))
+            self.truths[task.id] = round(task.effort_hours * factor * 4) / 4 or 0.25
+        return self.truths[task.id]
 
     def week(self, scenario: Scenario, week: int) -> Scenario:
         """`scenario` with week `week`'s absences and new requests (from its planning start)."""
@@ -278,13 +283,14 @@ def _key(text: str) -> int:
 
 def executed(world: World, scenario: Scenario, plan: Plan, now: datetime) -> Scenario:
     """The scenario a week on: the plan carried out, except that each task takes its true
-    effort (work the plan finished that needs more is still in progress)."""
+    effort (work the plan finished that needs more is still in progress; work that needs less
+    is done when the plan said)."""
     later = events.advance(scenario, now, plan=plan)
     actuals = {}
     for task in later.tasks:
         if task.progress.status == "not_started" or scenario.task(task.id).done:
             continue
-        true = round(task.effort_hours * world.factor(task.id) * 4) / 4 or 0.25
+        true = world.true_effort(task)
         spent = task.spent_hours
         if task.done and true > spent and not task.milestone:
             actuals[task.id] = (
