@@ -5,7 +5,7 @@ assigns and schedules them with a greedy construction and OR-Tools CP-SAT, check
 an independent checker, and returns a `Plan` in real datetimes.
 """
 
-from allocate.analysis import forecast, simulate
+from allocate.analysis import Hire, advise_hiring, departures, forecast, recommend, simulate
 from allocate.check import check
 from allocate.plan import Assignment, Plan, Violation
 from allocate.scenario import (
@@ -31,11 +31,15 @@ __all__ = [
     "Assignment",
     "Calendar",
     "check",
+    "advise_hiring",
+    "departures",
     "forecast",
+    "recommend",
     "simulate",
     "solve",
     "Dependency",
     "Estimate",
+    "Hire",
     "Person",
     "Pin",
     "Plan",

@@ -1,18 +1,49 @@
 """Answers to the weekly questions, built on plans: where do we run short of people (`forecast`),
-and how sure is each date (`simulate`)."""
+how sure is each date (`simulate`), who should take a new request (`recommend`), whom to hire and
+whom we cannot lose (`advise_hiring`, `departures`)."""
 
+from allocate.analysis.effects import Delay, Effects, Slip
 from allocate.analysis.forecast import CapacityRow, Forecast, Shortage, SoleHolder, forecast
+from allocate.analysis.hiring import (
+    Departure,
+    Departures,
+    Hire,
+    HireOption,
+    HiringAdvice,
+    Standing,
+    advise_hiring,
+    departures,
+    generated_hires,
+)
+from allocate.analysis.recommend import Excluded, Fit, Option, Recommendations, recommend
 from allocate.analysis.simulate import Critical, Outlook, PersonRisk, Risk, simulate
 
 __all__ = [
     "CapacityRow",
     "Critical",
+    "Delay",
+    "Departure",
+    "Departures",
+    "Effects",
+    "Excluded",
+    "Fit",
     "Forecast",
+    "Hire",
+    "HireOption",
+    "HiringAdvice",
+    "Option",
     "Outlook",
     "PersonRisk",
+    "Recommendations",
     "Risk",
     "Shortage",
+    "Slip",
     "SoleHolder",
+    "Standing",
+    "advise_hiring",
+    "departures",
     "forecast",
+    "generated_hires",
+    "recommend",
     "simulate",
 ]
