@@ -8,11 +8,13 @@ capacity forecast: one per skill requirement that runs short ("backend 3+"), at 
 the time zone most of its current holders work in, from the first week it runs short, at the
 median rate of its holders.
 
-Options are ranked by value for money: the deadlines level of the objective saved (by default
-priority-weighted hours late, plus optional work left out) per 1,000 of what employing the hire
-costs until the end of the forecast window; then by late projects brought back on time. The
-reverse question, what if someone leaves, is the same what-if with a person's working time
-ending (`departures`), ranked by the damage.
+Options are ranked first by work that only the hire makes possible (tasks the plan could not
+place without them), then by value for money: the deadlines level of the objective saved (by
+default priority-weighted hours late, plus optional work left out) per 1,000 of what employing
+the hire costs until the end of the forecast window; then by late projects brought back on
+time. The reverse question, what if someone leaves, is the same what-if with a person's working
+time ending (`departures`), ranked by the damage: work nobody else can do first, then the
+deadlines level lost.
 """
 
 from __future__ import annotations
@@ -253,7 +255,15 @@ def advise_hiring(
         )
         for hire, hired in zip(affordable, plans, strict=True)
     ]
-    options.sort(key=lambda o: (-o.value_per_cost, -len(o.saved_projects), o.cost, o.hire.id))
+    options.sort(
+        key=lambda o: (
+            o.standing.unplaced - o.baseline.unplaced,
+            -o.value_per_cost,
+            -len(o.saved_projects),
+            o.cost,
+            o.hire.id,
+        )
+    )
     return HiringAdvice(
         options=tuple(options),
         baseline=baseline,
@@ -394,7 +404,14 @@ def departures(
         )
         for person, after in zip(chosen, plans, strict=True)
     ]
-    items.sort(key=lambda d: (-d.damage, -len(d.late_projects_added), d.person))
+    items.sort(
+        key=lambda d: (
+            d.baseline.unplaced - d.standing.unplaced,
+            -d.damage,
+            -len(d.late_projects_added),
+            d.person,
+        )
+    )
     return Departures(items=tuple(items), baseline=baseline)
 
 

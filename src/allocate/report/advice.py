@@ -140,8 +140,12 @@ def hire_sentence(option: HireOption) -> str:
     saved = option.saved_projects
     if saved:
         effects.append(f"{_count(len(saved), 'late project')} on time ({', '.join(saved)})")
+    placed = option.baseline.unplaced - option.standing.unplaced
+    if placed > 0:
+        effects.append(f"{_count(placed, 'task')} placed that nobody could do")
     effects.append(f"lateness {_signed(-option.late_hours_saved)} h")
-    if option.standing.margin is not None and option.baseline.margin is not None:
+    comparable = not option.standing.unplaced and not option.baseline.unplaced
+    if comparable and option.standing.margin is not None and option.baseline.margin is not None:
         margin = option.standing.margin - option.baseline.margin
         if abs(margin) >= 0.5:
             effects.append(f"project margins {_signed(margin)}")
@@ -154,7 +158,7 @@ def hiring_text(advice: HiringAdvice) -> str:
     lines = [
         f"Hiring advice: each hire re-planned against the same re-plan without one; cost is "
         f"their hours until {advice.until:%d %b %Y} at their rate",
-        f"Without a hire: {_standing(advice.baseline)}",
+        f"Without a hire: {standing_text(advice.baseline)}",
         "",
     ]
     if not advice.options:
@@ -167,7 +171,7 @@ def hiring_text(advice: HiringAdvice) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _standing(standing: Standing) -> str:
+def standing_text(standing: Standing) -> str:
     late = (
         f"{_count(len(standing.late_projects), 'late project')} "
         f"({', '.join(standing.late_projects)})"
@@ -180,7 +184,7 @@ def _standing(standing: Standing) -> str:
 def hiring_html(advice: HiringAdvice) -> str:
     return (
         f"<div><p><b>Hiring advice</b>: each hire re-planned against the same re-plan without "
-        f"one; without a hire: {esc(_standing(advice.baseline))}. Cost: their hours until "
+        f"one; without a hire: {esc(standing_text(advice.baseline))}. Cost: their hours until "
         f"{advice.until:%d %b %Y} at their rate.</p>{hiring_options_table(advice)}</div>"
     )
 
