@@ -4,7 +4,8 @@ Each candidate hire is a what-if: the scenario with one more person, at work fro
 date, re-planned from the current plan (`whatif.replan`, minimal disruption). The same re-plan of
 the unchanged scenario is the baseline, so that a hire is credited only with what the hire
 changes, not with what re-planning alone finds. Candidates come from the user, or from the
-capacity forecast: one per skill requirement that runs short ("backend 3+"), at that level, in
+capacity forecast (`generated_hires`): for each of the skills that run shortest, a hire at the
+level of its requirement that runs shortest and one at the highest level that runs short, in
 the time zone most of its current holders work in, from the first week it runs short, at the
 median rate of its holders.
 
@@ -42,8 +43,9 @@ from allocate.validation import time_limit_seconds
 if TYPE_CHECKING:
     import pandas as pd
 
-GENERATED = 5
-"""Hires generated from the forecast: one per short requirement, the largest shortfalls first."""
+GENERATED = 3
+"""Skills that run short that hires are generated for (one or two levels each), the largest
+shortfall first."""
 CALENDAR_FIELDS = ("timezone", "weekly_hours", "holidays")
 
 
@@ -277,33 +279,41 @@ def advise_hiring(
 
 
 def generated_hires(scenario: Scenario, fc: Forecast, count: int = GENERATED) -> list[Hire]:
-    """One hire per skill requirement that runs short, the largest shortfall first: that skill
-    at that level, in the zone most of its holders work in (with their usual public holidays),
-    from the first short week (or the planning start), at the median rate of its holders."""
-    found = []
-    start = scenario.start.date()
-    for shortage in fc.shortages()[:count]:
-        if shortage.skill is None or shortage.level is None:
-            continue
-        skill, level = shortage.skill, shortage.level
-        zone = most_common_zone(scenario, skill, level)
-        holders = [p for p in scenario.people if p.level(skill) >= level]
-        rates = [p.hourly_rate for p in holders if p.hourly_rate is not None]
-        holidays = Counter(
-            p.calendar.holidays for p in holders if p.calendar.timezone == zone
-        ).most_common(1)
-        found.append(
-            Hire(
-                id=f"hire-{skill}-{level}",
-                name=f"new {skill} {level}",
-                skills={skill: level},
-                timezone=zone,
-                holidays=holidays[0][0] if holidays else None,
-                start=max(start, shortage.first),
-                hourly_rate=statistics.median(rates) if rates else None,
-            )
-        )
+    """Hires for the `count` skills that run shortest, each at two levels when they differ: the
+    level of the skill's requirement that runs shortest ("backend 2+" counts all backend work
+    from level 2 up, so it is usually the lowest), and the highest level that runs short (a hire
+    who can do all of the short work). The re-plans then tell which pays. Each works in the zone
+    most holders of the requirement work in (with their usual public holidays), from the first
+    short week (or the planning start), at the median rate of those holders."""
+    shortages = [s for s in fc.shortages() if s.skill is not None and s.level is not None]
+    skills = list(dict.fromkeys(s.skill for s in shortages))[:count]
+    found: list[Hire] = []
+    for skill in skills:
+        mine = [s for s in shortages if s.skill == skill]
+        levels = {mine[0].level, max(s.level for s in mine)}
+        found += [
+            _hire(scenario, next(s for s in mine if s.level == level)) for level in sorted(levels)
+        ]
     return found
+
+
+def _hire(scenario: Scenario, shortage) -> Hire:
+    skill, level = shortage.skill, shortage.level
+    zone = most_common_zone(scenario, skill, level)
+    holders = [p for p in scenario.people if p.level(skill) >= level]
+    rates = [p.hourly_rate for p in holders if p.hourly_rate is not None]
+    holidays = Counter(
+        p.calendar.holidays for p in holders if p.calendar.timezone == zone
+    ).most_common(1)
+    return Hire(
+        id=f"hire-{skill}-{level}",
+        name=f"new {skill} {level}",
+        skills={skill: level},
+        timezone=zone,
+        holidays=holidays[0][0] if holidays else None,
+        start=max(scenario.start.date(), shortage.first),
+        hourly_rate=statistics.median(rates) if rates else None,
+    )
 
 
 class Departure(Frozen):

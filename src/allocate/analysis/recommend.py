@@ -218,9 +218,7 @@ class _Screen:
         self.leaders = [
             i for i in topological_order(problem) if i in request and problem.team(i)[0] == i
         ]
-        placed = on_grid(problem, plan)
-        base = Schedule(placed.start, placed.end, placed.person, optional=problem.optional)
-        self.kept = Kept(problem, base)
+        self.kept = Kept(problem, _on_grid(problem, plan))
         self.reference = reference
 
     def screen(self) -> tuple[list[Option], list[Excluded]]:
@@ -496,18 +494,38 @@ def _unqualified(person: Person, tasks: list[Task]) -> str:
 
 
 def _key(option: Option) -> tuple:
-    """The ranking (module docstring): first level, changes, the other levels, soft signals."""
-    levels = option.levels or (0.0,)
+    """The ranking (module docstring): the plan's judgement, then the soft signals."""
     fit = option.fit
     return (
-        round(levels[0], 6),
-        option.effects.changed,
-        *(round(v, 6) for v in levels[1:]),
+        *_judged(option.levels, option.effects.changed),
         -len(fit.continuity),
         -(fit.overlap_hours or 0.0),
         fit.levels_above,
         option.person,
     )
+
+
+def _judged(levels: tuple[float, ...], changed: int) -> tuple[float, ...]:
+    """A plan as a minimal-disruption re-plan judges it: the objective's first level, then the
+    tasks of the existing plan that changed, then the other levels."""
+    levels = tuple(round(v, 6) for v in levels) or (0.0,)
+    return (levels[0], float(changed), *levels[1:])
+
+
+def plan_key(scenario: Scenario, previous: Plan, plan: Plan) -> tuple[float, ...]:
+    """How `recommend` judges `plan`, a plan of `scenario` (the one with the request) made from
+    `previous`; lower is better. For comparisons outside `recommend` (the brute-force benchmark)."""
+    problem = compile_problem(scenario)
+    before, after = (_on_grid(problem, p) for p in (previous, plan))
+    held = {a.task for a in previous.assignments}
+    new = {i for i, t in enumerate(problem.task_ids) if t not in held}
+    changed = effects_of.effects(problem, before, after, new).changed
+    return _judged(level_values(problem, after.end, after.person), changed)
+
+
+def _on_grid(problem: Problem, plan: Plan) -> Schedule:
+    placed = on_grid(problem, plan)
+    return Schedule(placed.start, placed.end, placed.person, optional=problem.optional)
 
 
 def _refine(job: _Screen, chosen: list[Option], budget: Budget, strategy, seed, executor):
@@ -535,8 +553,7 @@ def _refine(job: _Screen, chosen: list[Option], budget: Budget, strategy, seed, 
         if plan.status == "unknown":
             refined.append(option)
             continue
-        placed = on_grid(job.problem, plan)
-        schedule = Schedule(placed.start, placed.end, placed.person, optional=job.problem.optional)
+        schedule = _on_grid(job.problem, plan)
         if any(schedule.start[t] == NONE for t in job.request):
             why = next((u.reason for u in plan.unplaced if u.task in job.ids), "not placed")
             dropped.append(
