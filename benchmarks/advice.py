@@ -48,7 +48,7 @@ from allocate import Hire, Task, advise_hiring, forecast, recommend, solve  # no
 from allocate.analysis.forecast import latest_finishes, period_starts  # noqa: E402
 from allocate.analysis.on_grid import on_grid  # noqa: E402
 from allocate.analysis.recommend import plan_key  # noqa: E402
-from allocate.analysis.whatif import Replan, replan  # noqa: E402
+from allocate.analysis.replans import Replan, replan  # noqa: E402
 from allocate.bounds.earliest import earliest_schedule  # noqa: E402
 from allocate.examples import agency  # noqa: E402
 from allocate.problem import NONE, compile_problem  # noqa: E402

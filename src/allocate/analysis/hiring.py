@@ -1,7 +1,7 @@
 """Whom should we hire, and whom can we not afford to lose?
 
 Each candidate hire is a what-if: the scenario with one more person, at work from their start
-date, re-planned from the current plan (`whatif.replan`, minimal disruption). The same re-plan of
+date, re-planned from the current plan (`replans.replan`, minimal disruption). The same re-plan of
 the unchanged scenario is the baseline, so that a hire is credited only with what the hire
 changes, not with what re-planning alone finds. Candidates come from the user, or from the
 capacity forecast (`generated_hires`): for each of the skills that run shortest, a hire at the
@@ -31,7 +31,7 @@ from pydantic import Field, model_validator
 
 from allocate.analysis.forecast import Forecast, most_common_zone
 from allocate.analysis.forecast import forecast as capacity_forecast
-from allocate.analysis.whatif import Replan, joined, left, replan
+from allocate.analysis.replans import Replan, joined, left, replan
 from allocate.budget import Budget
 from allocate.calendar import working_intervals
 from allocate.plan import Plan

@@ -9,7 +9,7 @@ plan changes. Two steps keep this fast enough for a button:
    the person's sequence of work, the rest of the plan kept and pushed only as far as it must go.
    Milliseconds per person.
 2. **Refine** the best `top` exactly: the request pinned to the person, the scenario re-planned
-   from the current plan (`whatif.replan`: the re-plan with minimal disruption), the plan checked
+   from the current plan (`replans.replan`: the re-plan with minimal disruption), the plan checked
    by the independent checker like every plan `solve()` returns.
 
 Options are ranked the way a minimal-disruption re-plan judges plans: the first level of the
@@ -31,7 +31,7 @@ from allocate.analysis import effects as effects_of
 from allocate.analysis.effects import Effects
 from allocate.analysis.insertion import Kept, best_placement, place_free, sequences
 from allocate.analysis.on_grid import on_grid
-from allocate.analysis.whatif import Replan, replan
+from allocate.analysis.replans import Replan, replan
 from allocate.budget import Budget
 from allocate.calendar import absence_interval, working_intervals
 from allocate.plan import Plan
@@ -529,7 +529,7 @@ def _on_grid(problem: Problem, plan: Plan) -> Schedule:
 
 
 def _refine(job: _Screen, chosen: list[Option], budget: Budget, strategy, seed, executor):
-    """The `chosen` options re-planned exactly (see `whatif.replan`), and the people whose
+    """The `chosen` options re-planned exactly (see `replans.replan`), and the people whose
     re-plan cannot place the request (excluded, with why). An option whose re-plan the checker
     rejects keeps its estimate (solve logs the error)."""
     if not chosen:

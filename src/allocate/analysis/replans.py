@@ -1,4 +1,4 @@
-"""What-ifs: a changed scenario re-planned from the current plan, one job per change.
+"""Re-plans as jobs: a changed scenario re-planned from the current plan, one job per change.
 
 Recommendations (the request pinned to each candidate) and hiring advice (a person joins, or one
 leaves) ask the same thing many times: re-plan this changed scenario, keeping the current plan
