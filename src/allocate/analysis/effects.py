@@ -14,7 +14,6 @@ import numpy as np
 from allocate.problem import NONE, Problem
 from allocate.scenario import Frozen
 from allocate.schedule import Schedule
-from allocate.terms import cost
 
 EPSILON = 1e-9
 
@@ -100,7 +99,7 @@ def effects(
         reassigned=tuple(reassigned),
         moved=moved,
         changed=changed,
-        cost=cost(problem, after.end, after.person) - cost(problem, before.end, before.person),
+        cost=_cost(problem, after) - _cost(problem, before),
     )
 
 
@@ -126,3 +125,10 @@ def _late(schedule: Schedule, tasks: list[int], tick: int) -> int | None:
     if (ends == NONE).all():
         return None
     return max(0, int(np.max(ends)) - tick)
+
+
+def _cost(problem: Problem, schedule: Schedule) -> float:
+    """The planned work at the people's rates (the objective's `cost` term)."""
+    staffed = schedule.person != NONE
+    cents = problem.effort[staffed] * problem.rate_cents[schedule.person[staffed]]
+    return int(cents.sum()) * problem.hours_per_tick / 100
