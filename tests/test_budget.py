@@ -1,5 +1,6 @@
 """The time budget of a solve: one clock, asked what is left and whether it is over."""
 
+import threading
 from datetime import UTC, datetime
 
 from allocate import Person, Scenario, Task, solve
@@ -36,6 +37,38 @@ def test_a_part_has_its_own_seconds_on_the_same_clock():
     part = whole.part(0.5)
     clock.now += 0.2
     assert whole.expired and not part.expired and abs(part.left() - 0.3) < 1e-12
+
+
+def test_a_deterministic_budget_counts_work_not_seconds():
+    """Its clock never runs out; spent work and stop requests end it, and its parts share
+    the stop but count their own work."""
+    budget = Budget.deterministic(2.0)
+    assert budget.left() == float("inf") and budget.work_left() == 2.0
+    part = budget.part(1.0, work=0.5)
+    assert part.work_left() == 0.5 and part.seconds == float("inf")
+    part.spend(0.5)
+    assert part.expired and part.reason == "work" and not budget.expired
+    budget.spend(2.5)
+    assert budget.expired and budget.reason == "work"
+    again = Budget.deterministic(1.0)
+    piece = again.part(1.0)
+    again.request_stop()
+    assert piece.stopped and piece.reason == "stopped" and piece.stopped_by == "asked to stop"
+
+
+def test_a_stop_signal_or_request_ends_a_budget_and_each_of_its_parts():
+    """The caller's event, set from anywhere, spends the budget at once; so does a request."""
+    clock = Clock()
+    event = threading.Event()
+    budget = Budget(10.0, clock, stop=event)
+    part = budget.part(5.0)
+    assert not budget.expired and budget.reason == ""
+    event.set()
+    assert budget.expired and part.expired and budget.left() == 0.0
+    assert (budget.reason, budget.stopped_by) == ("stopped", "asked to stop")
+    other = Budget(10.0, clock)
+    other.part(1.0).request_stop("interrupted (Ctrl-C)")
+    assert other.stopped_by == "interrupted (Ctrl-C)"
 
 
 class Spy:

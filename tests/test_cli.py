@@ -137,6 +137,7 @@ BAD_INPUT = [
     (["solve", "--time-limit", "soon"], "--time-limit"),
     (["solve", "--strategy", "best"], "unknown strategy 'best'"),
     (["solve", "--seed", "-1"], "is not a seed"),
+    (["solve", "--workers", "0"], "is not a count"),
     (["frobnicate"], "invalid choice"),
     (["solve", "--bogus"], "unrecognized arguments"),
     ([], "required"),
@@ -225,3 +226,24 @@ def test_the_module_run_as_a_program_gives_no_traceback(tmp_path, argv, code):
     )  # fmt: skip
     assert done.returncode == code, done.stderr
     assert "Traceback" not in done.stderr and done.stderr.strip()
+
+
+def test_the_main_job_writes_the_same_plan_twice(tmp_path):
+    """The README's main job, as the README spells it but with a short limit, run twice as a
+    program: both plan files hold the same plan (only the timings differ)."""
+    readme = (Path(allocate.__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    line = next(line for line in readme.splitlines() if "python -m allocate solve" in line)
+    argv = line.split("python -m allocate ", 1)[1].split()
+    assert "--deterministic" in argv
+    env = {**os.environ, "PYTHONPATH": str(Path(allocate.__file__).parents[1])}
+    plans = []
+    for _ in range(2):
+        command = [sys.executable, "-m", "allocate", *argv, "--time-limit", "1", "--quiet"]
+        done = subprocess.run(
+            command, cwd=tmp_path, capture_output=True, text=True, env=env, timeout=600
+        )
+        assert done.returncode == 0, done.stderr
+        plan = json.loads((tmp_path / "plan.json").read_text())
+        assert plan["stats"]["deterministic"] is True
+        plans.append({key: plan[key] for key in ("status", "assignments", "objective", "late")})
+    assert plans[0] == plans[1]

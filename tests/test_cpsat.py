@@ -653,3 +653,40 @@ def test_neighbourhoods_of_generated_plans(scenario, data):
     exact = CpSat(workers=1).solve(problem, time_limit=10, seed=3, hint=greedy.schedule)
     if whole.status == exact.status == "optimal":
         assert whole.level_values == pytest.approx(exact.level_values)
+
+
+def test_every_solve_is_limited_by_the_budget_it_is_given():
+    """CP-SAT gets the seconds left (at least a sliver), leaves Ctrl-C to Python, and in a
+    deterministic run a deterministic limit and, with workers, the interleaved search that
+    makes parallel workers repeatable."""
+    from ortools.sat.python import cp_model
+
+    from allocate.budget import Budget
+    from allocate.strategies.cpsat.run import MIN_SOLVE_SECONDS, limit
+
+    parameters = cp_model.CpSolver().parameters
+    parameters.num_workers = 2
+    limit(parameters, Budget(30.0))
+    assert 29 < parameters.max_time_in_seconds <= 30 and not parameters.catch_sigint_signal
+    assert not parameters.interleave_search
+    limit(parameters, Budget.deterministic(4.0), most=0.5)
+    assert parameters.max_deterministic_time == 0.5 and parameters.interleave_search
+    spent = Budget.deterministic(1.0)
+    spent.spend(1.0)
+    limit(parameters, spent)
+    assert parameters.max_deterministic_time == MIN_SOLVE_SECONDS
+
+
+def test_a_neighbourhood_whose_budget_is_spent_is_not_built():
+    """Re-planning with a spent budget returns the plan as it was, at once (building a
+    sub-model is Python that no CP-SAT limit stops)."""
+    from allocate.budget import Budget
+
+    problem = deadline_problem(({"lateness": 1.0}, {"makespan": 1.0}))
+    held = Greedy().solve(problem).schedule
+    budget = Budget(1.0)
+    budget.request_stop()
+    outcome = CpSat(workers=1).reoptimise(
+        problem, Fixing(held, np.arange(problem.n_tasks)), horizon=problem.horizon, budget=budget
+    )
+    assert outcome.schedule is held and outcome.stats["variables"] == 0

@@ -67,3 +67,19 @@ def test_grid_origin_rounds_the_start_down():
     assert grid_origin(datetime(2026, 3, 2, 9, 47, 13, tzinfo=UTC), 30) == datetime(
         2026, 3, 2, 9, 30, tzinfo=UTC
     )
+
+
+def test_the_first_window_reaches_past_the_inputs_and_stays_inside_the_horizon():
+    """Half a year at least, past the latest date by half its distance from the start plus four
+    weeks, never past the scenario's horizon."""
+    from allocate.grid import first_window_end
+
+    start = datetime(2026, 3, 2, 8, tzinfo=UTC)
+    due = start + timedelta(weeks=40)
+    people = [Person(id="ana")]
+    late = Scenario(start=start, people=people, tasks=[Task(id="t", effort_hours=1, deadline=due)])
+    assert first_window_end(late) == due + (due - start) / 2 + timedelta(days=28)
+    early = Scenario(start=start, people=people, tasks=[Task(id="t", effort_hours=1)])
+    assert first_window_end(early) == start + timedelta(weeks=26)
+    short = late.replace(horizon_end=start + timedelta(weeks=30))
+    assert first_window_end(short) == short.horizon_end

@@ -46,6 +46,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
         "explanations and summaries",
         ("allocate.explain", "allocate.conflicts", "allocate.summaries"),
     ),
+    ("the caller's side of a running solve: progress, Ctrl-C", ("allocate.watch",)),
     ("the orchestration", ("allocate.solve",)),
     ("sweeps of independent jobs", ("allocate.sweep",)),
     ("answers built on plans: capacity forecast, risk simulation", ("allocate.analysis.*",)),

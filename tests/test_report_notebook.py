@@ -33,7 +33,7 @@ def test_plan_html_shows_status_objective_projects_and_people(example):
     html = plan._repr_html_()
     assert ">feasible</span>" in html and "checked: no violations" in html
     assert "lateness" in html and "makespan" in html
-    assert "6.1 days late (32 working h)" in html and "days spare" in html
+    assert "6.2 days late (32 working h)" in html and "days spare" in html
     tables = 1 + len(plan.projects) + 1 + len(plan.people) + 1 + len(plan.late)
     assert html.count("<tr>") == tables and "Late, and why" in html
 

@@ -62,6 +62,18 @@ def test_the_status_and_the_gap_are_explained_in_words():
         assert STATUS_MEANING["feasible"] in view and gap in view
 
 
+def test_a_plan_stopped_early_says_so_in_every_view():
+    """A solve stopped from outside returns a feasible plan whose views say it stopped early
+    and why."""
+    import threading
+
+    stop = threading.Event()
+    stop.set()
+    plan = solve(agency(), stop=stop)
+    for view in (str(plan), markdown(plan), plan_html(plan)):
+        assert "stopped early (asked to stop)" in view
+
+
 def test_peak_utilisation_is_the_highest_of_a_named_column():
     """Two utilisation figures, each named: to the plan's finish, and to the balance date; the
     objective's peak_utilisation is the highest of the second."""

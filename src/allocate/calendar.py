@@ -15,7 +15,7 @@ from functools import lru_cache
 import numpy as np
 
 from allocate.grid import Grid
-from allocate.scenario import WEEKDAYS, Calendar, TimeOff, holiday_calendar
+from allocate.scenario import WEEKDAYS, Calendar, TimeOff, holiday_names
 
 Interval = tuple[datetime, datetime]
 
@@ -73,7 +73,7 @@ def _subtract(intervals: list[Interval], holes: list[Interval]) -> Iterator[Inte
 def holiday_dates(code: str | None, first_year: int, last_year: int) -> frozenset[date]:
     if code is None:
         return frozenset()
-    return frozenset(holiday_calendar(code, range(first_year, last_year + 1)).keys())
+    return frozenset(holiday_names(code, range(first_year, last_year + 1)))
 
 
 def working_ticks(calendar: Calendar, grid: Grid) -> np.ndarray:

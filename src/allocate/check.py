@@ -29,7 +29,7 @@ from allocate.scenario import (
     Task,
     TimeOff,
     ceil_ticks,
-    holiday_calendar,
+    holiday_names,
     hours,
 )
 
@@ -104,7 +104,7 @@ def _days_off(calendar: Calendar, first: date, last: date) -> set[date]:
 
 @lru_cache(maxsize=64)
 def _holidays(code: str, first_year: int, last_year: int) -> frozenset[date]:
-    return frozenset(holiday_calendar(code, range(first_year, last_year + 1)))
+    return frozenset(holiday_names(code, range(first_year, last_year + 1)))
 
 
 def _absence(off: TimeOff, zone: ZoneInfo) -> Span:
@@ -220,12 +220,20 @@ class _Context:
 
     @cached_property
     def _windows(self) -> dict[str | None, Span]:
-        """Per person the span their tasks cover; under None, the whole plan's."""
+        """Per person the span their tasks cover, and the balance window when the objective
+        measures utilisation (so that each calendar is expanded once); under None, the whole
+        plan's."""
         windows: dict[str | None, Span] = {}
         for a in self.placed.values():
             for key in (*a.people, None):
                 lo, hi = windows.get(key, (a.start, a.end))
                 windows[key] = min(lo, a.start), max(hi, a.end)
+        names = {name for level in self.scenario.objective for name in level}
+        if names & {"peak_utilisation", "utilisation_spread"}:
+            start, end = balance_window(self.scenario)
+            for person in self.scenario.people:
+                lo, hi = windows.get(person.id, (start, end))
+                windows[person.id] = min(lo, start), max(hi, end)
         return windows
 
     def working_time(self, person: Person | None) -> WorkingTime:

@@ -94,6 +94,18 @@ def _parser() -> argparse.ArgumentParser:
         "--strategy", type=_strategy, default="auto", help="auto, greedy, cpsat or lns"
     )
     solve.add_argument("--seed", type=_seed, default=0, help="random seed, 0 or more")
+    solve.add_argument(
+        "--workers",
+        type=_count,
+        default=None,
+        help="CP-SAT workers, or parallel sub-solves of the neighbourhood search (default 2)",
+    )
+    solve.add_argument(
+        "--deterministic",
+        action="store_true",
+        help="the same plan on every run and machine (same input, seed, workers and versions): "
+        "the time limit becomes a fixed amount of work, about that long on two cores",
+    )
     solve.add_argument("--quiet", action="store_true", help="no progress lines")
     solve.set_defaults(run=_solve)
 
@@ -328,9 +340,10 @@ def _solve(args) -> int:
     from allocate.solve import solve
 
     scenario = _load_scenario(args.scenario)
+    how = "work for" if args.deterministic else "time limit"
     print(
         f"Solving '{scenario.name or args.scenario}': {len(scenario.tasks)} tasks, "
-        f"{len(scenario.people)} people, time limit {args.time_limit:g} s",
+        f"{len(scenario.people)} people, {how} {args.time_limit:g} s",
         file=sys.stderr,
     )
     plan = solve(
@@ -338,6 +351,8 @@ def _solve(args) -> int:
         time_limit=args.time_limit,
         strategy=args.strategy,
         seed=args.seed,
+        workers=args.workers,
+        deterministic=args.deterministic,
         progress=not args.quiet,
     )
     _write(args.out, plan.to_json())

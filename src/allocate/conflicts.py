@@ -26,7 +26,7 @@ from allocate.calendar import absence_interval
 from allocate.grid import when
 from allocate.plan import Conflict
 from allocate.problem import NONE, Problem
-from allocate.scenario import WEEKDAYS, Calendar, Person, Scenario, holiday_calendar
+from allocate.scenario import WEEKDAYS, Calendar, Person, Scenario, holiday_names
 from allocate.schedule import (
     Schedule,
     after,
@@ -303,7 +303,7 @@ def _absence(calendar: Calendar, moment: datetime) -> str:
             why = f" ({off.reason})" if off.reason else ""
             return f"is off {off.start} to {off.end}{why}"
     if calendar.holidays:
-        name = holiday_calendar(calendar.holidays, [local.year]).get(local.date())
+        name = holiday_names(calendar.holidays, [local.year]).get(local.date())
         if name:
             return f"has a public holiday on {local.date()} ({name}, {calendar.holidays})"
     day = WEEKDAYS[local.weekday()]
@@ -327,9 +327,12 @@ def _short_reason(scenario: Scenario, problem: Problem, person: int, tick: int) 
     return f"{who} works only {hours:g} h in that time{away}"
 
 
-def core(scenario: Scenario, problem: Problem, time_limit: float):
+def core(
+    scenario: Scenario, problem: Problem, time_limit: float = 10.0, budget: Budget | None = None
+):
     """CP-SAT's verdict on the hard inputs (`strategies.cpsat.core.diagnose`): a plan keeping all
-    of them, or a small set that cannot hold together, as one Conflict.
+    of them, or a small set that cannot hold together, as one Conflict, within `time_limit`
+    seconds or the `budget` given.
 
     The horizon end is questioned only when the scenario sets one: the calendars are then
     expanded a year further so that CP-SAT can tell whether the work would fit without it.
@@ -345,7 +348,7 @@ def core(scenario: Scenario, problem: Problem, time_limit: float):
     wide = problem
     if scenario.horizon_end is not None:
         wide = compile_problem(scenario, scenario.horizon_end + timedelta(days=365))
-    diagnosis = diagnose(problem, wide, Budget(time_limit))
+    diagnosis = diagnose(problem, wide, budget or Budget(time_limit))
     if diagnosis.status != "infeasible":
         return diagnosis, []
     if not diagnosis.inputs:

@@ -17,7 +17,7 @@ from allocate.calendar import absence_interval
 from allocate.limits import binding
 from allocate.plan import Lateness
 from allocate.problem import NONE, Problem
-from allocate.scenario import WEEKDAYS, Calendar, Scenario, holiday_calendar
+from allocate.scenario import WEEKDAYS, Calendar, Scenario, holiday_names
 from allocate.schedule import Schedule, after, candidates, earliest_times, source
 from allocate.strategies.greedy import fitting
 from allocate.summaries import working_hours
@@ -173,7 +173,7 @@ def off_work(calendar: Calendar, start: datetime, end: datetime) -> str:
         if (interval := absence_interval(off, zone))[0] < end and interval[1] > start
     ]
     if calendar.holidays:
-        named = holiday_calendar(calendar.holidays, sorted({d.year for d in days}))
+        named = holiday_names(calendar.holidays, sorted({d.year for d in days}))
         why += [f"on a public holiday ({named[d]}, {d})" for d in days if d in named]
     weekdays = [WEEKDAYS[d.weekday()] for d in days]
     days_off = [day for day in WEEKDAYS if day in weekdays and not calendar.weekly_hours.get(day)]

@@ -17,10 +17,20 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from allocate.objective import balance_window
 from allocate.scenario import Calendar, Scenario
 
 HORIZON_PAST_INPUTS = timedelta(days=365)
 """How far past the latest date the scenario mentions calendars are expanded by default."""
+WINDOW_SLACK = 0.5
+"""`first_window_end`: the window reaches past the latest date by this fraction of the time from
+the planning start to it, and by `WINDOW_DAYS` more: the margin the exact model is given past a
+first plan that ends at that date (see `schedule.search_horizon`), so that such a plan needs no
+second compile."""
+WINDOW_DAYS = timedelta(days=28)
+WINDOW_AT_LEAST = timedelta(weeks=26)
+"""The shortest first window: the greedy rule measures the team's share of working time over
+the first 26 weeks (`strategies.greedy.SHARE_WEEKS`), which must all be compiled."""
 
 
 @dataclass(frozen=True)
@@ -39,8 +49,9 @@ class Grid:
         scenario's, else a year past the latest date it mentions)."""
         resolution = choose_resolution(scenario)
         grid = cls(grid_origin(scenario.start, resolution), resolution, 0)
-        end = horizon_end or scenario.horizon_end or default_horizon_end(scenario)
-        return cls(grid.origin, resolution, max(1, grid.tick(end)))
+        return cls(
+            grid.origin, resolution, max(1, grid.tick(horizon_end or scenario_end(scenario)))
+        )
 
     @property
     def step(self) -> timedelta:
@@ -84,6 +95,11 @@ def when(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
+def scenario_end(scenario: Scenario) -> datetime:
+    """The end of the plannable time: the scenario's horizon end, else `default_horizon_end`."""
+    return scenario.horizon_end or default_horizon_end(scenario)
+
+
 def default_horizon_end(scenario: Scenario) -> datetime:
     """How far calendars are expanded when the scenario sets no horizon: a year past the latest
     start, release, deadline or pinned start, which leaves room for any realistic plan. Time off
@@ -95,6 +111,18 @@ def default_horizon_end(scenario: Scenario) -> datetime:
     dates += [p.deadline for p in scenario.projects if p.deadline]
     dates += [pin.start for pin in scenario.pins if pin.start]
     return max(dates) + HORIZON_PAST_INPUTS
+
+
+def first_window_end(scenario: Scenario) -> datetime:
+    """How far `solve()` first expands calendars: past the latest date the plan is measured
+    against (start, releases, deadlines, pins, the end of the utilisation window) by half the
+    time up to it and four weeks, at least 26 weeks from the start, never past the horizon. A
+    plan rarely needs more; when it does, `solve()` compiles again for a longer window.
+    Calendars expanded to a year past the inputs on a one-minute grid were the time and memory
+    of a solve before its first plan."""
+    latest = max(default_horizon_end(scenario) - HORIZON_PAST_INPUTS, balance_window(scenario)[1])
+    end = latest + WINDOW_SLACK * (latest - scenario.start) + WINDOW_DAYS
+    return min(max(end, scenario.start + WINDOW_AT_LEAST), scenario_end(scenario))
 
 
 def grid_origin(start: datetime, resolution: int) -> datetime:

@@ -173,11 +173,23 @@ class PersonSummary(Frozen):
 
 
 class SolveStats(Frozen):
+    """How the plan was made: the strategy, the time it took, and the settings that make a run
+    repeatable (with `deterministic`, the same scenario, seed and workers give the same plan)."""
+
     strategy: str = ""
     wall_seconds: float = 0.0
     build_seconds: float = 0.0
     first_plan_seconds: float | None = None
     solutions: int = 0
+    time_limit: float | None = None
+    seed: int = 0
+    workers: int | None = None
+    """As asked of `solve()`; None: the strategy's default."""
+    deterministic: bool = False
+    stopped: str | None = None
+    """Why the solve ended before its time limit: "asked to stop" (the caller's `stop`) or
+    "interrupted (Ctrl-C)"; the plan is then the best found by that moment. None: it ran its
+    course."""
     detail: dict[str, float | int | str] = Field(default_factory=dict)
 
 

@@ -10,9 +10,11 @@ tick d, else pay weight per hour late".
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from datetime import datetime
 from functools import cached_property
+from typing import TypeVar
 
 import numpy as np
 
@@ -22,6 +24,7 @@ from allocate.matching import match
 from allocate.objective import balance_window
 from allocate.scenario import Resource, Scenario, Task
 
+T = TypeVar("T")
 KINDS = ("FS", "SS", "FF", "SF")
 FS, SS, FF, SF = range(4)
 NONE = -1
@@ -131,6 +134,11 @@ class Problem:
     """Per person, the projects they may be on at once (NONE: no limit)."""
     leader: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     """Per task, the first slot task of its team (itself for a task of one person or none)."""
+    window: bool = False
+    """Were calendars expanded only for a window, short of the scenario's horizon (`solve()`
+    compiles what the first plan needs: `grid.first_window_end`)? A task that does not fit
+    before `horizon` may then still fit in the scenario, and a plan optimal within `horizon` is
+    not proven optimal in the scenario."""
 
     @property
     def n_tasks(self) -> int:
@@ -198,6 +206,24 @@ class Problem:
     def _timelines(self) -> dict[int, Timeline]:
         return {}
 
+    def shared(self, make: Callable[[Problem], T]) -> T:
+        """`make(self)`, made once per problem and kept: look-up tables that several parts
+        derive from the same calendars (the earliest schedule's, for the lower bounds, the
+        neighbourhood search and the explanations) are built once."""
+        memo = self._memo
+        if make not in memo:
+            memo[make] = make(self)
+        return memo[make]
+
+    @cached_property
+    def _memo(self) -> dict:
+        return {}
+
+    def __getstate__(self) -> dict:
+        """The compiled problem without the look-up tables derived from it (a Timeline's
+        memoryviews do not pickle): a process that receives it rebuilds what it asks for."""
+        return {k: v for k, v in self.__dict__.items() if k not in ("_timelines", "_memo")}
+
     def end_of(self, task: int, person: int, start: int) -> int:
         """The tick at which `person` (NONE: the organisation calendar) finishes `task` begun at
         `start`; NONE past the horizon."""
@@ -229,15 +255,16 @@ class Problem:
 
 
 class Timeline:
-    """One calendar as Python lists. Constructive heuristics ask millions of scalar questions
-    ("next working tick?", "end if started here?"); list indexing answers them in O(1) without
-    numpy's per-call overhead."""
+    """One calendar for scalar look-ups. Constructive heuristics ask millions of scalar questions
+    ("next working tick?", "end if started here?"); indexing a memoryview of the arrays answers
+    them in O(1) without numpy's per-call overhead, and without the copy a Python list would be
+    (a list of a year of one-minute ticks is 20 MB per person)."""
 
     __slots__ = ("cum", "work", "horizon")
 
     def __init__(self, cum: np.ndarray):
-        self.cum: list[int] = cum.tolist()
-        self.work: list[int] = np.flatnonzero(np.diff(cum)).tolist()
+        self.cum = memoryview(np.ascontiguousarray(cum))
+        self.work = memoryview(np.flatnonzero(np.diff(cum)).astype(np.int32))
         self.horizon = len(cum) - 1
 
     def next_working(self, tick: int) -> int:
@@ -262,8 +289,10 @@ class Timeline:
 
 def compile_problem(scenario: Scenario, horizon_end: datetime | None = None) -> Problem:
     """Compile `scenario` onto its grid, expanding calendars up to `horizon_end` (by default the
-    scenario's, else a year past the latest date it mentions)."""
+    scenario's, else a year past the latest date it mentions; an earlier one makes the problem a
+    `window`)."""
     grid = Grid.for_scenario(scenario, horizon_end)
+    window = horizon_end is not None and grid.horizon < Grid.for_scenario(scenario).horizon
     tasks, slot_skills, leader = _slot_tasks(scenario)
     eligible = _within_zero_limits(scenario.people, tasks, _qualified(scenario.people, slot_skills))
     first = grid.tick(scenario.start, up=True)
@@ -276,6 +305,7 @@ def compile_problem(scenario: Scenario, horizon_end: datetime | None = None) -> 
         eligible=eligible,
         leader=leader,
         objective=scenario.objective,
+        window=window,
         **_work(tasks, grid, first),
         **_calendars(scenario, grid),
         **_dependencies(scenario, tasks, leader, grid),

@@ -12,7 +12,7 @@ import os
 import re
 from collections.abc import Mapping
 from datetime import date, datetime, time, timedelta
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal, Self
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -258,6 +258,21 @@ def holiday_calendar(code: str, years):
 
     country, _, subdivision = holiday_code(code).partition("-")
     return holidays.country_holidays(country, subdiv=subdivision or None, years=years)
+
+
+def holiday_names(code: str, years) -> dict[date, str]:
+    """The public holidays of `code` in `years`, by date: looked up once per code and year
+    (building a `holidays` calendar costs a millisecond or more, and the checker, the
+    explanations and the compiler ask for the same few thousands of times)."""
+    names: dict[date, str] = {}
+    for year in years:
+        names.update(_holiday_year(code, year))
+    return names
+
+
+@lru_cache(maxsize=1024)
+def _holiday_year(code: str, year: int) -> dict[date, str]:
+    return dict(holiday_calendar(code, [year]))
 
 
 SHOWN_CHOICES = 20

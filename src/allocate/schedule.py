@@ -11,11 +11,15 @@ values meet known lower bounds (`reaches`). They are answered here once, directl
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from allocate.problem import NONE, Precedence, Problem
+
+SLACK_FRACTION = 0.5
+SLACK_DAYS = 14
 
 
 @dataclass(frozen=True)
@@ -119,3 +123,21 @@ def reaches(values: tuple[float, ...], bounds: tuple[float, ...], levels=None) -
         return False
     chosen = range(len(values)) if levels is None else levels
     return all(values[i] <= bounds[i] + 1e-9 * max(1.0, abs(bounds[i])) for i in chosen)
+
+
+def search_horizon(problem: Problem, schedule: Schedule, first_level: float) -> tuple[int, str]:
+    """How far a search that starts from the complete `schedule` plans, and what optimality
+    within that means: the schedule's last end plus `SLACK_FRACTION` of its span and
+    `SLACK_DAYS`; when the first objective level weighs the makespan, at least where a later end
+    alone would make that level worse than the schedule's value of it (`first_level`), so that
+    no plan outside is better ("makespan-bounded"); else a plan ending later could in theory be
+    better ("hint-slack"). Not capped at `problem.horizon`: `solve()` compiles a window this far.
+    """
+    last = int(schedule.end.max(initial=problem.first_tick))
+    slack = int(SLACK_FRACTION * (last - problem.first_tick)) + SLACK_DAYS * problem.ticks_per_day
+    horizon = last + slack
+    weight = problem.objective[0].get("makespan", 0.0) if problem.objective else 0.0
+    if weight > 0:
+        beyond = problem.start_offset + first_level / (weight * problem.hours_per_tick)
+        horizon = max(horizon, math.ceil(beyond) + 1)
+    return horizon, "makespan-bounded" if weight > 0 else "hint-slack"

@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import inspect
 import logging
-import sys
+import math
+import time
 from collections.abc import Callable
 
 from allocate.bounds import level_bounds
-from allocate.budget import Budget
+from allocate.budget import Budget, StopSignal
 from allocate.check import check
 from allocate.conflicts import core, precheck
 from allocate.explain import explain_lateness, explain_left_out
+from allocate.grid import first_window_end, scenario_end
 from allocate.objective import Timing, balance_window, evaluate
 from allocate.objective import level_values as plan_level_values
 from allocate.plan import (
@@ -28,13 +30,14 @@ from allocate.plan import (
 )
 from allocate.problem import NONE, Problem, compile_problem
 from allocate.scenario import Scenario
-from allocate.schedule import Schedule, reaches
-from allocate.strategies import get_strategy
+from allocate.schedule import Schedule, reaches, search_horizon
+from allocate.strategies import REGISTRY, get_strategy
 from allocate.strategies.base import Outcome, Progress, Strategy
 from allocate.strategies.greedy import Greedy
 from allocate.summaries import person_summaries, project_summaries
 from allocate.terms import level_values
 from allocate.validation import require_scenario, time_limit_seconds
+from allocate.watch import Relay, interrupts_stop
 
 log = logging.getLogger("allocate")
 
@@ -55,75 +58,223 @@ it on 2 (makespan 105 against 108, 140 against 143), and proved 6 optimal in 0.3
 EXACT_ALWAYS_OPEN_OPTIONS = 16_000
 
 
+WORK_PER_WORKER_SECOND = {"cpsat": 0.75, "lns": 0.28}
+"""In a deterministic run, the CP-SAT deterministic work units each worker may spend per second
+of the time limit: about what one core does in a second (measured with benchmarks/
+time_limits.py: a unit of the exact model's search took 1.3 s of CPU, one of the neighbourhood
+search 3.5 s, most of it building sub-models in Python). Other strategies get
+`OTHER_WORK_PER_WORKER_SECOND`."""
+OTHER_WORK_PER_WORKER_SECOND = 0.5
+MIN_SEARCH_SECONDS = 0.5
+"""A search starts only with at least this much of the time limit left (after the reserve for
+the final check): its own set-up (loading OR-Tools on the first call, the neighbourhood tables,
+the first model) takes about that long at 150 x 2,000, so a shorter search only overran."""
+
+
 def solve(
     scenario: Scenario,
     *,
     time_limit: float = 10.0,
     strategy: str | Strategy = "auto",
     seed: int = 0,
+    workers: int | None = None,
+    deterministic: bool = False,
+    stop: StopSignal | None = None,
     progress: bool | Callable[[Progress], None] = False,
 ) -> Plan:
     """Assign and schedule every task of `scenario`; return a checked Plan.
 
     `strategy` is "auto" (from the greedy plan, the exact CP-SAT model when the scenario is small
     enough, neighbourhood search above), a registered name ("greedy", "cpsat", "lns") or a
-    Strategy instance. `time_limit` is in
-    wall-clock seconds, model building included (positive and finite: anything else raises a
-    ValueError). `progress=True` prints each improvement to stderr; a callable receives them
-    instead.
+    Strategy instance. `time_limit` is in wall-clock seconds, everything included (positive and
+    finite: anything else raises a ValueError); the call returns within it plus a small margin
+    with the best plan found (docs/api.md, "Time limits"). `seed` and `workers` (CP-SAT workers,
+    or parallel sub-solves of the neighbourhood search; None: the strategy's default, 2) reach
+    the strategy `auto` picks or the one named; a Strategy instance keeps its own workers.
+
+    `deterministic=True` makes the answer repeatable: the same scenario, seed and workers give
+    the same plan on any machine with the same versions. The search then spends a fixed amount
+    of work (`WORK_PER_WORKER_SECOND` per worker and second of `time_limit`, in CP-SAT
+    deterministic units) instead of watching the clock, so it takes about `time_limit` on an
+    idle machine with a core per worker, and longer on a slower or busier one.
+
+    `stop`: a `threading.Event` (or anything with `is_set()`) that another thread sets to end the
+    solve early; it returns the best plan found so far, checked, and `plan.stats.stopped` says
+    why. Ctrl-C does the same while `solve()` runs in the main thread (a second Ctrl-C aborts).
+
+    `progress=True` prints each improvement to stderr (and a line every 5 s); a callable
+    receives each improvement as a `Progress`, and the latest one again, with a new `elapsed`,
+    whenever a second passes without one (from a thread of the solve's, never two at once).
     """
     require_scenario(scenario)
-    budget = Budget(time_limit_seconds(time_limit))
-    problem = compile_problem(scenario)
-    build_seconds = budget.elapsed()
-    ours = level_bounds(problem)
-    report = _progress_callback(progress, budget, ours)
-    if isinstance(strategy, str) and strategy != "auto":
-        strategy = get_strategy(strategy)
-    greedy = (strategy if isinstance(strategy, Greedy) else Greedy()).solve(problem)
+    seconds = time_limit_seconds(time_limit)
+    strategy = _named(strategy, workers)
+    if deterministic:
+        budget = Budget.deterministic(math.inf, stop=stop)
+    else:
+        budget = Budget(seconds, stop=stop)
+    relay = Relay(progress, budget)
+    with interrupts_stop(budget), relay.heartbeat():
+        plan = _solve(scenario, budget, seconds, strategy, seed, workers, relay)
+    stats = plan.stats.model_copy(
+        update={
+            "time_limit": seconds,
+            "seed": seed,
+            "workers": workers,
+            "deterministic": deterministic,
+            "stopped": budget.stopped_by or None,
+        }
+    )
+    return plan.model_copy(update={"stats": stats})
+
+
+def _solve(
+    scenario: Scenario,
+    budget: Budget,
+    seconds: float,
+    strategy: str | Strategy,
+    seed: int,
+    workers: int | None,
+    relay: Relay,
+) -> Plan:
+    greedy_strategy = strategy if isinstance(strategy, Greedy) else Greedy()
+    problem, greedy, build_seconds = _first_plan(scenario, greedy_strategy)
     first_plan = budget.elapsed()
-    if report and greedy.level_values:
-        report(Progress(first_plan, greedy.level_values, (), 1))
-    chosen, why = _choose(strategy, problem)
+    ours = level_bounds(problem)
+    bounds_seconds = budget.elapsed() - first_plan
+    relay.bounds = ours
+    if greedy.level_values:
+        relay(Progress(first_plan, greedy.level_values, (), 1))
     outcome, conflicts = greedy, ()
     if not greedy.schedule.complete:
-        outcome, conflicts = _diagnosed(scenario, problem, greedy, budget)
+        outcome, conflicts = _diagnosed(scenario, problem, greedy, budget, seconds)
+    reserve = min(first_plan, budget.left() / 2)  # for checking the plan at the end
+    chosen, why, notes = None, "", {}
+    if budget.left() - reserve < MIN_SEARCH_SECONDS:
+        notes["search"] = "not run: " + (budget.stopped_by or "the first plan took the time")
+    else:
+        chosen, why = _choose(strategy, problem, workers)
     if reaches(outcome.level_values, ours):
         if chosen is not None and why:
             why = "auto kept the greedy plan: it meets the lower bound of every level"
         chosen = None  # the first plan is already optimal: nothing to search for
     if chosen is not None and outcome.schedule.complete:
-        found = _search(chosen, problem, outcome.schedule, budget, seed, report, ours)
+        share = _share(budget, seconds, chosen, reserve)
+        report = relay if relay.deliver is not None else None  # no reports: none to make
+        found = _search(chosen, problem, outcome.schedule, share, seed, report, ours)
         outcome = _better(outcome, found)
     stats = SolveStats(
         strategy=getattr(chosen, "name", "greedy"),
-        wall_seconds=budget.elapsed(),
         build_seconds=build_seconds,
         first_plan_seconds=first_plan,
         solutions=int(outcome.stats.get("solutions", 1)),
         detail={
             "options": problem.options,
             "resolution_minutes": problem.resolution,
+            "calendars_until": problem.grid.time(problem.horizon).isoformat(),
+            "bounds_seconds": round(bounds_seconds, 3),
             **({"auto": why} if why else {}),
+            **notes,
             **outcome.stats,
         },
     )
+    checking = budget.elapsed()
     plan = verified_plan(scenario, problem, outcome, stats, ours)
-    return plan.model_copy(update={"conflicts": conflicts}) if conflicts else plan
+    detail = {**stats.detail, "check_seconds": round(budget.elapsed() - checking, 3)}
+    stats = stats.model_copy(update={"wall_seconds": budget.elapsed(), "detail": detail})
+    return plan.model_copy(
+        update={"stats": stats, **({"conflicts": conflicts} if conflicts else {})}
+    )
+
+
+def _first_plan(scenario: Scenario, greedy: Greedy) -> tuple[Problem, Outcome, float]:
+    """The greedy plan, on calendars expanded only as far as it needs: first up to
+    `grid.first_window_end`; twice as far (up to the scenario's horizon) while some task finds
+    no place, which a longer window might give it; then, when a search from the plan could
+    reach past the window (`schedule.search_horizon`), compiled once more up to there. Returns
+    the problem, the greedy outcome and the seconds spent compiling."""
+    limit = scenario_end(scenario)
+    end = first_window_end(scenario)
+    compiling = 0.0
+    while True:
+        began = time.perf_counter()
+        problem = compile_problem(scenario, end)
+        compiling += time.perf_counter() - began
+        outcome = greedy.solve(problem)
+        if not problem.window or not outcome.stats.get("missed"):
+            break
+        end = min(limit, scenario.start + 2 * (end - scenario.start))
+    if problem.window and outcome.schedule.complete:
+        first = outcome.level_values[0] if outcome.level_values else 0.0
+        reach = search_horizon(problem, outcome.schedule, first)[0]
+        if reach >= problem.horizon:
+            began = time.perf_counter()
+            problem = compile_problem(scenario, min(limit, problem.grid.time(reach + 1)))
+            compiling += time.perf_counter() - began
+    return problem, outcome, compiling
+
+
+def _named(strategy: str | Strategy, workers: int | None) -> str | Strategy:
+    """A registered strategy's name as a new instance with `workers` if it has such an option
+    ("auto" stays a name, and `_choose` passes `workers` on); a Strategy instance as it is."""
+    if workers is not None and (
+        isinstance(workers, bool) or not isinstance(workers, int) or workers < 1
+    ):
+        raise ValueError(f"workers must be a positive integer or None, not {workers!r}")
+    if not isinstance(strategy, str):
+        if workers is not None:
+            raise ValueError(
+                "workers applies to a strategy chosen by name; a Strategy instance keeps its "
+                f"own (e.g. CpSat(workers={workers}))"
+            )
+        return strategy
+    if strategy == "auto":
+        return strategy
+    return get_strategy(strategy, **_workers_option(strategy, workers))
+
+
+def _workers_option(name: str, workers: int | None) -> dict[str, int]:
+    """{"workers": workers} if given and the strategy registered as `name` takes it (greedy
+    does not: it has nothing to run in parallel)."""
+    if workers is None or name not in REGISTRY:
+        return {}
+    try:
+        parameters = inspect.signature(REGISTRY[name]).parameters.values()
+    except (TypeError, ValueError):
+        return {}
+    takes = any(p.name == "workers" or p.kind is p.VAR_KEYWORD for p in parameters)
+    return {"workers": workers} if takes else {}
+
+
+def _share(budget: Budget, seconds: float, strategy: Strategy, reserve: float) -> Budget:
+    """The search's part of the budget: what is left less a `reserve` for checking the plan
+    (as long as the first plan took, at most half of what is left); in a deterministic run, the
+    work that `seconds` buy the strategy's workers."""
+    workers = getattr(strategy, "workers", 1)
+    return budget.part(budget.left() - reserve, work=_work(budget, seconds, strategy.name, workers))
+
+
+def _work(budget: Budget, seconds: float, strategy: str, workers: int) -> float | None:
+    """The deterministic work `seconds` buy `workers` of `strategy`; None when the budget
+    counts no work (a run on the clock)."""
+    if budget.work is None:
+        return None
+    rate = WORK_PER_WORKER_SECOND.get(strategy, OTHER_WORK_PER_WORKER_SECOND)
+    return seconds * rate * workers
 
 
 def _search(
     strategy: Strategy,
     problem: Problem,
     start: Schedule,
-    budget: Budget,
+    share: Budget,
     seed: int,
     report: Callable[[Progress], None] | None,
     bounds: tuple[float, ...],
 ) -> Outcome:
-    """`strategy` from the plan `start` for what is left of the budget (at least 0.1 s), with
-    the lower `bounds` and its share of the budget if it takes them."""
-    share = budget.part(max(0.1, budget.left()))
+    """`strategy` from the plan `start` within its `share` of the budget (what is left, less a
+    reserve for checking the plan: as long as the first plan took, at most half), with the
+    lower `bounds` and the share as a Budget if it takes them."""
     known = {"bounds": bounds, "budget": share}
     known = {name: value for name, value in known.items() if _takes(strategy, name)}
     return strategy.solve(
@@ -132,15 +283,16 @@ def _search(
 
 
 def _diagnosed(
-    scenario: Scenario, problem: Problem, greedy: Outcome, budget: Budget
+    scenario: Scenario, problem: Problem, greedy: Outcome, budget: Budget, seconds: float
 ) -> tuple[Outcome, tuple]:
     """When the greedy plan misses mandatory work: the contradicting inputs the fast checks
-    find; if none, CP-SAT's verdict in half the remaining time (at least a second): a plan that
-    the greedy rule missed, or a small set of conflicting inputs."""
+    find; if none, CP-SAT's verdict in half the remaining time (or work): a plan that the greedy
+    rule missed, or a small set of conflicting inputs."""
     found = precheck(scenario, problem)
     if found:
         return greedy, tuple(found)
-    diagnosis, found = core(scenario, problem, max(1.0, budget.left() / 2))
+    half = budget.part(budget.left() / 2, work=_work(budget, seconds / 2, "cpsat", 1))
+    diagnosis, found = core(scenario, problem, budget=half)
     if diagnosis.schedule is None:
         return greedy, tuple(found)
     schedule = diagnosis.schedule
@@ -148,7 +300,9 @@ def _diagnosed(
     return Outcome(schedule, "feasible", values, (), {"diagnosis": "plan found"}), ()
 
 
-def _choose(strategy: str | Strategy, problem: Problem) -> tuple[Strategy | None, str]:
+def _choose(
+    strategy: str | Strategy, problem: Problem, workers: int | None = None
+) -> tuple[Strategy | None, str]:
     """The strategy to run after the greedy plan (None: the greedy plan is the answer), and,
     for `auto`, why it was chosen (logged, and shown with the plan).
 
@@ -183,7 +337,7 @@ def _choose(strategy: str | Strategy, problem: Problem) -> tuple[Strategy | None
     words = {"cpsat": "the exact model (cpsat)", "lns": "neighbourhood search (lns)"}
     reason = f"auto chose {words[name]}: {why}"
     log.info(reason)
-    return get_strategy(name), reason
+    return get_strategy(name, **_workers_option(name, workers)), reason
 
 
 def _takes(strategy: Strategy, name: str) -> bool:
@@ -318,24 +472,3 @@ def _close(a, b) -> bool:
     return len(a) == len(b) and all(
         abs(x - y) <= 1e-6 * max(1.0, abs(x)) for x, y in zip(a, b, strict=True)
     )
-
-
-def _progress_callback(progress, budget: Budget, bounds: tuple[float, ...]):
-    """The strategy's progress with time counted from the start of `solve` and the best bound
-    known (ours or the strategy's), for the caller's callable or printed to stderr."""
-    if not progress:
-        return None
-    deliver = progress if callable(progress) else _print_progress
-
-    def relay(update: Progress) -> None:
-        theirs = update.bound or (0.0,) * len(bounds)
-        best = tuple(max(a, b) for a, b in zip(bounds, theirs, strict=False))
-        deliver(Progress(budget.elapsed(), update.objective, best, update.solutions))
-
-    return relay
-
-
-def _print_progress(update: Progress) -> None:
-    objective = " / ".join(f"{v:,.1f}" for v in update.objective)
-    bound = " / ".join(f"{v:,.1f}" for v in update.bound) or "-"
-    print(f"  {update.elapsed:6.1f} s  objective {objective}  bound {bound}", file=sys.stderr)

@@ -19,7 +19,7 @@ def earliest_schedule(problem: Problem, without_optional: bool = False) -> Sched
     """Each task's earliest possible start and end, with nobody ever busy; `without_optional`
     leaves every optional task out (NONE), which frees its successors too."""
     schedule = Schedule.empty(problem.n_tasks, problem.optional)
-    calendars = _Calendars(problem)
+    calendars = problem.shared(_Calendars)
     for task in topological_order(problem):
         if len(problem.leader) and problem.leader[task] != task:
             continue  # a team's later slots are timed with its leader
@@ -39,28 +39,33 @@ def earliest_schedule(problem: Problem, without_optional: bool = False) -> Sched
 
 class _Calendars:
     """Every calendar's working ticks in one padded array (the organisation's last, so that
-    index NONE picks it): a task's earliest end by each of its people is one look-up."""
+    index NONE picks it): a task's earliest end by each of its people is one look-up. Made once
+    per problem (`Problem.shared`), as wide as the most working ticks anyone has."""
 
     def __init__(self, problem: Problem):
         self.problem = problem
-        self.cum = np.vstack([problem.cum_work, problem.org_cum_work[None, :]])
-        working = np.vstack([problem.working, np.diff(problem.org_cum_work)[None, :] > 0])
-        self.ticks = np.full((len(working), problem.horizon + 1), problem.horizon, np.int64)
-        for row, works in enumerate(working):
-            found = np.flatnonzero(works)
-            self.ticks[row, : len(found)] = found
+        rows = [problem.timeline(p).work for p in range(problem.n_people)]
+        rows.append(problem.timeline(NONE).work)
+        self.width = max(len(row) for row in rows) + 1
+        self.ticks = np.full((len(rows), self.width), problem.horizon, np.int32)
+        for row, works in enumerate(rows):
+            self.ticks[row, : len(works)] = works
 
     def earliest_end(self, task: int, start: int) -> int:
         """The earliest end of `task` begun no earlier than `start` by any of its possible
         people (the horizon when nobody can finish it in time)."""
-        who = candidates(self.problem, task)
+        problem = self.problem
+        who = candidates(problem, task)
         if not len(who):
-            return self.problem.horizon
-        last = self.cum[who, min(start, self.problem.horizon)] + int(self.problem.effort[task]) - 1
-        return min(
-            int((self.ticks[who, np.minimum(last, self.problem.horizon)] + 1).min()),
-            self.problem.horizon,
-        )
+            return problem.horizon
+        tick = min(start, problem.horizon)
+        if who[0] == NONE:
+            done = problem.org_cum_work[tick : tick + 1]
+        else:
+            done = problem.cum_work[who, tick]
+        last = done.astype(np.int64) + int(problem.effort[task]) - 1
+        ends = self.ticks[who, np.minimum(last, self.width - 1)]
+        return min(int(ends.min()) + 1, problem.horizon)
 
 
 def optional(problem: Problem, task: int) -> bool:

@@ -42,6 +42,11 @@ def gap_sentence(plan: Plan) -> str | None:
 def plan_notes(plan: Plan) -> list[str]:
     """What the status, the gap and the strategy mean for this plan, one sentence each."""
     notes = [f"{plan.status}: {STATUS_MEANING[plan.status]}"]
+    if plan.stats.stopped:
+        notes.append(
+            f"stopped early ({plan.stats.stopped}) at {plan.stats.wall_seconds:.1f} s: "
+            "the best plan found by then, checked"
+        )
     gap = gap_sentence(plan)
     if gap and plan.status != "optimal":
         notes.append(gap)

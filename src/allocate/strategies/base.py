@@ -60,8 +60,11 @@ class Strategy(Protocol):
       the strategy may stop there instead of spending the rest of its time limit.
     * `budget`, if given, is the same time limit as a `Budget` (`solve()` passes it): ask it
       what is left (`left()`, `expired`) rather than counting seconds from `time_limit`, and
-      stop when it is spent, so that a caller's reasons to stop reach the strategy. A strategy
-      written without it still runs (`solve()` then passes `time_limit` alone).
+      stop when it is spent, so that a caller's reasons to stop reach the strategy. In a
+      deterministic run (`solve(deterministic=True)`) it has no clock but work
+      (`work_left()`, `spend()`, in CP-SAT deterministic units), and the plan must not depend on
+      timing. A strategy written without it still runs (`solve()` then passes `time_limit`
+      alone).
     """
 
     name: str

@@ -83,9 +83,9 @@ class FreeTime:
         for person in range(problem.n_people):
             ticks = problem.timeline(person).work
             self.work[person, : len(ticks)] = ticks
-        index = np.arange(size, dtype=np.int64)
+        index = np.arange(size, dtype=np.int32)
         self.free_from = np.tile(index, (problem.n_people, 1))
-        self.free_len = np.maximum(self.count[:, None] - index, 0)
+        self.free_len = np.maximum(self.count[:, None].astype(np.int32) - index, 0)
 
     def bookings(self, problem: Problem, person: int) -> Bookings:
         return Bookings(problem.timeline(person), self.free_from[person], self.free_len[person])

@@ -72,9 +72,10 @@ class Greedy:
         ignored, and so is `hint`)."""
         began = time.perf_counter()
         priority = self.priorities(problem)
-        schedule = build_schedule(problem, priority)
+        passes = [build_schedule(problem, priority)]
         if problem.optional.any():
-            schedule = _best(problem, [schedule, *_without_optional_first(problem, priority)])
+            passes += _without_optional_first(problem, priority)
+        schedule = _best(problem, passes)
         status = "feasible" if schedule.complete else "infeasible"
         values = level_values(problem, schedule.end, schedule.person) if schedule.complete else ()
         return Outcome(
@@ -84,6 +85,7 @@ class Greedy:
             stats={
                 "solve_seconds": time.perf_counter() - began,
                 "solutions": int(schedule.complete),
+                "missed": _missed(passes),
             },
         )
 
@@ -110,6 +112,12 @@ def _without_optional_first(problem: Problem, priority: list[tuple]) -> list[Sch
     for task in np.flatnonzero(problem.optional).tolist():
         skipped.reasons[task] = LEFT_OUT
     return [build_schedule(problem, later), skipped]
+
+
+def _missed(passes: list[Schedule]) -> int:
+    """How many tasks some pass found no place for (not those it left out on purpose): on a
+    problem compiled for a window (`Problem.window`) a longer one might hold them."""
+    return len({task for s in passes for task, why in s.reasons.items() if why != LEFT_OUT})
 
 
 def _best(problem: Problem, schedules: list[Schedule]) -> Schedule:
@@ -500,11 +508,25 @@ def chain_after(problem: Problem) -> np.ndarray:
     return tail
 
 
+NO_DEADLINE = float(2**50)
+"""The latest finish of a task with no deadline after it: later than any tick, and exact in a
+float after subtracting chains of work (so such tasks still rank by the work behind them)."""
+SHARE_WEEKS = 26
+"""The team's share of working time is measured over this many weeks from the planning start
+(or the whole horizon when shorter), not over the whole horizon: then the priorities, and so the
+plan, do not depend on how far calendars were expanded (`grid.first_window_end` expands at
+least this far)."""
+
+
 def latest_finish(problem: Problem) -> np.ndarray:
     """Per task, the latest end that keeps every deadline after it, stretching work by the
     team's share of working time (a rough elapsed estimate)."""
-    share = max(float(problem.working.mean()), 1e-3) if problem.n_people else 1.0
-    latest = np.full(problem.n_tasks, problem.horizon * 4, dtype=np.float64)
+    share = 1.0
+    if problem.n_people:
+        until = min(problem.horizon, problem.first_tick + SHARE_WEEKS * 7 * problem.ticks_per_day)
+        working = problem.working[:, problem.first_tick : until]
+        share = max(float(working.mean()), 1e-3) if working.size else 1.0
+    latest = np.full(problem.n_tasks, NO_DEADLINE, dtype=np.float64)
     for due in problem.dues:
         for task in due.tasks:
             latest[task] = min(latest[task], due.tick)

@@ -20,7 +20,7 @@ from allocate.problem import NONE, Precedence, Problem
 from allocate.schedule import Schedule
 from allocate.strategies.cpsat.constraints import add_precedence
 from allocate.strategies.cpsat.model import build_model
-from allocate.strategies.cpsat.run import solution
+from allocate.strategies.cpsat.run import limit, solution, solve_watched
 from allocate.strategies.cpsat.variables import TaskVars, Variables
 
 KINDS = ("FS", "SS", "FF", "SF")
@@ -67,7 +67,7 @@ def diagnose(problem: Problem, wide: Problem, budget: Budget) -> Diagnosis:
         return Diagnosis(status, seconds=budget.elapsed())
     model, variables = built.model, built.variables
     literals, inputs = _assume(model, wide, variables, problem.horizon)
-    status, core, solver = _solve(model, literals, budget.left())
+    status, core, solver = _solve(model, literals, budget)
     if status == "feasible":
         schedule = solution(solver, variables, problem.optional)  # every task: a whole model
         return Diagnosis("feasible", schedule=schedule, seconds=budget.elapsed())
@@ -126,14 +126,16 @@ def _assume(
     return literals, inputs
 
 
-def _solve(model: cp_model.CpModel, literals, seconds: float):
-    """(status, the indices of a sufficient infeasible subset, solver)."""
+def _solve(model: cp_model.CpModel, literals, budget: Budget):
+    """(status, the indices of a sufficient infeasible subset, solver), within `budget` (its
+    work is spent there)."""
     model.clear_assumptions()
     model.add_assumptions(literals)
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
-    solver.parameters.max_time_in_seconds = max(0.05, seconds)
-    code = solver.solve(model)
+    limit(solver.parameters, budget)
+    code = solve_watched(solver, model, None, budget)
+    budget.spend(solver.deterministic_time)
     if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return "feasible", [], solver
     if code != cp_model.INFEASIBLE:
@@ -148,21 +150,27 @@ def _shrink(model: cp_model.CpModel, literals, core: list[int], budget: Budget) 
     filtering: leave each input out in turn; if the rest still conflict, it goes."""
     kept = list(core)
     for _ in range(REFINE_ROUNDS):
-        seconds = min(RETRY_SECONDS, budget.left())
-        status, smaller, _ = _solve(model, [literals[k] for k in kept], seconds)
+        status, smaller, _ = _retry(model, [literals[k] for k in kept], budget)
         if status != "infeasible" or len(smaller) == len(kept):
             break
         kept = [kept[k] for k in smaller]
     position = 0
     while position < len(kept) and not budget.expired:
         trial = kept[:position] + kept[position + 1 :]
-        seconds = min(RETRY_SECONDS, budget.left())
-        status, smaller, _ = _solve(model, [literals[k] for k in trial], seconds)
+        status, smaller, _ = _retry(model, [literals[k] for k in trial], budget)
         if status == "infeasible":
             kept = [trial[k] for k in smaller]
         else:
             position += 1
     return kept
+
+
+def _retry(model: cp_model.CpModel, literals, budget: Budget):
+    """`_solve` for at most `RETRY_SECONDS` (seconds, or work units in a deterministic run)."""
+    part = budget.part(min(RETRY_SECONDS, budget.left()), work=RETRY_SECONDS)
+    found = _solve(model, literals, part)
+    budget.spend(found[2].deterministic_time)
+    return found
 
 
 def _present(v: TaskVars) -> list[cp_model.IntVar]:

@@ -7,47 +7,34 @@ checked against the problem (`hint_problem`), and then every model variable gets
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 from ortools.sat.python import cp_model
 
 from allocate.problem import NONE, Problem
-from allocate.schedule import Schedule, earliest_times
+from allocate.schedule import Schedule, earliest_times, search_horizon
 from allocate.strategies.cpsat.constraints import lowest
 from allocate.strategies.cpsat.limits import hint_spans, limits_problem
 from allocate.strategies.cpsat.variables import Variables
 from allocate.strategies.cpsat.weeks import hint_loads, weeks_problem
 from allocate.terms import level_values
 
-SLACK_FRACTION = 0.5
-SLACK_DAYS = 14
-
 
 def model_horizon(problem: Problem, hint: Schedule | None) -> tuple[int, str]:
     """The last tick the model plans in, and whether optimality in it is global.
 
-    Without a hint: `problem.horizon` ("full"). With a valid hint ending at tick `h`:
-    `min(problem.horizon, h + 50 % of (h - first_tick) + 14 days)`, which shrinks the model (fewer
-    days per task, fewer start classes) and still contains the hint. When the first objective level
-    weighs the makespan, the horizon is widened to where a later end alone would make level 1
-    worse than the hint's; then no plan outside is better ("makespan-bounded"). Otherwise a plan
-    ending later than this slack could in theory be better ("hint-slack"): an "optimal" answer is
-    then optimal among plans ending inside the model horizon.
+    Without a hint: `problem.horizon` ("full", or "window" when the problem's calendars end
+    short of the scenario's horizon). With a valid hint, `schedule.search_horizon` (the hint's
+    last end plus half its span and two weeks, or where a later end alone would make a makespan
+    level worse), which shrinks the model (fewer days per task, fewer start classes) and still
+    contains the hint; at most `problem.horizon`.
     """
+    whole = "window" if problem.window else "full"
     if hint is None:
-        return problem.horizon, "full"
-    last = int(hint.end.max())
-    slack = int(SLACK_FRACTION * (last - problem.first_tick)) + SLACK_DAYS * problem.ticks_per_day
-    horizon = last + slack
-    weight = problem.objective[0].get("makespan", 0.0) if problem.objective else 0.0
-    if weight > 0:
-        hint_hours = level_values(problem, hint.end, hint.person)[0]
-        beyond = problem.start_offset + hint_hours / (weight * problem.hours_per_tick)
-        horizon = max(horizon, math.ceil(beyond) + 1)
-    if horizon >= problem.horizon:
-        return problem.horizon, "full"
-    return horizon, "makespan-bounded" if weight > 0 else "hint-slack"
+        return problem.horizon, whole
+    weighs_makespan = bool(problem.objective) and "makespan" in problem.objective[0]
+    first = level_values(problem, hint.end, hint.person)[0] if weighs_makespan else 0.0
+    horizon, kind = search_horizon(problem, hint, first)
+    return (problem.horizon, whole) if horizon >= problem.horizon else (horizon, kind)
 
 
 def hint_problem(problem: Problem, hint: Schedule) -> str | None:

@@ -5,10 +5,14 @@ optimal, with its optimum fixed); `Run` keeps the best schedule, the bounds per 
 counts across stages; `Monitor` reports each solution as it comes, and ends a stage early once
 its levels reach the lower bounds known from outside CP-SAT (`Run.targets`): CP-SAT's own bound
 is often far weaker (PSPLIB, MSLIB), so it would search on for a proof it cannot find.
+
+Every CP-SAT solve runs through `solve_watched`, which keeps the calling thread free to notice a
+request to stop (`Budget.stopped`, Ctrl-C) and end the search at once with what it has.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -25,9 +29,13 @@ from allocate.strategies.cpsat.variables import Variables
 from allocate.terms import level_values
 
 MIN_SOLVE_SECONDS = 0.05
+"""A stage always gets this long (or this many deterministic units), even when the budget is
+spent: CP-SAT then returns the hint it was given, checked."""
+POLL_SECONDS = 0.05
+"""How often a watched solve looks for a request to stop."""
 
-Configure = Callable[[object, float], None]
-"""Sets a solver's parameters for a stage, given the seconds left."""
+Configure = Callable[[object, Budget], None]
+"""Sets a solver's parameters for a stage, given the budget left."""
 
 
 def solve_stages(run: Run, configure: Configure, levels: int | None = None) -> Status:
@@ -41,10 +49,11 @@ def solve_stages(run: Run, configure: Configure, levels: int | None = None) -> S
         if not run.at_targets:  # else the best plan so far is optimal on this stage's levels
             built.model.minimize(expression)
             solver = cp_model.CpSolver()
-            configure(solver.parameters, max(run.budget.left(), MIN_SOLVE_SECONDS))
-            code = solver.solve(built.model, Monitor(run, built.variables))
+            configure(solver.parameters, run.budget)
+            code = solve_watched(solver, built.model, Monitor(run, built.variables), run.budget)
             run.solve_seconds += solver.wall_time
             run.deterministic_time += solver.deterministic_time
+            run.budget.spend(solver.deterministic_time)
             if code == cp_model.MODEL_INVALID:
                 raise RuntimeError(f"CP-SAT rejects the model: {built.model.validate()}")
             if code == cp_model.INFEASIBLE:
@@ -66,6 +75,50 @@ def solve_stages(run: Run, configure: Configure, levels: int | None = None) -> S
             built.model.add(expression <= value)
             add_hint(built.model, run.problem, built.variables, run.best)
     return "optimal"
+
+
+def limit(parameters, budget: Budget, most: float | None = None) -> None:
+    """Limit a CP-SAT solve to what is left of `budget` (at least `MIN_SOLVE_SECONDS`): its
+    seconds, and its deterministic work when it counts work (`most`: at most that many units),
+    in which case the search must be deterministic too (interleaved when parallel). CP-SAT
+    leaves Ctrl-C to Python, which turns it into a request to stop (see `solve_watched`)."""
+    parameters.max_time_in_seconds = max(budget.left(), MIN_SOLVE_SECONDS)
+    parameters.catch_sigint_signal = False
+    work = budget.work_left() if most is None else min(most, budget.work_left())
+    if budget.work is not None:
+        parameters.max_deterministic_time = max(work, MIN_SOLVE_SECONDS)
+        parameters.interleave_search = parameters.num_workers > 1
+    elif most is not None:
+        parameters.max_deterministic_time = most
+
+
+def solve_watched(solver: cp_model.CpSolver, model, callback, budget: Budget) -> int:
+    """`solver.solve(model, callback)`, run in a thread of its own while this one watches the
+    `budget` and stops the search as soon as it is asked to stop. The calling thread stays in
+    Python meanwhile, so that Ctrl-C reaches the handler `solve()` installs (a solve in the
+    main thread would hold it in C++ until the time limit)."""
+    outcome: dict[str, object] = {}
+
+    def search() -> None:
+        try:
+            outcome["code"] = solver.solve(model, callback)
+        except BaseException as error:  # handed to the caller's thread below
+            outcome["error"] = error
+
+    thread = threading.Thread(target=search, name="allocate-cp-sat", daemon=True)
+    thread.start()
+    try:
+        while thread.is_alive():
+            if budget.stopped:
+                solver.stop_search()
+            thread.join(POLL_SECONDS)
+    except BaseException:  # a second Ctrl-C: end the search before giving up on it
+        solver.stop_search()
+        thread.join()
+        raise
+    if "error" in outcome:
+        raise outcome["error"]
+    return int(outcome["code"])
 
 
 @dataclass

@@ -23,7 +23,7 @@ from allocate.strategies.cpsat import objective
 from allocate.strategies.cpsat.fixing import Fixing
 from allocate.strategies.cpsat.hint import add_hint, hint_problem, model_horizon
 from allocate.strategies.cpsat.model import Prepared, build_model
-from allocate.strategies.cpsat.run import Configure, Run, solve_stages
+from allocate.strategies.cpsat.run import Configure, Run, limit, solve_stages
 from allocate.strategies.cpsat.variables import FORMULATIONS
 from allocate.terms import level_values
 
@@ -192,8 +192,15 @@ class CpSat:
             if time_limit is None:
                 raise ValueError("reoptimise needs a time_limit or a budget")
             budget = Budget(time_limit)
-        built = build_model(problem, self.formulation, horizon, fixing, prepared=prepared)
+        built = build_model(
+            problem, self.formulation, horizon, fixing, budget=budget, prepared=prepared
+        )
         held = fixing.schedule
+        if built.out_of_time:  # the plan as it was, unchanged
+            values = level_values(problem, held.end, held.person)
+            stats = {"build_seconds": time.perf_counter() - began, "variables": 0, "options": 0}
+            stats.update(solve_seconds=0.0, deterministic_time=0.0, solutions=0)
+            return Outcome(held, "feasible", values, (), stats)
         if built.unplaceable:
             task, reason = next(iter(built.unplaceable.items()))
             raise ValueError(f"the neighbourhood cannot hold task {task}: {reason}")
@@ -217,17 +224,17 @@ class CpSat:
     def _configurer(
         self, problem: Problem, seed: int, deterministic_limit: float | None = None
     ) -> Configure:
-        def configure(parameters, seconds: float) -> None:
-            self._configure(parameters, problem, seconds, seed)
-            if deterministic_limit is not None:
-                parameters.max_deterministic_time = deterministic_limit
+        def configure(parameters, budget: Budget) -> None:
+            self._configure(parameters, problem, budget, seed, deterministic_limit)
 
         return configure
 
-    def _configure(self, parameters, problem: Problem, seconds: float, seed: int) -> None:
+    def _configure(
+        self, parameters, problem: Problem, budget: Budget, seed: int, most: float | None
+    ) -> None:
         parameters.num_workers = self.workers
         parameters.random_seed = seed
-        parameters.max_time_in_seconds = seconds
+        limit(parameters, budget, most)
         parameters.log_search_progress = False
         if self.probing != "auto":
             parameters.cp_model_probing_level = self.probing

@@ -106,19 +106,41 @@ class Search:
         if self.settings.workers == 1:
             while self._may_launch(budget):
                 proposal = self.propose()
-                self.settle(proposal, self.solve(proposal, budget))
+                self.settle(proposal, self.solve(proposal, budget.part(budget.left())), budget)
             return
         with ThreadPoolExecutor(self.settings.workers) as pool:
-            pending: dict[Future, Proposal] = {}
-            while True:
-                while len(pending) < self.settings.workers and self._may_launch(budget):
-                    proposal = self.propose(frozenset(p.target for p in pending.values()))
-                    pending[pool.submit(self.solve, proposal, budget)] = proposal
-                if not pending:
-                    return
-                done, _ = wait(pending, return_when=FIRST_COMPLETED)
-                for future in done:
-                    self.settle(pending.pop(future), future.result())
+            if budget.work is not None:
+                self._in_batches(pool, budget)
+            else:
+                self._as_they_finish(pool, budget)
+
+    def _as_they_finish(self, pool: ThreadPoolExecutor, budget: Budget) -> None:
+        """Keep every worker busy: a new sub-solve starts whenever one ends (fastest, but what
+        each one starts from depends on which ended first)."""
+        pending: dict[Future, Proposal] = {}
+        while True:
+            while len(pending) < self.settings.workers and self._may_launch(budget):
+                proposal = self.propose(frozenset(p.target for p in pending.values()))
+                part = budget.part(budget.left())
+                pending[pool.submit(self.solve, proposal, part)] = proposal
+            if not pending:
+                return
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                self.settle(pending.pop(future), future.result(), budget)
+
+    def _in_batches(self, pool: ThreadPoolExecutor, budget: Budget) -> None:
+        """A deterministic run's way to use the workers: a batch of sub-solves around one
+        incumbent, all waited for and settled in the order they were proposed, so that no
+        thread's timing reaches the plan. Workers idle at the end of each batch."""
+        while self._may_launch(budget):
+            batch: list[tuple[Proposal, Future]] = []
+            while len(batch) < self.settings.workers and self._may_launch(budget):
+                proposal = self.propose(frozenset(p.target for p, _ in batch))
+                part = budget.part(budget.left(), work=budget.work_left())
+                batch.append((proposal, pool.submit(self.solve, proposal, part)))
+            for proposal, future in batch:
+                self.settle(proposal, future.result(), budget)
 
     def whole(self, budget: Budget) -> str:
         """Re-plan every task at once, without windows or deterministic limit; the status."""
@@ -172,9 +194,10 @@ class Search:
             bounds=self.bounds,
         )
 
-    def settle(self, proposal: Proposal, outcome: Outcome) -> None:
+    def settle(self, proposal: Proposal, outcome: Outcome, budget: Budget | None = None) -> None:
         """Keep `outcome` if it is better (or equal and different, with `accept_equal`), after
-        carrying it over to the current incumbent if that changed meanwhile; learn from it."""
+        carrying it over to the current incumbent if that changed meanwhile; learn from it, and
+        count its work against the `budget`."""
         self.iterations += 1
         stats = outcome.stats
         self.build_seconds += float(stats["build_seconds"])
@@ -208,6 +231,8 @@ class Search:
         self.neighbourhoods.record(proposal.target, order < 0)
         deterministic = float(stats["deterministic_time"])
         work = deterministic + BUILD_WORK_PER_VARIABLE * int(stats["variables"])
+        if budget is not None:
+            budget.spend(work)
         proven = outcome.status == "optimal"
         used = deterministic / self.settings.sub_limit
         self.adaptive.update(proposal.kind, len(proposal.free), gain, changed, proven, used, work)
