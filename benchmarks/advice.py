@@ -46,7 +46,7 @@ from generate import RATE_BASE, RATE_PER_LEVEL, SKILLS, generate  # noqa: E402
 
 from allocate import Hire, Task, advise_hiring, forecast, recommend, solve  # noqa: E402
 from allocate.analysis.forecast import latest_finishes, period_starts  # noqa: E402
-from allocate.analysis.on_grid import on_grid  # noqa: E402
+from allocate.on_grid import on_grid  # noqa: E402
 from allocate.analysis.recommend import plan_key  # noqa: E402
 from allocate.analysis.replans import Replan, replan  # noqa: E402
 from allocate.bounds.earliest import earliest_schedule  # noqa: E402

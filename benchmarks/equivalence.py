@@ -3,6 +3,7 @@
     python benchmarks/equivalence.py --out /tmp/before.json      # on the old code
     python benchmarks/equivalence.py --out /tmp/after.json       # on the new code
     python benchmarks/equivalence.py --compare /tmp/before.json /tmp/after.json
+    python benchmarks/equivalence.py --table /tmp/before.json /tmp/after.json  # markdown
 
 Wall-clock limits make two runs differ with the machine's load, so nothing here depends on the
 clock: CP-SAT runs with one worker and a deterministic time limit (`max_deterministic_time`),
@@ -115,7 +116,9 @@ def kitchen_sink(scenario):
     """`scenario` with every objective term and every kind of input a term or rule reads:
     optional leaves, preferences and avoidances, streams, a two-person task, a shared resource,
     pins. Deterministic, like the generator."""
-    from allocate.scenario import Pin, Resource, Scenario
+    from allocate.scenario import Pin, Resource, Scenario, Task
+
+    headcount = "headcount" if "headcount" in Task.model_fields else "people"  # renamed
 
     tasks = list(scenario.tasks)
     has_successor = {dep.task for task in tasks for dep in task.after}
@@ -126,7 +129,7 @@ def kitchen_sink(scenario):
         if task.id not in has_successor and i % 3 == 0:
             update["optional"] = True
         elif i % 17 == 5 and len(qualified) >= 3:
-            update["people"] = 2
+            update[headcount] = 2
         if i % 5 == 1 and qualified:
             update["preferred"] = (qualified[-1],)
         if i % 7 == 2 and len(qualified) > 1:
@@ -283,6 +286,7 @@ def auto_choice(problem) -> str:
     from allocate.solve import _choose
 
     chosen = _choose("auto", problem)
+    chosen = chosen[0] if isinstance(chosen, tuple) else chosen  # (strategy, why) since main
     return "greedy" if chosen is None else chosen.name
 
 
@@ -362,6 +366,35 @@ def compare(before: Path, after: Path) -> int:
     return differing
 
 
+def table(files: list[Path]) -> str:
+    """A markdown table: per scenario, each strategy's lateness, left-out work and makespan (h) in
+    the first file, and whether each later file is identical to it (everything recorded, the
+    model hashes included)."""
+    runs = [json.loads(p.read_text())["results"] for p in files]
+    base = runs[0]
+    header = "| scenario | greedy | cpsat | lns | " + " | ".join(p.stem for p in files[1:]) + " |"
+    shown = ("lateness", "unplaced", "makespan")
+    lines = [header, "|" + "---|" * (4 + len(files) - 1)]
+    for name in sorted(base):
+        plans = base[name]["plans"]
+        cells = [
+            ", ".join(
+                f"{term} {plans[k]['objective'][term]:,.0f}"
+                for term in shown
+                if term in plans[k]["objective"]
+            )
+            if k in plans
+            else "-"
+            for k in ("greedy", "cpsat", "lns")
+        ]
+        same = [
+            "identical" if not list(_differences(base[name], run.get(name), "")) else "differs"
+            for run in runs[1:]
+        ]
+        lines.append(f"| {name} | " + " | ".join(cells + same) + " |")
+    return "\n".join(lines)
+
+
 def _differences(a, b, path: str):
     if path.endswith("seconds"):
         return
@@ -381,12 +414,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=Path("/tmp/equivalence.json"))
     parser.add_argument("--compare", nargs=2, type=Path, metavar=("BEFORE", "AFTER"))
+    parser.add_argument(
+        "--table", nargs="+", type=Path, metavar="FILE", help="a markdown table of result files"
+    )
     parser.add_argument("--data-dir", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--quick", action="store_true", help="a smaller set, for a first look")
     parser.add_argument("--only", help="only scenarios whose name contains this")
     args = parser.parse_args()
     if args.compare:
         raise SystemExit(1 if compare(*args.compare) else 0)
+    if args.table:
+        print(table(args.table))
+        return
     run(args.data_dir, args.out, args.quick, args.only)
 
 

@@ -6,7 +6,7 @@
 Speed: generated agency scenarios (seed 1), compiled once (`compile_problem`, timed on its own),
 then `Greedy().solve` (default rule) run `--runs` times: the median wall-clock and CPU seconds.
 Compile and solve are separate columns because `solve()` pays both. Rules: every rule of
-`allocate.strategies.greedy.RULES` on each size and seed and on the bundled example
+`allocate.strategies.priority.PRIORITY_RULES` on each size and seed and on the bundled example
 `allocate.examples.agency()`; per rule the weighted lateness (hours, the first objective level),
 the late tasks and the checker's verdict on the plan. Results go to
 `benchmarks/results/greedy.{json,md}` with the machine's load average: the machine has 2 cores
@@ -33,7 +33,8 @@ from allocate.examples import agency  # noqa: E402
 from allocate.plan import SolveStats  # noqa: E402
 from allocate.problem import compile_problem  # noqa: E402
 from allocate.solve import verified_plan  # noqa: E402
-from allocate.strategies.greedy import RULES, Greedy  # noqa: E402
+from allocate.strategies.greedy import Greedy  # noqa: E402
+from allocate.strategies.priority import PRIORITY_RULES as RULES  # noqa: E402
 
 
 def timed(work, runs: int) -> tuple[float, float, object]:

@@ -14,7 +14,8 @@ plan's horizon (`week_options`: options with week loads, `week_sums`: (person, w
 sizes up to `--exact-up-to` people, `CpSat` alone on it (greedy hint, one worker, 10
 deterministic seconds); LNS for 40 sub-solves on one worker (both load-independent but for
 their seconds), with the checker's verdict; and `solve(strategy="auto")` within the budget
-(wall clock: depends on the machine's load).
+(wall clock: depends on the machine's load). `--overlap table` gives every CP-SAT model
+`week_overlap="table"` (`auto` then runs the strategy it would choose, with that option).
 Results go to `benchmarks/results/limits.{json,md}`, with the machine's load average.
 """
 
@@ -34,6 +35,7 @@ from generate import generate  # noqa: E402
 
 from allocate import Scenario, check, solve  # noqa: E402
 from allocate.problem import compile_problem  # noqa: E402
+from allocate.solve import _choose  # noqa: E402
 from allocate.strategies.cpsat import CpSat, weeks  # noqa: E402
 from allocate.strategies.cpsat.hint import model_horizon  # noqa: E402
 from allocate.strategies.cpsat.model import build_model  # noqa: E402
@@ -79,7 +81,9 @@ def _weekly_limited(scenario: Scenario) -> list[int]:
     return sorted(chosen)
 
 
-def measure(size: str, seed: int, variant: str, budget: float, exact_up_to: int) -> dict:
+def measure(
+    size: str, seed: int, variant: str, budget: float, exact_up_to: int, overlap: str = "min"
+) -> dict:
     people, tasks = map(int, size.split("x"))
     scenario = with_limits(generate(people, tasks, seed=seed), variant)
     problem = compile_problem(scenario)
@@ -98,7 +102,7 @@ def measure(size: str, seed: int, variant: str, budget: float, exact_up_to: int)
     if greedy.schedule.complete:
         horizon, _ = model_horizon(problem, greedy.schedule)
         began = time.perf_counter()
-        built = build_model(problem, "day-hour", horizon)
+        built = build_model(problem, "day-hour", horizon, week_overlap=overlap)
         row["build_s"] = round(time.perf_counter() - began, 2)
         row["variables"] = len(built.model.proto.variables)
         row["constraints"] = len(built.model.proto.constraints)
@@ -107,13 +111,13 @@ def measure(size: str, seed: int, variant: str, budget: float, exact_up_to: int)
         row["week_sums"] = len({(w.option.person, week) for w in loads for week, _, _ in w.weeks})
     if people <= exact_up_to and greedy.schedule.complete:
         params = {"max_deterministic_time": DETERMINISTIC, "random_seed": seed}
-        exact = CpSat(workers=1, params=params).solve(
+        exact = CpSat(workers=1, params=params, week_overlap=overlap).solve(
             problem, time_limit=600, seed=seed, hint=greedy.schedule
         )
         row["exact_lateness"] = round(exact.level_values[0], 1)
         row["exact_solve_s"] = round(float(exact.stats["solve_seconds"]), 1)
     if greedy.schedule.complete:
-        lns = Lns(workers=1, iterations=ITERATIONS)
+        lns = Lns(workers=1, iterations=ITERATIONS, week_overlap=overlap)
         plan = solve(scenario, strategy=lns, time_limit=3600, seed=seed)
         detail = plan.stats.detail
         row.update(
@@ -122,7 +126,7 @@ def measure(size: str, seed: int, variant: str, budget: float, exact_up_to: int)
             lns_solve_s=round(float(detail["solve_seconds"]), 1),
             lns_checker_ok=plan.violations == () and not check(scenario, plan),
         )
-    plan = solve(scenario, time_limit=budget, seed=seed)
+    plan = solve(scenario, time_limit=budget, seed=seed, strategy=auto(problem, overlap))
     row.update(
         strategy=plan.stats.strategy,
         status=plan.status,
@@ -135,6 +139,14 @@ def measure(size: str, seed: int, variant: str, budget: float, exact_up_to: int)
     return row
 
 
+def auto(problem, overlap: str):
+    """What `solve(strategy="auto")` runs, with `week_overlap=overlap` if not the default."""
+    if overlap == "min":
+        return "auto"
+    chosen, _ = _choose("auto", problem)
+    return "greedy" if chosen is None else type(chosen)(week_overlap=overlap)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", nargs="+", default=["10x100", "40x500"])
@@ -142,15 +154,16 @@ def main() -> None:
     parser.add_argument("--budget", type=float, default=10.0)
     parser.add_argument("--exact-up-to", type=int, default=10, help="people; larger: no CpSat run")
     parser.add_argument("--variants", nargs="+", default=["none", "projects", "weekly"])
-    parser.add_argument("--overlap", choices=["min", "table"], default=weeks.OVERLAP)
+    parser.add_argument("--overlap", choices=weeks.OVERLAPS, default="min")
     parser.add_argument("--out", default=str(HERE / "results" / "limits"))
     args = parser.parse_args()
-    weeks.OVERLAP = args.overlap
     rows = []
     for size in args.sizes:
         for seed in args.seeds:
             for variant in args.variants:
-                rows.append(measure(size, seed, variant, args.budget, args.exact_up_to))
+                rows.append(
+                    measure(size, seed, variant, args.budget, args.exact_up_to, args.overlap)
+                )
                 print(json.dumps(rows[-1]), flush=True)
     meta = {
         "budget_s": args.budget,

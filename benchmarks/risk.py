@@ -32,7 +32,7 @@ from generate import generate  # noqa: E402
 from allocate import solve  # noqa: E402
 from allocate.analysis import sampling, simulate  # noqa: E402
 from allocate.analysis.execute import execute  # noqa: E402
-from allocate.analysis.on_grid import on_grid  # noqa: E402
+from allocate.on_grid import on_grid  # noqa: E402
 from allocate.analysis.simulate import _horizon  # noqa: E402
 from allocate.examples import agency  # noqa: E402
 from allocate.problem import compile_problem  # noqa: E402

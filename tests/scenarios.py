@@ -133,3 +133,56 @@ def _team(draw, people: list[Person]) -> dict:
         return {"people": 2, "skills": shared}
     slots = [Slot(skills={s: p.level(s) for s in SKILLS if p.level(s)}) for p in (a, b)]
     return {"team": slots}
+
+
+@st.composite
+def with_actuals(draw, base=None) -> Scenario:
+    """A generated scenario (`base`: a strategy of them) in which some work has happened: in task
+    order (tasks depend only on earlier ones), a task whose predecessors are all done may be done
+    or in progress, with people who can do it, spent hours and a start before the planning
+    start; pins on work in progress name one of its people."""
+    from allocate.matching import match
+    from allocate.scenario import Progress
+
+    scenario = draw(base if base is not None else scenarios())
+    done: set[str] = set()
+    tasks, crews = [], {}
+    for task in scenario.tasks:
+        ready = all(dep.task in done for dep in task.after)
+        status = draw(st.sampled_from(["not_started", "done", "in_progress"])) if ready else None
+        if status in (None, "not_started") or (status == "in_progress" and task.milestone):
+            tasks.append(task)
+            continue
+        places = [[p.id for p in scenario.people if p.has(s)] for s in task.members]
+        crew = tuple(match([draw(st.permutations(place)) for place in places]) or ())
+        started = scenario.start - timedelta(hours=draw(st.integers(1, 200)))
+        if status == "done":
+            done.add(task.id)
+            progress = Progress(
+                status="done",
+                people=crew,
+                started=started,
+                hours_spent=task.effort_hours,
+                finished=scenario.start,
+            )
+        else:
+            choices = [h for h in (0.5, 1, 2, 4, 8) if h < task.effort_hours]
+            if not choices:
+                tasks.append(task)
+                continue
+            progress = Progress(
+                status="in_progress",
+                people=crew,
+                started=started,
+                hours_spent=draw(st.sampled_from(choices)),
+            )
+            crews[task.id] = crew
+        tasks.append(task.replace(progress=progress))
+    pins = []
+    for pin in scenario.pins:
+        crew = crews.get(pin.task)
+        if crew is not None and pin.person is not None and pin.person not in crew:
+            pin = pin.replace(person=crew[0])
+        if pin.task not in done:
+            pins.append(pin)
+    return scenario.replace(tasks=tasks, pins=pins)

@@ -54,7 +54,7 @@ def optimum(problem) -> tuple[float, ...]:
 
 
 def resource_free(problem, term: str) -> float:
-    return terms.TERMS[term](problem, earliest_schedule(problem).end, None)
+    return terms.TERMS[term].value(problem, earliest_schedule(problem).end, None)
 
 
 def ana_and(*tasks, **fields):
@@ -286,7 +286,7 @@ def test_no_bound_exceeds_any_plan(scenario):
         if not schedule.complete:
             continue
         for name in ALL_TERMS:
-            value = terms.TERMS[name](problem, schedule.end, schedule.person)
+            value = terms.TERMS[name].value(problem, schedule.end, schedule.person)
             assert bounds[name] <= value + 1e-9, (name, bounds[name], value)
         values = level_values(problem, schedule.end, schedule.person)
         assert all(b <= v + 1e-9 for b, v in zip(level_bounds(problem), values, strict=True))

@@ -440,6 +440,7 @@ def test_every_rule_is_named_as_documented():
         "release",
         "planning_start",
         "pinned",
+        "progress",
         "horizon",
         "max_hours_per_week",
         "max_projects",

@@ -247,3 +247,30 @@ def test_the_main_job_writes_the_same_plan_twice(tmp_path):
         assert plan["stats"]["deterministic"] is True
         plans.append({key: plan[key] for key in ("status", "assignments", "objective", "late")})
     assert plans[0] == plans[1]
+
+
+def test_re_plan_check_and_diff_from_the_command_line(tmp_path, capsys):
+    """`solve --previous` re-plans from an earlier plan, `check --previous` verifies its
+    `changes`, and `diff` says what changed, with a page of before/after bars."""
+    from allocate import events
+
+    base, later = tmp_path / "base.json", tmp_path / "later.json"
+    first, second = tmp_path / "first.json", tmp_path / "second.json"
+    base.write_text(agency().to_json())
+    changed = events.estimate(agency(), "shop-research", 40)
+    later.write_text(changed.to_json())
+    common = ["--strategy", "greedy", "--quiet", "--report", str(tmp_path / "r.md")]
+    assert main(["solve", str(base), "--out", str(first), *common]) == 0
+    argv = ["solve", str(later), "--out", str(second), "--previous", str(first), *common]
+    assert main([*argv, "--freeze-days", "5"]) == 0
+    plan = Plan.from_json(second.read_text())
+    assert "changes" in plan.objective
+    assert main(["check", str(later), str(second), "--previous", str(first)]) == 0
+    assert "0 violation(s)" in capsys.readouterr().out
+    page = tmp_path / "changes.html"
+    assert (
+        main(["diff", str(second), str(first), "--scenario", str(later), "--html", str(page)]) == 0
+    )
+    out = capsys.readouterr().out
+    assert "tasks in both plans changed" in out and page.read_text().startswith("<!DOCTYPE html>")
+    assert main(["solve", str(later), "--previous", str(first), "--freeze-days", "x"]) == 2

@@ -543,6 +543,28 @@ def placed(problem, **plan) -> Schedule:
     return schedule
 
 
+def test_a_statement_reads_free_tasks_from_the_model_and_held_ones_from_the_plan():
+    """What objective terms see of a neighbourhood: a free task's start and people are model
+    variables, a held task's are constants of the held plan."""
+    from ortools.sat.python import cp_model
+
+    from allocate.strategies.cpsat.model import build_model
+    from allocate.strategies.cpsat.statement import Statement
+
+    problem = compile_(
+        people=[Person(id="ana", calendar=BERLIN), Person(id="ben", calendar=BERLIN)],
+        tasks=[Task(id=t, effort_hours=8) for t in ("held", "free")],
+        objective=["makespan"],
+    )
+    plan = placed(problem, held=("ana", utc(2, 8)), free=("ben", utc(2, 8)))
+    built = build_model(problem, "day-hour", problem.horizon, Fixing(plan, np.array([1])))
+    statement = Statement(built.model, problem, built.variables)
+    assert statement.tasks == [1] and statement.in_model(1) and not statement.in_model(0)
+    assert statement.start(0) == plan.start[0] and statement.x(0, 0) == 1
+    assert statement.start(1) is built.variables.tasks[1].start
+    assert isinstance(statement.x(1, 1), cp_model.IntVar) and statement.people_of(0) == [0]
+
+
 def test_free_task_fills_a_gap_between_held_tasks():
     """Ana holds Monday and Wednesday; the free 8 hours can only go on Tuesday, between them."""
     problem = compile_(

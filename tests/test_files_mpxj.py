@@ -124,7 +124,7 @@ def test_our_file_imports_back_as_its_scenario(java, tmp_path, fixture, request)
     imported = read_project_file(path, assignments="ignore")
     back = imported.scenario
     assert imported.unmapped == ()
-    fields = ("id", "name", "project", "effort_hours", "skills", "team", "people", "after",
+    fields = ("id", "name", "project", "effort_hours", "skills", "team", "headcount", "after",
               "release", "deadline", "priority", "milestone")  # fmt: skip
     for task in scenario.tasks:
         assert {f: getattr(back.task(task.id), f) for f in fields} == {
@@ -225,8 +225,8 @@ def test_any_plan_survives_ms_project(java, tmp_path, scenario):
     for task in (t for t in scenario.tasks if t.id in placed):
         twin = back.task(task.id)
         hours = planned_hours(task.remaining_hours, plan.resolution_minutes)
-        assert (twin.milestone, twin.people, twin.team, twin.skills) == (
-            task.milestone, task.people, task.team, task.skills
+        assert (twin.milestone, twin.headcount, twin.team, twin.skills) == (
+            task.milestone, task.headcount, task.team, task.skills
         )  # fmt: skip
         assert twin.effort_hours == pytest.approx(0.0 if task.milestone else hours)
         assert twin.after == tuple(d for d in task.after if d.task in placed)

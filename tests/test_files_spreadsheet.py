@@ -23,7 +23,7 @@ from allocate.files import (  # noqa: E402
     write_template,
 )
 from allocate.files.inputs import template_scenario  # noqa: E402
-from scenarios import scenarios  # noqa: E402
+from scenarios import scenarios, with_actuals  # noqa: E402
 
 
 def in_task_order(scenario):
@@ -56,6 +56,14 @@ def test_the_example_round_trips(tmp_path, target):
 @given(scenarios(weekly=True))
 def test_any_scenario_round_trips_through_csv(tmp_path_factory, scenario):
     """Teams, pins, people-less tasks, resources, progress, limits: every field survives."""
+    folder = tmp_path_factory.mktemp("csv") / "team"
+    assert read_spreadsheet(write_scenario_spreadsheet(scenario, folder)) == in_task_order(scenario)
+
+
+@settings(max_examples=20, suppress_health_check=[HealthCheck.too_slow])
+@given(with_actuals())
+def test_actuals_round_trip_through_csv(tmp_path_factory, scenario):
+    """Work done and in progress: status, who, when started and finished, hours spent."""
     folder = tmp_path_factory.mktemp("csv") / "team"
     assert read_spreadsheet(write_scenario_spreadsheet(scenario, folder)) == in_task_order(scenario)
 
@@ -143,7 +151,7 @@ def test_scenario_problems_come_back_to_their_rows(tmp_path):
     with pytest.raises(InputFileError) as caught:
         read_spreadsheet(path)
     assert [str(p) for p in caught.value.problems] == [
-        "Settings!B2: unknown objective term 'speed' (choose from cost, handovers, "
+        "Settings!B2: unknown objective term 'speed' (choose from changes, cost, handovers, "
         "late_projects, lateness, makespan, peak_utilisation, people_per_project, preferences, "
         "unplaced, utilisation_spread)",
         "Tasks!D2: dependency cycle: 'a' -> 'b' -> 'c' -> 'a'",

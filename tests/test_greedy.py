@@ -13,7 +13,8 @@ from allocate.plan import SolveStats
 from allocate.problem import NONE, compile_problem
 from allocate.solve import verified_plan
 from allocate.strategies import greedy
-from allocate.strategies.greedy import RULES, Greedy
+from allocate.strategies.greedy import Greedy
+from allocate.strategies.priority import PRIORITY_RULES
 from scenarios import scenarios
 from test_lns import generator
 
@@ -242,12 +243,12 @@ def test_fast_slot_search_agrees_on_hard_calendars(scenario, monkeypatch):
 
 def test_rules_are_chosen_by_name_and_a_typo_fails_at_once():
     """Every listed rule builds; an unknown one fails at construction naming the valid ones."""
-    assert [Greedy(rule=rule).rule for rule in RULES] == list(RULES)
+    assert [Greedy(rule=rule).rule for rule in PRIORITY_RULES] == list(PRIORITY_RULES)
     with pytest.raises(ValueError, match="choose from deadline, tail, constrained"):
         Greedy(rule="edf")
 
 
-@pytest.mark.parametrize("rule", RULES)
+@pytest.mark.parametrize("rule", PRIORITY_RULES)
 def test_every_rule_gives_a_plan_the_checker_accepts(rule):
     """On the bundled example and a generated 20 x 200 scenario, each rule's plan is complete
     and has no violations."""
@@ -294,12 +295,12 @@ def test_solve_uses_the_greedy_strategy_it_is_given():
 
     scenario = agency()
     problem = compile_problem(scenario)
-    for rule in RULES:
+    for rule in PRIORITY_RULES:
         expected = Greedy(rule=rule).solve(problem).level_values
         plan = solve(scenario, strategy=Greedy(rule=rule))
         lateness = plan.objective["lateness"]
         assert lateness == pytest.approx(expected[0]), rule
-    assert len({Greedy(rule=r).solve(problem).level_values[0] for r in RULES}) > 1
+    assert len({Greedy(rule=r).solve(problem).level_values[0] for r in PRIORITY_RULES}) > 1
 
 
 def test_pinned_work_keeps_its_time_whatever_the_order():

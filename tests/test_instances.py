@@ -87,7 +87,7 @@ def test_psplib_jobs_resources_and_arcs():
     ]
     milestones = [t.id for t in s.tasks if t.milestone]
     assert milestones == ["1", "32"]
-    assert all(t.people == 0 for t in s.tasks if not t.milestone)
+    assert all(t.headcount == 0 for t in s.tasks if not t.milestone)
     # a few rows of REQUESTS/DURATIONS
     assert (s.task("2").effort_hours, s.task("2").resources) == (8, {"R1": 4})
     assert (s.task("3").effort_hours, s.task("3").resources) == (4, {"R1": 10})
@@ -222,7 +222,7 @@ def test_imopse_people_skills_and_tasks():
     assert r2.skills == {"Q2": 3, "Q0": 2} and r2.hourly_rate == 53.6
     assert r3.skills == {"Q0": 2, "Q1": 1} and r3.hourly_rate == 28.9
     assert all(p.calendar == ALWAYS for p in s.people)
-    assert len(s.tasks) == 10 and all(t.people == 1 for t in s.tasks)
+    assert len(s.tasks) == 10 and all(t.headcount == 1 for t in s.tasks)
     assert (s.task("1").effort_hours, s.task("1").skills) == (37, {"Q2": 2})
     assert (s.task("2").effort_hours, s.task("2").skills) == (36, {"Q2": 3})
     assert after(s, "7") == ["4", "5"] and after(s, "9") == ["7"] and after(s, "10") == ["3"]
@@ -349,10 +349,12 @@ def test_mslib_plan_is_valid_and_not_below_the_workload_bound():
 
 
 def test_auto_plans_small_always_working_teams_exactly():
-    """MSLIB_Set1_1 has 316 choices, above the exact model's limit for calendars that pause, but
-    everyone works around the clock and it compiles to 81 tasks: `auto` runs the exact model."""
+    """MSLIB_Set1_1 has 316 (place, person) choices, but its four people work around the clock
+    and may all do everything: the exact model pools them into one class (79 choices), and
+    `auto` runs it."""
     plan = solve(read_mslib(MSLIB), time_limit=1.0)
-    assert plan.stats.strategy == "cpsat" and plan.stats.detail["options"] > 200
+    assert plan.stats.strategy == "cpsat" and plan.stats.detail["options"] == 79
+    assert plan.stats.detail["classes"] == 1
     assert plan.feasible and plan.violations == ()
 
 

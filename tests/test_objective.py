@@ -47,8 +47,8 @@ def values(scenario: Scenario, plan: Plan) -> dict[str, float]:
 
 
 def test_terms_are_the_same_on_both_sides():
-    """objective.py (datetimes, ids) and terms.py (ticks, indices) name the same terms, and
-    each side has its own function."""
+    """allocate.objective (datetimes, ids) and allocate.terms (ticks, indices) name the same
+    terms in the same order, and each side has its own definition."""
     assert list(TERMS) == list(TICK_TERMS)
     assert all(TERMS[name] is not TICK_TERMS[name] for name in TERMS)
 
@@ -203,7 +203,7 @@ def best_by_enumeration(problem, term: str) -> float:
 
     end = np.zeros(problem.n_tasks, dtype=np.int64)
     return min(
-        TICK_TERMS[term](problem, end, np.array(people, dtype=np.int64))
+        TICK_TERMS[term].value(problem, end, np.array(people, dtype=np.int64))
         for people in itertools.product(*(list(e) for e in problem.eligible))
     )
 

@@ -13,7 +13,7 @@ from pydantic import ValidationError
 
 from allocate import Calendar, Person, Project, Scenario, Task, TimeOff, recommend, solve
 from allocate.analysis.insertion import Kept, _pushing, best_placement
-from allocate.analysis.on_grid import on_grid
+from allocate.on_grid import on_grid
 from allocate.plan import SolveStats
 from allocate.problem import NONE, compile_problem
 from allocate.schedule import Schedule, earliest_times

@@ -56,7 +56,9 @@ def console(result: subprocess.CompletedProcess) -> list[str]:
 def example():
     scenario = agency()
     tasks = [
-        t.model_copy(update={"progress": Progress(status="in_progress", hours_spent=8)})
+        t.model_copy(
+            update={"progress": Progress(status="in_progress", people=("sophie",), hours_spent=8)}
+        )
         if t.id == "shop-kickoff"
         else t
         for t in scenario.tasks

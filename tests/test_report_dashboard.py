@@ -18,7 +18,7 @@ def progressed() -> Scenario:
     scenario = agency()
     changes = {
         "shop-kickoff": Progress(status="done", finished=datetime(2027, 1, 1, 12, tzinfo=UTC)),
-        "shop-reqs": Progress(status="in_progress", hours_spent=20),
+        "shop-reqs": Progress(status="in_progress", people=("sophie",), hours_spent=20),
     }
     tasks = [
         t.model_copy(update={"progress": changes[t.id]}) if t.id in changes else t

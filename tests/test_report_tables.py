@@ -49,7 +49,7 @@ def small() -> Scenario:
                 effort_hours=24,
                 skills={"design": 2},
                 after=["spec"],
-                progress=Progress(status="in_progress", hours_spent=8),
+                progress=Progress(status="in_progress", people=("ana",), hours_spent=8),
             ),
             Task(id="api", name="API", project="web", effort_hours=40, skills={"backend": 2}),
             Task(

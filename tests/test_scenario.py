@@ -235,3 +235,16 @@ def test_holiday_codes_are_read_in_any_case(given, stored):
     """Country and subdivision codes are case-insensitive (and subdivision names are accepted);
     the calendar keeps the canonical spelling."""
     assert Calendar(holidays=given).holidays == stored
+
+
+def test_a_tasks_headcount_is_still_read_as_people():
+    """`Task.headcount` (how many people work on a task together) was called `people`, like a
+    plan's list of who does a task: scenario files and code with the old name still load, and
+    are written back with the new one."""
+    old = Task.model_validate_json('{"id": "t", "effort_hours": 8, "people": 2}')
+    assert (
+        old == Task(id="t", effort_hours=8, headcount=2) == Task(id="t", effort_hours=8, people=2)
+    )
+    written = old.to_json(indent=None)
+    assert '"headcount":2' in written and '"people"' not in written
+    assert Task.model_validate_json(written) == old

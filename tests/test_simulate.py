@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from allocate import Calendar, Dependency, Person, Project, Scenario, Task, solve
 from allocate.analysis import sampling, simulate
 from allocate.analysis.execute import execute
-from allocate.analysis.on_grid import on_grid
+from allocate.on_grid import on_grid
 from allocate.problem import compile_problem
 from allocate.scenario import Estimate, Uncertainty
 from scenarios import scenarios

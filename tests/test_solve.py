@@ -245,7 +245,7 @@ def test_done_tasks_are_history_and_in_progress_tasks_plan_their_rest():
     tasks = list(scenario.tasks)
     tasks[0] = tasks[0].model_copy(update={"progress": Progress(status="done")})
     tasks[1] = tasks[1].model_copy(
-        update={"progress": Progress(status="in_progress", hours_spent=10)}
+        update={"progress": Progress(status="in_progress", people=("ana",), hours_spent=10)}
     )
     progressed = scenario.model_copy(update={"tasks": tuple(tasks)})
     plan = solve(progressed, strategy="greedy")

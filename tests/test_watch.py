@@ -5,7 +5,7 @@ import signal
 import threading
 
 from allocate.budget import Budget
-from allocate.strategies.base import Progress
+from allocate.strategies.base import SolveProgress
 from allocate.watch import Heartbeat, Relay, interrupts_stop
 
 HANG = 60
@@ -32,10 +32,10 @@ def test_the_heartbeat_beats_while_nothing_is_reported_and_stops_with_its_block(
 def test_a_heartbeat_repeats_the_latest_progress_with_a_new_elapsed_time():
     """The relay sends the last improvement again (same objective, bound and solution count),
     never two at once."""
-    received: list[Progress] = []
+    received: list[SolveProgress] = []
     relay = Relay(received.append, Budget(60))
     relay.bounds = (1.0,)
-    relay(Progress(0.0, (5.0,), (), 2))
+    relay(SolveProgress(0.0, (5.0,), (), 2))
     relay._beat()
     first, again = received
     assert (again.objective, again.bound, again.solutions) == ((5.0,), (1.0,), 2)

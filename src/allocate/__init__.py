@@ -3,18 +3,48 @@
 People with skills and working calendars, tasks with efforts, dependencies and deadlines; `solve()`
 assigns and schedules them with a greedy construction and OR-Tools CP-SAT, checks the result with
 an independent checker, and returns a `Plan` in real datetimes.
+
+Every name a planner meets is here: the user model (`Scenario` and what it holds), `solve`,
+`check`, `compare` (what-ifs) with `events` (the usual changes to a scenario), `forecast`
+and `simulate`, `recommend` (who takes a new request), `advise_hiring` and `departures` (whom to
+hire, whom we cannot lose), and the plan with its parts (`Plan`, `Assignment`, summaries,
+explanations). `Progress` is a task's work done before the planning start; `SolveProgress` is
+what `solve(progress=...)` reports while it searches.
 """
 
-from allocate.analysis import Hire, advise_hiring, departures, forecast, recommend, simulate
+from allocate import events
+from allocate.analysis import (
+    Hire,
+    advise_hiring,
+    compare,
+    departures,
+    forecast,
+    recommend,
+    simulate,
+)
 from allocate.check import check
-from allocate.plan import Assignment, Plan, Violation
+from allocate.diff import PlanDiff
+from allocate.plan import (
+    Assignment,
+    Conflict,
+    Lateness,
+    PersonSummary,
+    Plan,
+    ProjectSummary,
+    SolveStats,
+    Unplaced,
+    Violation,
+    WeekHours,
+)
 from allocate.scenario import (
     ALWAYS,
     Calendar,
+    CapacityChange,
     Dependency,
     Estimate,
     Person,
     Pin,
+    Progress,
     Project,
     Resource,
     Scenario,
@@ -25,24 +55,19 @@ from allocate.scenario import (
     Uncertainty,
 )
 from allocate.solve import solve
+from allocate.strategies.base import SolveProgress
 
 __all__ = [
+    # the user model
     "ALWAYS",
-    "Assignment",
     "Calendar",
-    "check",
-    "advise_hiring",
-    "departures",
-    "forecast",
-    "recommend",
-    "simulate",
-    "solve",
+    "CapacityChange",
     "Dependency",
     "Estimate",
     "Hire",
     "Person",
     "Pin",
-    "Plan",
+    "Progress",
     "Project",
     "Resource",
     "Scenario",
@@ -51,5 +76,27 @@ __all__ = [
     "TimeOff",
     "TimeRange",
     "Uncertainty",
+    # solving, checking and the answers built on plans
+    "solve",
+    "SolveProgress",
+    "check",
+    "compare",
+    "events",
+    "forecast",
+    "simulate",
+    "recommend",
+    "advise_hiring",
+    "departures",
+    # the plan
+    "Plan",
+    "Assignment",
+    "Unplaced",
+    "Conflict",
+    "Lateness",
+    "ProjectSummary",
+    "PersonSummary",
+    "WeekHours",
+    "SolveStats",
     "Violation",
+    "PlanDiff",
 ]

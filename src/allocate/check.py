@@ -198,6 +198,7 @@ class WorkingTime:
 class _Context:
     scenario: Scenario
     plan: Plan
+    previous: Plan | None = None
     _calendars: dict[str | None, WorkingTime] = field(default_factory=dict)
 
     @cached_property
@@ -329,7 +330,7 @@ def _left_out(ctx: _Context) -> Iterator[Finding]:
 
 def people(ctx: _Context) -> Iterator[Finding]:
     """A task has as many distinct known people as it needs (one, or its team's size); a
-    milestone has none and is an instant; a task that needs nobody (`people=0`) has none."""
+    milestone has none and is an instant; a task that needs nobody (`headcount=0`) has none."""
     known = {person.id for person in ctx.scenario.people}
     for task, a in ctx.tasks():
         ids, names = (task.id,), ", ".join(a.people) or "none"
@@ -519,6 +520,18 @@ def pinned(ctx: _Context) -> Iterator[Finding]:
             yield Finding(f"{message} but starts {_at(a.start)}", (pin.task,))
 
 
+def progress(ctx: _Context) -> Iterator[Finding]:
+    """Work in progress stays with the people on it (`Progress.people`, in any order); what is
+    done is not planned again (the `placed` rule) and nothing starts before the planning start
+    (`planning_start`), so the past stays as recorded."""
+    for task, a in ctx.tasks():
+        recorded = task.progress.people
+        if task.in_progress and recorded and sorted(a.people) != sorted(recorded):
+            goes_to = ", ".join(a.people) or "nobody"
+            message = f"task '{task.id}' is in progress with {', '.join(recorded)}"
+            yield Finding(f"{message} but goes to {goes_to}", (task.id,), (*recorded, *a.people))
+
+
 def horizon(ctx: _Context) -> Iterator[Finding]:
     """No task ends after the scenario's horizon end."""
     end = ctx.scenario.horizon_end
@@ -608,12 +621,18 @@ def max_projects(ctx: _Context) -> Iterator[Finding]:
 
 
 def objective(ctx: _Context) -> Iterator[Finding]:
-    """Each objective term the plan reports equals the term recomputed from its times."""
+    """Each objective term the plan reports equals the term recomputed from its times (the
+    `changes` of a re-plan from its times and the previous plan's, given to `check`)."""
     timing = _timing(ctx)
     for name, claimed in ctx.plan.objective.items():
         value = TERMS[name](ctx.scenario, timing) if name in TERMS else None
         if value is None:
             yield Finding(f"the plan reports unknown objective term '{name}' = {claimed}")
+        elif name == "changes" and ctx.previous is None and claimed:
+            yield Finding(
+                f"the plan reports changes = {claimed} against a previous plan; give it to the "
+                "checker to verify them: check(scenario, plan, previous)"
+            )
         elif abs(claimed - value) > TOLERANCE * max(1.0, abs(value)):
             yield Finding(f"the plan reports {name} = {claimed} but its times give {value}")
 
@@ -625,7 +644,27 @@ def _timing(ctx: _Context) -> Timing:
         end={task: a.end for task, a in placed},
         people={task: a.people for task, a in placed},
         available=_available(ctx),
+        previous=_previous(ctx),
+        working=lambda lo, hi: _organisation_hours(ctx, lo, hi),
     )
+
+
+def _previous(ctx: _Context) -> Timing | None:
+    """The previous plan's starts, read on this plan's grid (rounded down), and people."""
+    if ctx.previous is None:
+        return None
+    assignments = ctx.previous.assignments
+    return Timing(
+        start={a.task: _round(a.start.astimezone(UTC), ctx.step, up=False) for a in assignments},
+        end={a.task: a.end for a in assignments},
+        people={a.task: a.people for a in assignments},
+    )
+
+
+def _organisation_hours(ctx: _Context, lo: datetime, hi: datetime) -> float:
+    """The organisation's working hours in `[lo, hi)`, both ends rounded up onto the grid."""
+    lo, hi = (_round(t.astimezone(UTC), ctx.step, up=True) for t in (lo, hi))
+    return hours(ctx.working_time(None).worked_between(lo, hi)) if hi > lo else 0.0
 
 
 def _available(ctx: _Context) -> dict[str, float]:
@@ -653,6 +692,7 @@ RULES: dict[str, Callable[[_Context], Iterator[Finding]]] = {
         release,
         planning_start,
         pinned,
+        progress,
         horizon,
         max_hours_per_week,
         max_projects,
@@ -662,9 +702,11 @@ RULES: dict[str, Callable[[_Context], Iterator[Finding]]] = {
 """Each rule by the name its violations carry."""
 
 
-def check(scenario: Scenario, plan: Plan) -> list[Violation]:
-    """Every broken rule of `plan` against `scenario`, all at once; empty when the plan holds."""
-    ctx = _Context(scenario, plan)
+def check(scenario: Scenario, plan: Plan, previous: Plan | None = None) -> list[Violation]:
+    """Every broken rule of `plan` against `scenario`, all at once; empty when the plan holds.
+    For a re-plan (`solve(..., previous=...)`), give the `previous` plan too: the `changes` the
+    plan reports are measured against it."""
+    ctx = _Context(scenario, plan, previous)
     return [
         Violation(rule=name, message=found.message, tasks=found.tasks, people=found.people)
         for name, rule in RULES.items()
@@ -672,6 +714,9 @@ def check(scenario: Scenario, plan: Plan) -> list[Violation]:
     ]
 
 
-def recompute_objective(scenario: Scenario, plan: Plan) -> dict[str, float]:
-    """The scenario's objective terms, recomputed from the plan's start and end times."""
-    return evaluate(scenario, _timing(_Context(scenario, plan)))
+def recompute_objective(
+    scenario: Scenario, plan: Plan, previous: Plan | None = None
+) -> dict[str, float]:
+    """The scenario's objective terms, recomputed from the plan's start and end times (and
+    the `previous` plan's, for `changes`)."""
+    return evaluate(scenario, _timing(_Context(scenario, plan, previous)))

@@ -106,6 +106,16 @@ def _parser() -> argparse.ArgumentParser:
         help="the same plan on every run and machine (same input, seed, workers and versions): "
         "the time limit becomes a fixed amount of work, about that long on two cores",
     )
+    solve.add_argument(
+        "--previous",
+        help="re-plan from this earlier plan JSON, changing as little as deadlines allow",
+    )
+    solve.add_argument(
+        "--freeze-days",
+        type=_days,
+        default=0,
+        help="with --previous: keep what it starts in this many working days unless forced",
+    )
     solve.add_argument("--quiet", action="store_true", help="no progress lines")
     solve.set_defaults(run=_solve)
 
@@ -147,7 +157,15 @@ def _parser() -> argparse.ArgumentParser:
     check = verb("check", help="verify a plan JSON against its scenario")
     check.add_argument("scenario", help="scenario JSON file")
     check.add_argument("plan", help="plan JSON file")
+    check.add_argument("--previous", help="the plan it re-planned (for its `changes`)")
     check.set_defaults(run=_check)
+
+    diff = verb("diff", help="what changed from one plan to another")
+    diff.add_argument("plan", help="the new plan JSON file")
+    diff.add_argument("previous", help="the earlier plan JSON file")
+    diff.add_argument("--scenario", help="the new plan's scenario (moves in working hours)")
+    diff.add_argument("--html", help="also write a page with two bars per changed task")
+    diff.set_defaults(run=_diff)
     _add_file_verbs(verb)
     return parser
 
@@ -214,6 +232,17 @@ def _seed(text: str) -> int:
     if not 0 <= seed < 2**31:
         raise argparse.ArgumentTypeError(f"'{text}' is not a seed (a whole number, 0 or more)")
     return seed
+
+
+def _days(text: str) -> int:
+    """A whole number of days, 0 or more."""
+    try:
+        days = int(text)
+    except ValueError:
+        days = -1
+    if days < 0:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number of days, 0 or more")
+    return days
 
 
 def _count(text: str) -> int:
@@ -336,6 +365,7 @@ def _write(path: str, text: str) -> None:
 
 
 def _solve(args) -> int:
+    from allocate.plan import Plan
     from allocate.report import markdown
     from allocate.solve import solve
 
@@ -346,6 +376,7 @@ def _solve(args) -> int:
         f"{len(scenario.people)} people, {how} {args.time_limit:g} s",
         file=sys.stderr,
     )
+    previous = _read(Plan, args.previous, "plan") if args.previous else None
     plan = solve(
         scenario,
         time_limit=args.time_limit,
@@ -354,6 +385,8 @@ def _solve(args) -> int:
         workers=args.workers,
         deterministic=args.deterministic,
         progress=not args.quiet,
+        previous=previous,
+        freeze_days=args.freeze_days,
     )
     _write(args.out, plan.to_json())
     _write(args.report, markdown(plan))
@@ -407,11 +440,25 @@ def _check(args) -> int:
     from allocate.plan import Plan
 
     scenario = _load_scenario(args.scenario)
-    violations = check(scenario, _read(Plan, args.plan, "plan"))
+    previous = _read(Plan, args.previous, "plan") if args.previous else None
+    violations = check(scenario, _read(Plan, args.plan, "plan"), previous)
     for violation in violations:
         print(violation)
     print(f"{len(violations)} violation(s)")
     return 1 if violations else 0
+
+
+def _diff(args) -> int:
+    from allocate.plan import Plan
+
+    plan, previous = _read(Plan, args.plan, "plan"), _read(Plan, args.previous, "plan")
+    scenario = _load_scenario(args.scenario) if args.scenario else None
+    diff = plan.diff(previous, scenario)
+    print(diff, end="")
+    if args.html:
+        _writing("page", args.html, lambda: _write(args.html, diff.to_html()))
+        print(f"Wrote {args.html}.")
+    return 0
 
 
 def _report(args) -> int:

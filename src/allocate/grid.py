@@ -30,7 +30,7 @@ second compile."""
 WINDOW_DAYS = timedelta(days=28)
 WINDOW_AT_LEAST = timedelta(weeks=26)
 """The shortest first window: the greedy rule measures the team's share of working time over
-the first 26 weeks (`strategies.greedy.SHARE_WEEKS`), which must all be compiled."""
+the first 26 weeks (`strategies.priority.SHARE_WEEKS`), which must all be compiled."""
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,9 @@ Terms:
   teams: different sets of people);
 - `preferences`: per person on a task (every member of a team), one miss if the task prefers
   other people and one if it avoids this person;
-- `unplaced`: priority-weighted hours of optional work left out of the plan.
+- `unplaced`: priority-weighted hours of optional work left out of the plan;
+- `changes`: working hours of disruption against the previous plan of a re-plan (reassigned
+  people, weighted by how soon the task was to start, and moved starts).
 """
 
 from __future__ import annotations
@@ -42,6 +44,12 @@ class Timing:
     end: Mapping[str, datetime]
     people: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     available: Mapping[str, float] = field(default_factory=dict)
+    previous: Timing | None = None
+    """The plan a re-plan keeps close to (`solve(..., previous=)`), its starts on this plan's
+    grid (rounded down): what the `changes` term compares with."""
+    working: Callable[[datetime, datetime], float] | None = None
+    """The organisation calendar's working hours in `[a, b)`, counted in whole ticks of the
+    plan's grid (both ends rounded up onto it): the `changes` term's measure of a move."""
 
 
 def lateness(scenario: Scenario, timing: Timing) -> float:
@@ -165,6 +173,51 @@ def unplaced(scenario: Scenario, timing: Timing) -> float:
     )
 
 
+REASSIGNED_HOURS = 8.0
+"""What each person taken off a task (or put on it in their place) weighs in the `changes` term:
+as much as moving its start by a working day."""
+NEAR = ((40.0, 3), (80.0, 2))
+"""...times 3 when the task was to start within the next 40 working hours of the organisation
+calendar (a working week of 9-17), times 2 within 80: people feel a change most when it is
+close."""
+
+
+def changes(scenario: Scenario, timing: Timing) -> float:
+    """How far a re-plan moves from the previous plan, in working hours of the organisation
+    calendar: for each task not done that both plans place, each person on it who was not (a
+    reassignment) weighs `REASSIGNED_HOURS` times its nearness (`NEAR`, by how soon it was to
+    start), plus how far its start moved; for a task that was to have begun before the planning
+    start (its start is history, or overdue), how far its end moved. 0 without a previous
+    plan."""
+    previous, working = timing.previous, timing.working
+    if previous is None or working is None:
+        return 0.0
+    total = 0.0
+    for task in scenario.tasks:
+        if task.done or task.id not in timing.start or task.id not in previous.start:
+            continue
+        begun = previous.start[task.id] < scenario.start
+        near = 0.0 if begun else working(scenario.start, previous.start[task.id])
+        weight = REASSIGNED_HOURS * next((k for limit, k in NEAR if near < limit), 1)
+        replaced = set(timing.people.get(task.id, ())) - set(previous.people.get(task.id, ()))
+        was, now = (previous.end, timing.end) if begun else (previous.start, timing.start)
+        a, b = sorted((max(was[task.id], scenario.start), now[task.id]))
+        total += weight * len(replaced) + working(a, b)
+    return total
+
+
+def with_changes(objective: tuple[dict[str, float], ...]) -> tuple[dict[str, float], ...]:
+    """A re-plan's objective: `changes` in a level of its own right after the deadlines level
+    (the first naming `lateness`, `late_projects` or `unplaced`; first of all without one), so
+    that a re-plan never gives up on-time delivery for stability but otherwise keeps the plan.
+    An objective that names `changes` already is kept as it is."""
+    if any("changes" in level for level in objective):
+        return objective
+    deadlines = {"lateness", "late_projects", "unplaced"}
+    at = next((k + 1 for k, level in enumerate(objective) if level.keys() & deadlines), 0)
+    return (*objective[:at], {"changes": 1.0}, *objective[at:])
+
+
 def project_finishes(scenario: Scenario, timing: Timing) -> dict[str, datetime | None]:
     finishes: dict[str, datetime | None] = {project.id: None for project in scenario.projects}
     for task in scenario.tasks:
@@ -204,6 +257,7 @@ TERMS: dict[str, Callable[[Scenario, Timing], float]] = {
         handovers,
         preferences,
         unplaced,
+        changes,
     )
 }
 
@@ -215,6 +269,7 @@ UNITS: dict[str, str] = {
     "peak_utilisation": "%",
     "utilisation_spread": "%",
     "cost": "money",
+    "changes": "h",
 }
 """Each term's unit where it has one (the others count things)."""
 

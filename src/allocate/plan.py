@@ -18,6 +18,7 @@ from allocate.scenario import AwareDatetime, Frozen, GridMinutes
 if TYPE_CHECKING:
     import pandas as pd
 
+    from allocate.diff import PlanDiff
     from allocate.scenario import Scenario
 
 Status = Literal["optimal", "feasible", "infeasible", "unknown"]
@@ -95,8 +96,9 @@ class Violation(Frozen):
 
 
 class ProjectSummary(Frozen):
-    """A project's planned finish against its deadline, and its money: the planned cost of the
-    remaining work (hours × rates) against its budget, and the margin on its value."""
+    """A project's planned finish against its deadline, and its money: what its work costs
+    (hours × rates), the hours already spent (`spent_cost`, from the tasks' actuals) plus the
+    work still planned (`planned_cost`), against its budget, and the margin on its value."""
 
     id: str
     finish: AwareDatetime | None = None
@@ -109,6 +111,11 @@ class ProjectSummary(Frozen):
     unplaced: int = 0
     """Tasks of the project the plan could not place: `finish` is then only the placed part's."""
     cost: float = 0.0
+    """Spent + planned: what the whole project costs, compared with `budget` and `value`."""
+    spent_cost: float = 0.0
+    """The hours already spent (`Task.progress`) at the rates of the people who spent them."""
+    planned_cost: float = 0.0
+    """The work still to do, as planned (the objective's `cost` term counts this part)."""
     budget: float | None = None
     value: float | None = None
 
@@ -119,11 +126,13 @@ class ProjectSummary(Frozen):
 
     @property
     def over_budget(self) -> float:
-        """How much the planned cost exceeds the budget (0 when within it or without one)."""
+        """How much the cost (spent + planned) exceeds the budget (0 when within it or without
+        one)."""
         return max(0.0, self.cost - self.budget) if self.budget is not None else 0.0
 
     @property
     def margin(self) -> float | None:
+        """Value minus cost (spent + planned)."""
         return self.value - self.cost if self.value is not None else None
 
 
@@ -157,6 +166,12 @@ class PersonSummary(Frozen):
     balance_available_hours: float = 0.0
     """Hours they could work in the balance window (the planning start to `Plan.balance_until`),
     the window of the `peak_utilisation` objective term."""
+    spent_hours: float = 0.0
+    """Hours they have recorded on tasks before the planning start (`Task.progress`): the past,
+    which `booked_hours` (the plan, from the planning start on) does not count."""
+    past_available_hours: float = 0.0
+    """Hours they could work in the recorded past: from the earliest `Progress.started` of the
+    scenario to the planning start."""
 
     @property
     def utilisation(self) -> float:
@@ -170,6 +185,13 @@ class PersonSummary(Frozen):
         if not self.balance_available_hours:
             return None
         return self.booked_hours / self.balance_available_hours
+
+    @property
+    def past_utilisation(self) -> float | None:
+        """Spent over available hours in the recorded past; None when there is none."""
+        if not self.past_available_hours:
+            return None
+        return self.spent_hours / self.past_available_hours
 
 
 class SolveStats(Frozen):
@@ -194,6 +216,18 @@ class SolveStats(Frozen):
 
 
 class Plan(Frozen):
+    """The answer to a scenario: who does which task when, how good that is, and whether it holds.
+
+    `assignments` name tasks and people by id, with aware datetimes; what could not be placed is
+    in `unplaced` (with why), optional work left out in `left_out`, contradicting inputs in
+    `conflicts`, missed deadlines with their reasons in `late`. `objective` gives each term in
+    its own unit, `level_bounds` and `gap` how far from the best possible plan it can be at
+    most, `projects` and `people` the summaries a planner reads. `status` is "optimal",
+    "feasible", "infeasible" or "unknown"; a plan returned by `solve()` has been checked by
+    `allocate.check`, and `violations` lists what the checker found (nothing, for a feasible
+    plan). Plain data: it round-trips through JSON, and `check` verifies a hand-edited one.
+    """
+
     status: Status
     scenario: str = ""
     resolution_minutes: GridMinutes = 60
@@ -252,6 +286,17 @@ class Plan(Frozen):
         from allocate.report.notebook import plan_html
 
         return plan_html(self)
+
+    def diff(self, other: Plan, scenario: Scenario | None = None) -> PlanDiff:
+        """What changed from `other` (an earlier plan, or another what-if) to this plan: tasks
+        reassigned, moved, added, done, removed or left out; each project's finish, lateness
+        and cost; each person's booked hours per week. With `scenario` (the one this plan was
+        made for), moves are also counted in working hours of its organisation calendar, and
+        the part of a move that passing time forced (a start now in the past) is not counted.
+        See `allocate.diff`."""
+        from allocate.diff import plan_diff
+
+        return plan_diff(self, other, scenario)
 
     def to_dataframe(self, scenario: Scenario | None = None) -> pd.DataFrame:
         """One row per assignment (pandas, `allocate[views]`): with the scenario, task names,

@@ -18,6 +18,7 @@ from typing import TypeVar
 
 import numpy as np
 
+from allocate.actuals import crew
 from allocate.calendar import week_starts, working_ticks
 from allocate.grid import Grid
 from allocate.matching import match
@@ -64,6 +65,22 @@ class Precedence:
     def to_start(self) -> bool:
         """Does it bound the successor's start (FS, SS), not its end?"""
         return self.kind in (FS, SS)
+
+
+@dataclass(frozen=True)
+class Previous:
+    """The plan a re-plan keeps close to (`solve(..., previous=plan)`), on this problem's grid;
+    built by `allocate.previous.with_previous`. Per compiled task: `crew`, the people the
+    previous plan gave its team (empty: a task it did not place, or that needs nobody); `at`,
+    the tick a move is measured from (NONE: not placed): its previous start, or its previous
+    end when `by_end` (it was to have begun before the planning start: its start is history or
+    overdue, its end is what people were told); `reassign`, the ticks each new person on it
+    weighs in the `changes` term (by how soon it was to start)."""
+
+    crew: tuple[np.ndarray, ...]
+    at: np.ndarray
+    by_end: np.ndarray
+    reassign: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -134,6 +151,10 @@ class Problem:
     """Per person, the projects they may be on at once (NONE: no limit)."""
     leader: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     """Per task, the first slot task of its team (itself for a task of one person or none)."""
+    in_progress: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    """Per task: is it work in progress (pinned to the people on it, `Progress.people`)?"""
+    previous: Previous | None = None
+    """The previous plan of a re-plan (the `changes` term's reference); None otherwise."""
     window: bool = False
     """Were calendars expanded only for a window, short of the scenario's horizon (`solve()`
     compiles what the first plan needs: `grid.first_window_end`)? A task that does not fit
@@ -314,7 +335,7 @@ def compile_problem(scenario: Scenario, horizon_end: datetime | None = None) -> 
         **_people_terms(scenario, tasks, grid),
         **_limits(scenario, grid),
     )
-    _freeze(problem)
+    freeze(problem)
     return problem
 
 
@@ -330,6 +351,7 @@ def _work(tasks: list[Task], grid: Grid, first: int) -> dict:
         "staffed": np.array([task.staffed for task in tasks], dtype=bool),
         "optional": np.array([t.optional for t in tasks], dtype=bool),
         "priority": np.array([t.priority for t in tasks], dtype=np.int64),
+        "in_progress": np.array([t.in_progress for t in tasks], dtype=bool),
     }
 
 
@@ -384,7 +406,8 @@ def _dependencies(scenario: Scenario, tasks: list[Task], leader: np.ndarray, gri
 
 
 def _pins(scenario: Scenario, tasks: list[Task], leader: np.ndarray, eligible, grid: Grid) -> dict:
-    """Per task, the pinned person (on the slot they fit, for a team) and pinned start tick."""
+    """Per task, the pinned person (on the slot they fit, for a team) and pinned start tick.
+    Work in progress is pinned to the people on it (`Progress.people`)."""
     index = _task_index(tasks, leader)
     people = {person.id: p for p, person in enumerate(scenario.people)}
     pinned_person = np.full(len(tasks), NONE, dtype=np.int64)
@@ -396,6 +419,11 @@ def _pins(scenario: Scenario, tasks: list[Task], leader: np.ndarray, eligible, g
             pinned_person[_pinned_slot(team, person, eligible)] = person
         if pin.start is not None:
             pinned_start[team] = grid.tick(pin.start, up=True)
+    for task in scenario.tasks:  # work in progress stays with its people, place by place
+        if task.in_progress and task.id in index and (members := crew(scenario, task)):
+            first = index[task.id]
+            for slot, member in enumerate(members):
+                pinned_person[first + slot] = people[member.id]
     return {"pinned_person": pinned_person, "pinned_start": pinned_start}
 
 
@@ -432,13 +460,14 @@ def _people_terms(scenario: Scenario, tasks: list[Task], grid: Grid) -> dict:
     }
 
 
-def _freeze(problem: Problem) -> None:
+def freeze(problem: Problem) -> None:
     """Make every array of `problem` read-only: strategies share it and must never write."""
-    for f in fields(problem):
-        value = getattr(problem, f.name)
-        for array in value if isinstance(value, tuple) else (value,):
-            if isinstance(array, np.ndarray):
-                array.setflags(write=False)
+    for holder in (problem, problem.previous):
+        for f in fields(holder) if holder is not None else ():
+            value = getattr(holder, f.name)
+            for array in value if isinstance(value, tuple) else (value,):
+                if isinstance(array, np.ndarray):
+                    array.setflags(write=False)
 
 
 def _task_index(tasks: list[Task], leader: np.ndarray) -> dict[str, int]:

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
     AfterValidator,
+    AliasChoices,
     BaseModel,
     ConfigDict,
     Field,
@@ -448,15 +449,44 @@ class Resource(Frozen):
 
 
 class Progress(Frozen):
-    """What has happened to a task before the planning start.
+    """What has happened to a task by the planning start: its actuals.
 
     A `done` task is history: it is not planned again and its dependants may start at once. An
-    `in_progress` task has `hours_spent` of its effort behind it; only the rest is planned.
+    `in_progress` task has `hours_spent` of its effort behind it (each member's, on a team); only
+    the rest is planned, and it stays with its `people`, who are on it now (a task that needs a
+    person must name them). `people` are who did or are doing the work (any order for a team:
+    each takes a place they qualify for), `started` and `finished` when; none of it may lie after
+    the planning start. Spent hours count in costs, budgets and margins at the rates of `people`;
+    a done task without `hours_spent` counts its `effort_hours`.
     """
 
     status: Literal["not_started", "in_progress", "done"] = "not_started"
+    people: tuple[Id, ...] = Field(default=(), description="who did or is doing the work")
+    started: AwareDatetime | None = Field(default=None, description="when the work started")
     hours_spent: Hours = 0.0
     finished: AwareDatetime | None = Field(default=None, description="when a done task finished")
+
+    @model_validator(mode="after")
+    def _consistent(self):
+        recorded = [
+            name
+            for name, value in (
+                ("people", self.people),
+                ("started", self.started),
+                ("hours_spent", self.hours_spent),
+                ("finished", self.finished),
+            )
+            if value
+        ]
+        if self.status == "not_started" and recorded:
+            raise ValueError(f"a task not started cannot record {', '.join(recorded)}")
+        if self.finished is not None and self.status != "done":
+            raise ValueError("only a done task has a finish (mark it done, or drop `finished`)")
+        if self.started and self.finished and self.finished < self.started:
+            raise ValueError(f"finished ({self.finished}) before it started ({self.started})")
+        if len(set(self.people)) < len(self.people):
+            raise ValueError(f"lists someone twice in people {list(self.people)}")
+        return self
 
 
 Distribution = Literal["pert", "triangular"]
@@ -518,16 +548,19 @@ class Slot(Frozen):
 class Task(Frozen):
     """Work of `effort_hours` done by one qualified person, pausing outside their working time.
 
-    A team task needs several people at once: `people=n` asks for n distinct people, each with
-    `skills`; `team` gives each slot its own skills (one designer and two developers). All
+    A team task needs several people at once: `headcount=n` asks for n distinct people, each
+    with `skills`; `team` gives each slot its own skills (one designer and two developers). All
     members work over the same `[start, end)`, each putting in `effort_hours` of their own working
     time; the task ends when the last of them is done, and every member is busy until then.
 
     A milestone marks a deliverable: zero effort, no person, it happens when its dependencies allow.
-    `people=0` makes a task that needs nobody (a machine run, a review period): it takes
+    `headcount=0` makes a task that needs nobody (a machine run, a review period): it takes
     `effort_hours` of the scenario's calendar. `resources` are units of shared resources held while
     the task runs. `priority` weighs this task's lateness against others'. `progress` records work
     already done.
+
+    `headcount` is also read as `people`, its former name, so that older scenario files load
+    (a plan's `Assignment.people` lists who does a task, which is another thing).
     """
 
     id: Id
@@ -540,9 +573,13 @@ class Task(Frozen):
     deadline: AwareDatetime | None = None
     priority: Priority = 1
     milestone: bool = False
-    people: Annotated[int, Field(ge=0, le=MAX_TEAM)] = 1
+    headcount: Annotated[int, Field(ge=0, le=MAX_TEAM)] = Field(
+        default=1,
+        validation_alias=AliasChoices("headcount", "people"),
+        description="people who work on the task together (0: it needs nobody)",
+    )
     team: tuple[Slot, ...] = ()
-    """Slots with their own skills; then `skills` stays empty and `people` at its default."""
+    """Slots with their own skills; then `skills` stays empty and `headcount` at its default."""
     resources: dict[str, Annotated[int, Field(ge=1, le=1_000_000)]] = Field(default_factory=dict)
     progress: Progress = Field(default_factory=Progress)
     preferred: tuple[Id, ...] = ()
@@ -562,7 +599,7 @@ class Task(Frozen):
     @property
     def staffed(self) -> bool:
         """Does this task need a person (not a milestone, not a person-less task)?"""
-        return not self.milestone and self.people > 0
+        return not self.milestone and self.headcount > 0
 
     @property
     def members(self) -> tuple[dict[str, int], ...]:
@@ -572,7 +609,7 @@ class Task(Frozen):
             return ()
         if self.team:
             return tuple(slot.skills for slot in self.team for _ in range(slot.count))
-        return (self.skills,) * self.people
+        return (self.skills,) * self.headcount
 
     @property
     def team_size(self) -> int:
@@ -581,6 +618,18 @@ class Task(Frozen):
     @property
     def done(self) -> bool:
         return self.progress.status == "done"
+
+    @property
+    def in_progress(self) -> bool:
+        return self.progress.status == "in_progress"
+
+    @property
+    def spent_hours(self) -> float:
+        """Hours already worked on it (each member's, on a team): those recorded, or a done
+        task's effort when it records none."""
+        if self.done and not self.progress.hours_spent:
+            return self.effort_hours
+        return self.progress.hours_spent
 
     @property
     def remaining_hours(self) -> float:
@@ -599,11 +648,11 @@ class Task(Frozen):
             raise ValueError(f"task '{self.id}' has a team: a team task cannot be optional yet")
         if not self.milestone and self.effort_hours <= 0:
             raise ValueError(f"task '{self.id}' needs a positive effort_hours (or milestone=True)")
-        if self.team and (self.skills or self.people != 1):
+        if self.team and (self.skills or self.headcount != 1):
             raise ValueError(
-                f"task '{self.id}' has a team: give skills per slot, not `skills` or `people`"
+                f"task '{self.id}' has a team: give skills per slot, not `skills` or `headcount`"
             )
-        if self.milestone and (self.team or self.people > 1):
+        if self.milestone and (self.team or self.headcount > 1):
             raise ValueError(f"milestone '{self.id}' needs no people")
         if sum(slot.count for slot in self.team) > MAX_TEAM:
             raise ValueError(f"task '{self.id}' needs more than {MAX_TEAM} people")
@@ -611,7 +660,9 @@ class Task(Frozen):
             raise ValueError(f"milestone '{self.id}' takes no work: it needs no estimate")
         if self.release and self.deadline and self.deadline < self.release:
             raise ValueError(f"task '{self.id}' has its deadline before its release")
-        if self.progress.status == "in_progress" and self.progress.hours_spent >= self.effort_hours:
+        if self.milestone and self.in_progress:
+            raise ValueError(f"milestone '{self.id}' takes no time: it is done or not started")
+        if self.in_progress and self.progress.hours_spent >= self.effort_hours:
             raise ValueError(
                 f"task '{self.id}' is in progress with {self.progress.hours_spent:g} of "
                 f"{self.effort_hours:g} h spent: mark it done or raise its effort"

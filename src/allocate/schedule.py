@@ -2,11 +2,12 @@
 
 A `Schedule` gives each compiled task a start tick, an end tick and a person (NONE: unplaced, or
 nobody). Greedy, CP-SAT, LNS, the lower bounds, the explanations and the conflict checks all ask
-the same few questions of it: who may do a task (`candidates`), in which order tasks can be
-placed (`topological_order`), how early a task may start after its placed predecessors
-(`earliest_times`, from one dependency at a time with `source` and `after`), and whether level
-values meet known lower bounds (`reaches`). They are answered here once, directly on
-`problem.py`, so that none of those parts needs another's internals.
+the same few questions of it: who may do a task (`candidates`), which tasks every plan must place
+(`required`), in which order tasks can be placed (`topological_order`), how early a task may
+start after its placed predecessors (`earliest_times`, from one dependency at a time with
+`source` and `after`), and whether level values meet known lower bounds (`reaches`). They are
+answered here once, directly on `problem.py`, so that none of those parts needs another's
+internals.
 """
 
 from __future__ import annotations
@@ -70,6 +71,13 @@ def candidates(problem: Problem, task: int) -> np.ndarray:
         return np.array([NONE])
     pinned = int(problem.pinned_person[task])
     return np.array([pinned]) if pinned != NONE else problem.eligible[task]
+
+
+def required(problem: Problem) -> np.ndarray:
+    """Per task: must every complete plan place it? (Not when it is optional.)"""
+    if not len(problem.optional):
+        return np.ones(problem.n_tasks, dtype=bool)
+    return ~problem.optional
 
 
 def topological_order(problem: Problem) -> list[int]:

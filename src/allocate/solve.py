@@ -8,11 +8,15 @@ is turned into a Plan and verified by `allocate.check`, which shares no code wit
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
 import logging
 import math
 import time
 from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from pydantic import BaseModel
 
 from allocate.bounds import level_bounds
 from allocate.budget import Budget, StopSignal
@@ -20,20 +24,24 @@ from allocate.check import check
 from allocate.conflicts import core, precheck
 from allocate.explain import explain_lateness, explain_left_out
 from allocate.grid import first_window_end, scenario_end
-from allocate.objective import Timing, balance_window, evaluate
+from allocate.objective import Timing, balance_window, evaluate, with_changes
 from allocate.objective import level_values as plan_level_values
+from allocate.on_grid import on_grid
 from allocate.plan import (
     Assignment,
     Plan,
     SolveStats,
     Unplaced,
 )
+from allocate.previous import frozen, pinned, with_previous, working_days_end
 from allocate.problem import NONE, Problem, compile_problem
-from allocate.scenario import Scenario
+from allocate.scenario import Pin, Scenario
 from allocate.schedule import Schedule, reaches, search_horizon
 from allocate.strategies import REGISTRY, get_strategy
-from allocate.strategies.base import Outcome, Progress, Strategy
+from allocate.strategies.base import Outcome, SolveProgress, Strategy
+from allocate.strategies.cpsat.pools import pooled_choices
 from allocate.strategies.greedy import Greedy
+from allocate.strategies.repair import repair
 from allocate.summaries import person_summaries, project_summaries
 from allocate.terms import level_values
 from allocate.validation import require_scenario, time_limit_seconds
@@ -54,7 +62,9 @@ an option is one plain interval with no day and hour variables, and `auto` runs 
 to this many compiled tasks (a team member's slot counts as one) and `EXACT_ALWAYS_OPEN_OPTIONS`
 choices, the range measured: on MSLIB set 1 (12 instances of 64-305 compiled tasks, 316-15,849
 choices, 10 s, benchmarks/results/mslib_cpsat_lns.md) the exact model matched LNS on 10 and beat
-it on 2 (makespan 105 against 108, 140 against 143), and proved 6 optimal in 0.3-3.8 s."""
+it on 2 (makespan 105 against 108, 140 against 143), and proved 6 optimal in 0.3-3.8 s. Where
+the exact model pools interchangeable people (`strategies/cpsat/pools.py`), choices are counted
+per (place, class): every MSLIB set-1 instance then fits."""
 EXACT_ALWAYS_OPEN_OPTIONS = 16_000
 
 
@@ -80,7 +90,9 @@ def solve(
     workers: int | None = None,
     deterministic: bool = False,
     stop: StopSignal | None = None,
-    progress: bool | Callable[[Progress], None] = False,
+    progress: bool | Callable[[SolveProgress], None] = False,
+    previous: Plan | None = None,
+    freeze_days: int = 0,
 ) -> Plan:
     """Assign and schedule every task of `scenario`; return a checked Plan.
 
@@ -103,19 +115,31 @@ def solve(
     why. Ctrl-C does the same while `solve()` runs in the main thread (a second Ctrl-C aborts).
 
     `progress=True` prints each improvement to stderr (and a line every 5 s); a callable
-    receives each improvement as a `Progress`, and the latest one again, with a new `elapsed`,
+    receives each improvement as a `SolveProgress`, and the latest one again, with a new `elapsed`,
     whenever a second passes without one (from a thread of the solve's, never two at once).
+
+    `previous`: re-plan with minimal disruption from this earlier plan (usually of the same
+    work, before events and actuals came in; see `allocate.events`). It is kept where it still
+    fits and mended where not (`strategies.repair`), that plan is where the search starts, and
+    the objective gains the `changes` term (people reassigned, weighted by how soon the task
+    was to start, and moves, in working hours) right after its deadlines level, unless the
+    scenario's objective places `changes` itself. `freeze_days`: tasks the previous plan starts
+    within that many working days of the organisation calendar keep their people and start
+    unless they no longer fit there (they are pinned).
     """
     require_scenario(scenario)
     seconds = time_limit_seconds(time_limit)
     strategy = _named(strategy, workers)
+    scenario = _replanned(scenario, previous, freeze_days)
     if deterministic:
         budget = Budget.deterministic(math.inf, stop=stop)
     else:
         budget = Budget(seconds, stop=stop)
     relay = Relay(progress, budget)
     with interrupts_stop(budget), relay.heartbeat():
-        plan = _solve(scenario, budget, seconds, strategy, seed, workers, relay)
+        plan = _solve(
+            scenario, budget, seconds, strategy, seed, workers, relay, previous, freeze_days
+        )
     stats = plan.stats.model_copy(
         update={
             "time_limit": seconds,
@@ -136,15 +160,25 @@ def _solve(
     seed: int,
     workers: int | None,
     relay: Relay,
+    previous: Plan | None = None,
+    freeze_days: int = 0,
 ) -> Plan:
     greedy_strategy = strategy if isinstance(strategy, Greedy) else Greedy()
     problem, greedy, build_seconds = _first_plan(scenario, greedy_strategy)
+    repaired = None
+    if previous is not None:
+        began = time.perf_counter()
+        scenario, problem, repaired = _from_previous(scenario, problem, previous, freeze_days)
+        if freeze_days:  # the greedy plan is made again around the frozen pins
+            greedy = greedy_strategy.solve(problem)
+        greedy = _better(_rescored(problem, greedy), repaired)  # the repair unless greedy beats it
+        build_seconds += time.perf_counter() - began
     first_plan = budget.elapsed()
     ours = level_bounds(problem)
     bounds_seconds = budget.elapsed() - first_plan
     relay.bounds = ours
     if greedy.level_values:
-        relay(Progress(first_plan, greedy.level_values, (), 1))
+        relay(SolveProgress(first_plan, greedy.level_values, (), 1))
     outcome, conflicts = greedy, ()
     if not greedy.schedule.complete:
         outcome, conflicts = _diagnosed(scenario, problem, greedy, budget, seconds)
@@ -161,7 +195,10 @@ def _solve(
     if chosen is not None and outcome.schedule.complete:
         share = _share(budget, seconds, chosen, reserve)
         report = relay if relay.deliver is not None else None  # no reports: none to make
-        found = _search(chosen, problem, outcome.schedule, share, seed, report, ours)
+        start = outcome.schedule
+        if repaired is not None and repaired.schedule.complete:
+            start = repaired.schedule  # a re-plan searches from what people were told
+        found = _search(chosen, problem, start, share, seed, report, ours)
         outcome = _better(outcome, found)
     stats = SolveStats(
         strategy=getattr(chosen, "name", "greedy"),
@@ -179,7 +216,7 @@ def _solve(
         },
     )
     checking = budget.elapsed()
-    plan = verified_plan(scenario, problem, outcome, stats, ours)
+    plan = verified_plan(scenario, problem, outcome, stats, ours, previous)
     detail = {**stats.detail, "check_seconds": round(budget.elapsed() - checking, 3)}
     stats = stats.model_copy(update={"wall_seconds": budget.elapsed(), "detail": detail})
     return plan.model_copy(
@@ -263,13 +300,67 @@ def _work(budget: Budget, seconds: float, strategy: str, workers: int) -> float 
     return seconds * rate * workers
 
 
+def _replanned(scenario: Scenario, previous: Plan | None, freeze_days: int) -> Scenario:
+    """`scenario` with a re-plan's objective (`objective.with_changes`) when `previous` is
+    given; the arguments checked."""
+    if previous is None:
+        return scenario
+    if not isinstance(previous, Plan):
+        raise TypeError(f"previous must be a Plan, not {type(previous).__name__}")
+    if isinstance(freeze_days, bool) or not isinstance(freeze_days, int) or freeze_days < 0:
+        raise ValueError(f"freeze_days must be a whole number of days >= 0, not {freeze_days!r}")
+    objective = with_changes(scenario.objective)
+    if objective == scenario.objective:
+        return scenario
+    return BaseModel.model_copy(scenario, update={"objective": objective})  # valid: no checks
+
+
+def _rescored(problem: Problem, outcome: Outcome) -> Outcome:
+    """`outcome` with its level values on `problem` (a re-plan's, which measures `changes`)."""
+    if not outcome.schedule.complete:
+        return outcome
+    values = level_values(problem, outcome.schedule.end, outcome.schedule.person)
+    return dataclasses.replace(outcome, level_values=values)
+
+
+def _from_previous(
+    scenario: Scenario, problem: Problem, previous: Plan, freeze_days: int
+) -> tuple[Scenario, Problem, Outcome]:
+    """The problem measured against `previous` (its calendars expanded at least as far as the
+    previous plan reaches), the previous plan repaired to fit it, and with `freeze_days`, the
+    scenario and problem with the frozen tasks pinned (`previous.frozen`)."""
+    reach = previous.finish
+    if problem.window and reach is not None and reach > problem.grid.time(problem.horizon):
+        slack = (reach - scenario.start) / 2 + timedelta(days=14)
+        problem = compile_problem(scenario, min(scenario_end(scenario), reach + slack))
+    old = on_grid(problem, previous)
+    problem = with_previous(problem, old)
+    repaired = repair(problem, old)
+    if freeze_days and repaired.schedule.complete:
+        end = working_days_end(scenario.calendar, scenario.start, freeze_days)
+        kept = frozen(problem, repaired.schedule, problem.grid.tick(end, up=True))
+        problem = pinned(problem, kept)
+        pins = [
+            Pin(
+                task=problem.task_ids[task],
+                person=problem.person_ids[people[0]] if people[0] != NONE else None,
+                start=problem.grid.time(tick),
+            )
+            for task, people, tick in kept
+        ]
+        held = {pin.task for pin in pins}
+        pins += [pin for pin in scenario.pins if pin.task not in held]
+        scenario = BaseModel.model_copy(scenario, update={"pins": tuple(pins)})
+    return scenario, problem, repaired
+
+
 def _search(
     strategy: Strategy,
     problem: Problem,
     start: Schedule,
     share: Budget,
     seed: int,
-    report: Callable[[Progress], None] | None,
+    report: Callable[[SolveProgress], None] | None,
     bounds: tuple[float, ...],
 ) -> Outcome:
     """`strategy` from the plan `start` within its `share` of the budget (what is left, less a
@@ -306,19 +397,19 @@ def _choose(
     """The strategy to run after the greedy plan (None: the greedy plan is the answer), and,
     for `auto`, why it was chosen (logged, and shown with the plan).
 
-    `auto`: the exact model up to `EXACT_OPTIONS_LIMIT` choices (a (task, person) pair, or a task
-    that needs nobody and only has to be timed) or, on calendars that never pause, up to
+    `auto`: the exact model up to `EXACT_OPTIONS_LIMIT` choices (a (task, person) pair, a (task,
+    class) pair where the exact model pools interchangeable people, or a task that needs nobody
+    and only has to be timed) or, on calendars that never pause, up to
     `EXACT_ALWAYS_OPEN_TASKS` tasks and `EXACT_ALWAYS_OPEN_OPTIONS` choices; LNS above; the
     greedy plan alone when there is nothing to choose.
     """
     if strategy != "auto":
         return (None if isinstance(strategy, Greedy) else strategy), ""
-    choices = problem.options + int(((problem.effort > 0) & ~problem.staffed).sum())
+    pooled = pooled_choices(problem)  # a choice per class of interchangeable people
+    people = problem.options if pooled is None else pooled
+    choices = people + int(((problem.effort > 0) & ~problem.staffed).sum())
     if choices == 0:
         return None, "auto kept the greedy plan: there is nothing to choose"
-    if unsupported := _terms_cpsat_cannot_state(problem):
-        log.warning("CP-SAT cannot optimise %s yet: returning the greedy plan", unsupported)
-        return None, f"auto kept the greedy plan: CP-SAT cannot optimise {unsupported} yet"
     if choices <= EXACT_OPTIONS_LIMIT:
         name, why = "cpsat", f"{choices:,} choices, at most {EXACT_OPTIONS_LIMIT}"
     elif (
@@ -355,12 +446,6 @@ def _never_pauses(problem: Problem) -> bool:
     return working and not limited
 
 
-def _terms_cpsat_cannot_state(problem: Problem) -> list[str]:
-    from allocate.strategies.cpsat.objective import TERMS
-
-    return sorted({name for level in problem.objective for name in level} - set(TERMS))
-
-
 def _better(incumbent: Outcome, challenger: Outcome) -> Outcome:
     """The challenger unless it placed fewer tasks or is lexicographically worse."""
     if not challenger.schedule.complete or not challenger.level_values:
@@ -376,8 +461,10 @@ def verified_plan(
     outcome: Outcome,
     stats: SolveStats,
     bounds: tuple[float, ...] | None = None,
+    previous: Plan | None = None,
 ) -> Plan:
-    """The outcome as a Plan with bounds, summaries and the independent checker's verdict."""
+    """The outcome as a Plan with bounds, summaries and the independent checker's verdict
+    (against `previous` too, for a re-plan's `changes` term)."""
     schedule = outcome.schedule
     assignments = tuple(_assignments(problem, schedule))
     timing = Timing(
@@ -388,6 +475,8 @@ def verified_plan(
             person: float(problem.available[p]) * problem.hours_per_tick
             for p, person in enumerate(problem.person_ids)
         },
+        previous=_previous_timing(problem, previous),
+        working=lambda lo, hi: _organisation_hours(problem, lo, hi),
     )
     terms = evaluate(scenario, timing)
     values = plan_level_values(scenario, terms)
@@ -418,11 +507,30 @@ def verified_plan(
         people=tuple(person_summaries(scenario, problem, schedule)),
         stats=stats,
     )
-    violations = tuple(check(scenario, plan))
+    violations = tuple(check(scenario, plan, previous))
     if violations and plan.feasible:
         log.error("the checker rejects the %s plan: %s", stats.strategy, violations[0])
         return plan.model_copy(update={"status": "unknown", "violations": violations})
     return plan.model_copy(update={"violations": violations})
+
+
+def _previous_timing(problem: Problem, previous: Plan | None) -> Timing | None:
+    """The previous plan's starts on this problem's grid (rounded down) and people."""
+    if previous is None:
+        return None
+    grid = problem.grid
+    return Timing(
+        start={a.task: grid.time(grid.tick(a.start)) for a in previous.assignments},
+        end={a.task: a.end for a in previous.assignments},
+        people={a.task: a.people for a in previous.assignments},
+    )
+
+
+def _organisation_hours(problem: Problem, lo: datetime, hi: datetime) -> float:
+    """The organisation calendar's working hours in `[lo, hi)`, both rounded up onto the grid."""
+    grid, cum = problem.grid, problem.org_cum_work
+    a, b = (min(max(grid.tick(t, up=True), 0), problem.horizon) for t in (lo, hi))
+    return float(cum[b] - cum[a]) * problem.hours_per_tick
 
 
 def _left_out(scenario: Scenario, problem: Problem, schedule: Schedule):

@@ -9,6 +9,7 @@ from datetime import datetime
 
 import numpy as np
 
+from allocate.actuals import spent_costs, spent_hours
 from allocate.calendar import week_starts, working_intervals
 from allocate.limits import week_ticks
 from allocate.objective import Timing, project_costs, project_finishes
@@ -22,7 +23,7 @@ def project_summaries(scenario: Scenario, timing: Timing, unplaced: Iterable[str
     """Per project: finish against deadline (elapsed and working hours late), the tasks of
     `unplaced` it has, and its money."""
     finishes = project_finishes(scenario, timing)
-    costs = project_costs(scenario, timing)
+    costs, spent = project_costs(scenario, timing), spent_costs(scenario)
     missing = Counter(scenario.task(task).project for task in unplaced)
     for project in scenario.projects:
         finish = finishes.get(project.id)
@@ -34,7 +35,9 @@ def project_summaries(scenario: Scenario, timing: Timing, unplaced: Iterable[str
             late_hours=max(0.0, late),
             late_working_hours=working_hours(scenario, project.deadline, finish) if late > 0 else 0,
             unplaced=missing[project.id],
-            cost=round(costs.get(project.id, 0.0), 2),
+            cost=round(costs.get(project.id, 0.0) + spent.get(project.id, 0.0), 2),
+            spent_cost=round(spent.get(project.id, 0.0), 2),
+            planned_cost=round(costs.get(project.id, 0.0), 2),
             budget=project.budget,
             value=project.value,
         )
@@ -53,6 +56,7 @@ def person_summaries(scenario: Scenario, problem: Problem, schedule: Schedule):
     in total and per local week (Monday 00:00 in their zone)."""
     placed_end = schedule.end[schedule.start != NONE]
     last = int(placed_end.max()) if placed_end.size else problem.first_tick
+    spent, past = spent_hours(scenario), _past(scenario)
     for p, person in enumerate(scenario.people):
         mine = schedule.person == p
         available = int(problem.cum_work[p, last] - problem.cum_work[p, problem.first_tick])
@@ -65,7 +69,24 @@ def person_summaries(scenario: Scenario, problem: Problem, schedule: Schedule):
             max_hours_per_week=person.max_hours_per_week,
             weeks=tuple(_weeks(scenario, problem, schedule, p, last)),
             balance_available_hours=float(problem.available[p]) * problem.hours_per_tick,
+            spent_hours=spent[person.id],
+            past_available_hours=_available(person.calendar, past, scenario.start),
         )
+
+
+def _past(scenario: Scenario) -> datetime:
+    """Where the recorded past begins: the earliest `Progress.started` (the planning start when
+    nothing records one)."""
+    started = [t.progress.started for t in scenario.tasks if t.progress.started is not None]
+    return min([scenario.start, *started])
+
+
+def _available(calendar, start: datetime, end: datetime) -> float:
+    return (
+        sum(hours(e - s) for s, e in working_intervals(calendar, start, end))
+        if start < end
+        else 0.0
+    )
 
 
 def _weeks(scenario: Scenario, problem: Problem, schedule: Schedule, p: int, last: int):

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from pydantic import ValidationError
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
+from allocate import actuals
 from allocate.matching import match
 
 if TYPE_CHECKING:
@@ -44,7 +45,7 @@ CROSS_REFERENCE = "scenario"
 """The error type of the problems found here (pydantic's own errors have theirs)."""
 ITEMS = {"people": "Person", "tasks": "Task", "projects": "Project", "resources": "Resource"}
 """The scenario's lists of objects with ids, and their models."""
-ASKS_WHO_CAN = {"unqualified_tasks", "zero_limits"}
+ASKS_WHO_CAN = {"unqualified_tasks", "zero_limits", "progress_people", "progress_and_pins"}
 """Rules that need every person's skills and limits: skipped when a person did not parse."""
 
 
@@ -324,7 +325,7 @@ def _unstaffable_team(scenario: Scenario, task) -> Iterator[Problem]:
     places = [[p.id for p in scenario.people if p.has(skills)] for skills in task.members]
     if match(places) is not None:
         return
-    loc = ("tasks", task.id, "team" if task.team else "people")
+    loc = ("tasks", task.id, "team" if task.team else "headcount")
     short = [
         f"{needed} with {_skills(skills)} ({len(have)} have that)"
         for skills, needed, have in _slot_counts(task, places)
@@ -476,6 +477,7 @@ RULES = (
     unknown_objective_terms,
     optional_work_without_its_term,
     zero_limits,
+    *actuals.RULES,
 )
 
 SCALARS = _scalars()

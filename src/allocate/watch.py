@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 
 from allocate.budget import Budget
-from allocate.strategies.base import Progress
+from allocate.strategies.base import SolveProgress
 
 log = logging.getLogger("allocate")
 
@@ -94,20 +94,20 @@ class Relay:
     of `solve` and the best bound known (ours or the strategy's), to the caller's callable or
     printed to stderr; and the latest one again on a heartbeat when the search is quiet."""
 
-    def __init__(self, progress: bool | Callable[[Progress], None], budget: Budget):
+    def __init__(self, progress: bool | Callable[[SolveProgress], None], budget: Budget):
         self.deliver = progress if callable(progress) else (_print_progress if progress else None)
         self.budget = budget
         self.bounds: tuple[float, ...] = ()
-        self.latest = Progress(0.0, (), (), 0)
+        self.latest = SolveProgress(0.0, (), (), 0)
         self.lock = threading.Lock()
         self.beats: Heartbeat | None = None
 
-    def __call__(self, update: Progress) -> None:
+    def __call__(self, update: SolveProgress) -> None:
         if self.deliver is None:
             return
         theirs = update.bound or (0.0,) * len(self.bounds)
         best = tuple(max(a, b) for a, b in zip(self.bounds, theirs, strict=False))
-        self._send(Progress(self.budget.elapsed(), update.objective, best, update.solutions))
+        self._send(SolveProgress(self.budget.elapsed(), update.objective, best, update.solutions))
 
     def heartbeat(self):
         """A context in which the latest progress is repeated when nothing else is reported."""
@@ -122,9 +122,9 @@ class Relay:
     def _beat(self) -> None:
         latest = self.latest
         bound = latest.bound or self.bounds
-        self._send(Progress(self.budget.elapsed(), latest.objective, bound, latest.solutions))
+        self._send(SolveProgress(self.budget.elapsed(), latest.objective, bound, latest.solutions))
 
-    def _send(self, update: Progress) -> None:
+    def _send(self, update: SolveProgress) -> None:
         with self.lock:
             if self.beats is not None:
                 self.beats.touch()
@@ -132,7 +132,7 @@ class Relay:
             self.deliver(update)
 
 
-def _print_progress(update: Progress) -> None:
+def _print_progress(update: SolveProgress) -> None:
     objective = " / ".join(f"{v:,.1f}" for v in update.objective) or "-"
     bound = " / ".join(f"{v:,.1f}" for v in update.bound) or "-"
     print(f"  {update.elapsed:6.1f} s  objective {objective}  bound {bound}", file=sys.stderr)

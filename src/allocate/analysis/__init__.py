@@ -1,6 +1,6 @@
 """Answers to the weekly questions, built on plans: where do we run short of people (`forecast`),
-how sure is each date (`simulate`), who should take a new request (`recommend`), whom to hire and
-whom we cannot lose (`advise_hiring`, `departures`)."""
+how sure is each date (`simulate`), what a change would do (`compare`), who should take a new
+request (`recommend`), whom to hire and whom we cannot lose (`advise_hiring`, `departures`)."""
 
 from allocate.analysis.effects import Delay, Effects, Slip
 from allocate.analysis.forecast import CapacityRow, Forecast, Shortage, SoleHolder, forecast
@@ -17,6 +17,7 @@ from allocate.analysis.hiring import (
 )
 from allocate.analysis.recommend import Excluded, Fit, Option, Recommendations, recommend
 from allocate.analysis.simulate import Critical, Outlook, PersonRisk, Risk, simulate
+from allocate.analysis.whatif import WhatIf, compare
 
 __all__ = [
     "CapacityRow",
@@ -40,7 +41,9 @@ __all__ = [
     "Slip",
     "SoleHolder",
     "Standing",
+    "WhatIf",
     "advise_hiring",
+    "compare",
     "departures",
     "forecast",
     "generated_hires",

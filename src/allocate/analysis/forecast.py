@@ -31,13 +31,13 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
-from allocate.analysis.on_grid import on_grid
 from allocate.bounds.earliest import earliest_schedule
 from allocate.bounds.tails import successors
+from allocate.on_grid import on_grid
 from allocate.plan import Plan
 from allocate.problem import NONE, Problem, compile_problem
 from allocate.scenario import Frozen, Scenario
-from allocate.strategies.greedy import topological_order
+from allocate.schedule import topological_order
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 from allocate.analysis import effects as effects_of
 from allocate.analysis.effects import Effects
 from allocate.analysis.insertion import Kept, best_placement, place_free, sequences
-from allocate.analysis.on_grid import on_grid
+from allocate.on_grid import on_grid
 from allocate.analysis.replans import Replan, replan
 from allocate.budget import Budget
 from allocate.calendar import absence_interval, working_intervals

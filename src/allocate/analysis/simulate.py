@@ -24,8 +24,8 @@ import numpy as np
 
 from allocate.analysis import sampling
 from allocate.analysis.execute import execute
-from allocate.analysis.on_grid import on_grid
 from allocate.grid import default_horizon_end
+from allocate.on_grid import on_grid
 from allocate.plan import Plan
 from allocate.problem import NONE, Problem, compile_problem
 from allocate.scenario import Frozen, Scenario

@@ -1,29 +1,29 @@
 """Lower bounds on every objective term, computed from the compiled problem in well under a second.
 
 CP-SAT's own bound barely moves on realistic plans (calendars make durations depend on the start),
-so `solve()` reports the gap to these instead, per lexicographic level (`level_bounds`). Time terms
-take, per due and for the makespan, the later of two floors: the resource-free earliest schedule
-(`earliest`: the chain of work on exact calendars) and energy (`energy`: the work only a group of
-people, or a resource, can do needs that much of their working time); lateness also counts the
-dues that compete for one group or resource (`competition`). People terms follow from who
-may do what (`people`). Every bound holds for every complete plan; tests check each against proven
-optima and against the plans of every strategy.
+so `solve()` reports the gap to these instead, per lexicographic level (`level_bounds`). Each term
+states its own bound (`Term.lower`) from the floors below (`Floors`, each computed once and only
+when a term asks): time terms take, per due and for the makespan, the later of two floors: the
+resource-free earliest schedule (`earliest`: the chain of work on exact calendars) and energy
+(`energy`: the work only a group of people, or a resource, can do needs that much of their
+working time); lateness also counts the dues that compete for one group or resource
+(`competition`); people terms follow from who may do what. Every bound holds for every complete
+plan; tests check each against proven optima and against the plans of every strategy.
 """
 
 from __future__ import annotations
 
+from functools import cached_property
+
 import numpy as np
 
-from allocate import terms
 from allocate.bounds import competition, energy
-from allocate.bounds import people as people_terms
 from allocate.bounds.earliest import earliest_schedule
 from allocate.problem import Problem
 from allocate.schedule import Schedule
+from allocate.terms import TERMS
 
-BALANCE = {"peak_utilisation", "utilisation_spread"}
-
-__all__ = ["earliest_schedule", "level_bounds", "term_bounds", "finish_bounds"]
+__all__ = ["Floors", "earliest_schedule", "finish_bounds", "level_bounds", "term_bounds"]
 
 
 def level_bounds(problem: Problem) -> tuple[float, ...]:
@@ -37,41 +37,63 @@ def term_bounds(problem: Problem, names: set[str] | None = None) -> dict[str, fl
     terms' units."""
     if names is None:
         names = {name for level in problem.objective for name in level}
-    bounds: dict[str, float] = {}
-    if names & (terms.TIME_TERMS | BALANCE):
-        sources = energy.sources(problem)
-        if names & terms.TIME_TERMS:
-            bounds |= _time_bounds(problem, sources, names)
-        if names & BALANCE:
-            bounds |= _balance_bounds(problem, sources)
-    for name in names & {"cost", "preferences", "people_per_project", "handovers"}:
-        bounds[name] = getattr(people_terms, name)(problem)
-    return {name: bounds.get(name, 0.0) for name in names}  # the rest: 0 (no term is negative)
+    floors = Floors(problem)
+    return {name: TERMS[name].lower(problem, floors) for name in names}
 
 
-def _balance_bounds(problem: Problem, sources: energy.Sources) -> dict[str, float]:
-    exclusive = sources.energy[:, : len(sources.pools)].sum(axis=0)
-    peak = people_terms.peak_basis_points(problem, sources.pools, exclusive)
-    lowest = people_terms.lowest_basis_points(problem)
-    spread = max(0, peak - lowest) if lowest is not None else 0
-    return {"peak_utilisation": peak / 100, "utilisation_spread": spread / 100}
+class Floors:
+    """What no complete plan of `problem` can beat, for the terms' lower bounds: each computed
+    on first use, once."""
 
+    def __init__(self, problem: Problem):
+        self.problem = problem
 
-def _time_bounds(problem: Problem, sources: energy.Sources, names: set[str]) -> dict[str, float]:
-    earliest = earliest_schedule(problem, without_optional=True)
-    finishes, last_end = finish_bounds(problem, sources, earliest)
-    ticks = np.array([due.tick for due in problem.dues], dtype=np.int64)
-    late = (finishes > ticks) & competition.held(problem)
-    found = {
-        "late_projects": float(
-            sum(due.project and t for due, t in zip(problem.dues, late, strict=True))
-        ),
-        "makespan": max(0.0, last_end - problem.start_offset) * problem.hours_per_tick,
-    }
-    if "lateness" in names:
-        lateness = competition.weighted_lateness(problem, sources, earliest.start, finishes)
-        found["lateness"] = lateness * problem.hours_per_tick
-    return found
+    @cached_property
+    def sources(self) -> energy.Sources:
+        """The pools of people and the resources, with their capacity and the tasks' energy."""
+        return energy.sources(self.problem)
+
+    @cached_property
+    def earliest(self) -> Schedule:
+        """The resource-free earliest schedule, optional work left out."""
+        return earliest_schedule(self.problem, without_optional=True)
+
+    @cached_property
+    def _finishes(self) -> tuple[np.ndarray, int]:
+        return finish_bounds(self.problem, self.sources, self.earliest)
+
+    @property
+    def finishes(self) -> np.ndarray:
+        """Per due, a tick before which its last task cannot end."""
+        return self._finishes[0]
+
+    @property
+    def last_end(self) -> int:
+        """A tick before which the last task cannot end."""
+        return self._finishes[1]
+
+    @cached_property
+    def late(self) -> np.ndarray:
+        """Per due: is it late in every plan?"""
+        ticks = np.array([due.tick for due in self.problem.dues], dtype=np.int64)
+        return (self.finishes > ticks) & competition.held(self.problem)
+
+    @cached_property
+    def weighted_lateness(self) -> float:
+        """Priority-weighted ticks late, at least (`competition`)."""
+        return competition.weighted_lateness(
+            self.problem, self.sources, self.earliest.start, self.finishes
+        )
+
+    @property
+    def pools(self) -> tuple[int, ...]:
+        """The candidate pools of people, as bit masks."""
+        return self.sources.pools
+
+    @cached_property
+    def exclusive_work(self) -> np.ndarray:
+        """Per pool, the work only its members may do (ticks)."""
+        return self.sources.energy[:, : len(self.sources.pools)].sum(axis=0)
 
 
 def finish_bounds(

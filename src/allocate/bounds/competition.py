@@ -18,9 +18,9 @@ from __future__ import annotations
 import numpy as np
 
 from allocate.bounds import energy
-from allocate.bounds.earliest import required
 from allocate.matching import min_assignment
 from allocate.problem import Problem
+from allocate.schedule import required
 
 MAX_DUES = 40
 """Per source, at most this many dues (those due first) enter the assignment: it is cubic in

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from allocate.problem import NONE, Problem
-from allocate.schedule import Schedule, candidates, earliest_times, topological_order
+from allocate.schedule import Schedule, candidates, earliest_times, required, topological_order
 
 
 def earliest_schedule(problem: Problem, without_optional: bool = False) -> Schedule:
@@ -20,10 +20,11 @@ def earliest_schedule(problem: Problem, without_optional: bool = False) -> Sched
     leaves every optional task out (NONE), which frees its successors too."""
     schedule = Schedule.empty(problem.n_tasks, problem.optional)
     calendars = problem.shared(_Calendars)
+    must = required(problem)
     for task in topological_order(problem):
         if len(problem.leader) and problem.leader[task] != task:
             continue  # a team's later slots are timed with its leader
-        if without_optional and optional(problem, task):
+        if without_optional and not must[task]:
             continue
         start, end_at_least = earliest_times(problem, schedule, task)
         if problem.pinned_start[task] != NONE:
@@ -66,15 +67,3 @@ class _Calendars:
         last = done.astype(np.int64) + int(problem.effort[task]) - 1
         ends = self.ticks[who, np.minimum(last, self.width - 1)]
         return min(int(ends.min()) + 1, problem.horizon)
-
-
-def optional(problem: Problem, task: int) -> bool:
-    """May `task` be left out of a complete plan? (Its work and its links then may not count.)"""
-    return bool(len(problem.optional)) and bool(problem.optional[task])
-
-
-def required(problem: Problem) -> np.ndarray:
-    """Per task: must every complete plan place it?"""
-    if not len(problem.optional):
-        return np.ones(problem.n_tasks, dtype=bool)
-    return ~problem.optional

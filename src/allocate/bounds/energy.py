@@ -28,10 +28,9 @@ from operator import or_
 import numpy as np
 
 from allocate.bounds import weekly
-from allocate.bounds.earliest import required
 from allocate.bounds.tails import ranks, successors, tails
 from allocate.problem import FF, FS, NONE, Problem
-from allocate.schedule import candidates, topological_order
+from allocate.schedule import candidates, required, topological_order
 
 MAX_POOLS = 400
 """At most this many candidate pools (each costs one cumulative row over the horizon) ..."""

@@ -14,9 +14,8 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from allocate.bounds.earliest import required
 from allocate.problem import FF, FS, Problem
-from allocate.schedule import topological_order
+from allocate.schedule import required, topological_order
 
 
 def successors(problem: Problem) -> list[list[tuple[int, int]]]:

@@ -146,7 +146,7 @@ def _tasks(scenario: Scenario, zone: str) -> list[dict[str, Any]]:
                 "project": task.project,
                 "effort": None if task.milestone else n.format_number(task.effort_hours),
                 "needs": n.format_team(task.skills, task.team),
-                "people": None if task.team or task.people == 1 else task.people,
+                "people": None if task.team or task.headcount == 1 else task.headcount,
                 "after": n.format_after(task.after),
                 "release": n.format_moment(task.release, zone),
                 "deadline": n.format_moment(task.deadline, zone, end_of_day=True),
@@ -162,6 +162,8 @@ def _tasks(scenario: Scenario, zone: str) -> list[dict[str, Any]]:
                 "status": None
                 if progress.status == "not_started"
                 else (n.STATUS_WORDS[progress.status]),
+                "by": n.format_names(progress.people),
+                "started": n.format_moment(progress.started, zone),
                 "spent": n.format_number(progress.hours_spent) or None,
                 "finished": n.format_moment(progress.finished, zone, end_of_day=True),
             }
@@ -262,7 +264,7 @@ def template_scenario() -> Scenario:
         Task(id="api", name="Content API", project="web", effort_hours=60,
              skills={"backend": 3}, after=(Dependency(task="kickoff", type="SS", lag_hours=24),)),
         Task(id="review", name="Customer review period", project="web", effort_hours=16,
-             people=0, after=("design",)),
+             headcount=0, after=("design",)),
         Task(id="build", name="Build pages", project="web", effort_hours=64,
              skills={"frontend": 3}, preferred=("chloe",),
              after=("review", Dependency(task="api", type="SS", lag_hours=16, lag_in="working"))),

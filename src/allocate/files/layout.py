@@ -307,6 +307,13 @@ TASKS = Table(
         ),
         C("status", "Status", "not started (default), in progress or done", ("progress", "state")),
         C(
+            "by",
+            "By",
+            "Who did it or is doing it: ana, ben (work in progress stays with them)",
+            ("done by", "worked by", "doing it"),
+        ),
+        C("started", "Started", "When work on it started", ("started on", "actual start")),
+        C(
             "spent",
             "Spent (h)",
             "Hours already worked on a task in progress",

@@ -235,12 +235,18 @@ def _assigned(mapping, task, person_of: dict[int, str]) -> list[str]:
 
 def _staff(mapping, fields: dict, people: list[str], pins: list[Pin]) -> None:
     """Several people on a task make a team sharing its work (unless its Needs say the team);
-    the assignments become pins or preferences."""
+    the assignments become pins or preferences, and the people of its actuals when it is done
+    or in progress."""
     if fields.get("milestone") or not people:
         return
+    progress = fields.get("progress")
     if len(people) > 1 and "team" not in fields:
         fields["people"] = len(people)
         fields["effort_hours"] = fields["effort_hours"] / len(people)
+        if progress and "hours_spent" in progress:  # actual work is the team's, spent per member
+            progress["hours_spent"] = progress["hours_spent"] / len(people)
+    if progress:  # actuals name who did the work (work in progress stays with them)
+        progress["people"] = tuple(people)
     if mapping.mode == "preferences":
         fields["preferred"] = tuple(people)
     elif mapping.mode == "pins":

@@ -58,6 +58,8 @@ ROW_FIELDS: dict[str, dict[tuple[str, ...], str]] = {
         ("avoided",): "avoided",
         ("project",): "project",
         ("progress", "hours_spent"): "spent",
+        ("progress", "people"): "by",
+        ("progress", "started"): "started",
         ("progress", "finished"): "finished",
         ("progress",): "status",
     },
@@ -336,6 +338,8 @@ class _Reading:
             self.problems.append(Problem(sheet.place(row, "people"), message))
         progress = {
             "status": cell("status", n.parse_status),
+            "people": cell("by", n.parse_names) or None,
+            "started": cell("started", n.parse_moment, "started", self.zone),
             "hours_spent": cell("spent", n.parse_hours, "spent"),
             "finished": cell("finished", n.parse_moment, "finished", self.zone, True),
         }

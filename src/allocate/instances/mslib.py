@@ -159,7 +159,7 @@ def _task(name: str, activity: MslibActivity, after: list[str], levels: bool) ->
     if activity.duration == 0:
         return Task(id=name, milestone=True, after=after)
     if not sum(activity.needs):
-        return Task(id=name, effort_hours=activity.duration, people=0, after=after)
+        return Task(id=name, effort_hours=activity.duration, headcount=0, after=after)
     if levels:
         skills = [k for k, n in enumerate(activity.needs) for _ in range(n)]
         team = [

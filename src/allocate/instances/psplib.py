@@ -1,7 +1,7 @@
 """PSPLIB single-mode RCPSP instances (`.sm`) as Scenarios, parsed by the `psplib` package.
 
-Every job becomes a task that needs nobody (`people=0`) and holds units of renewable resources from
-its start to its end; durations are hours of an always-working calendar, precedence arcs are
+Every job becomes a task that needs nobody (`headcount=0`) and holds units of renewable resources
+from its start to its end; durations are hours of an always-working calendar, precedence arcs are
 finish-to-start dependencies, and the objective is the makespan. Zero-duration jobs (the dummy
 source and sink) become milestones, so task ids are the file's job numbers and the sink's time is
 the makespan.
@@ -65,6 +65,16 @@ SECTIONS = ("PRECEDENCE RELATIONS", "REQUESTS/DURATIONS", "RESOURCEAVAILABILITIE
 
 
 def _scan(path, lines: list[str]) -> _Layout:
+    """Where each part of the file is, checked line by line: resources, precedences, requests."""
+    starts = _sections(path, lines)
+    layout = _resources(path, lines, starts["RESOURCEAVAILABILITIES"])
+    _precedences(path, lines, starts["PRECEDENCE RELATIONS"], layout)
+    _requests(path, lines, starts["REQUESTS/DURATIONS"], layout)
+    return layout
+
+
+def _sections(path, lines: list[str]) -> dict[str, int]:
+    """The line of each section heading, which must all be there, in order."""
     starts = {}
     for name in SECTIONS:
         found = [k for k, line in enumerate(lines) if line.strip().upper().startswith(name)]
@@ -73,10 +83,12 @@ def _scan(path, lines: list[str]) -> _Layout:
         starts[name] = found[0]
     if not starts[SECTIONS[0]] < starts[SECTIONS[1]] < starts[SECTIONS[2]]:
         raise InstanceFormatError(path, None, "sections out of order: not a PSPLIB .sm file")
+    return starts
 
-    # resource columns: the line after RESOURCEAVAILABILITIES names them ("R 1  R 2 ..."),
-    # the one after holds the capacities
-    k = starts["RESOURCEAVAILABILITIES"]
+
+def _resources(path, lines: list[str], k: int) -> _Layout:
+    """The resource columns: the line after RESOURCEAVAILABILITIES names them ("R 1  R 2 ..."),
+    the one after holds the capacities."""
     names_at, names = _next_data_line(lines, k + 1)
     kinds = re.findall(r"([A-Za-z])\s*\d+", names or "")
     if names is None or not kinds:
@@ -89,9 +101,12 @@ def _scan(path, lines: list[str]) -> _Layout:
             raise InstanceFormatError(
                 path, names_at + 1, f"resource kind '{kind}' is not supported (only R and N)"
             )
+    return layout
 
-    # precedence rows: jobnr #modes #successors successors...
-    for number, row in _rows(lines, starts["PRECEDENCE RELATIONS"] + 2):
+
+def _precedences(path, lines: list[str], k: int, layout: _Layout) -> None:
+    """Precedence rows: jobnr #modes #successors successors..."""
+    for number, row in _rows(lines, k + 2):
         values = _integers(path, number, row, at_least=3, what="a precedence row")
         job, modes, count = values[:3]
         expected = len(layout.precedence_lines) + 1
@@ -112,23 +127,22 @@ def _scan(path, lines: list[str]) -> _Layout:
         layout.precedence_lines.append(number + 1)
     layout.jobs = len(layout.precedence_lines)
     if not layout.jobs:
-        raise InstanceFormatError(path, starts["PRECEDENCE RELATIONS"] + 1, "no jobs")
+        raise InstanceFormatError(path, k + 1, "no jobs")
 
-    # request rows: jobnr mode duration demand per resource
-    for number, row in _rows(lines, starts["REQUESTS/DURATIONS"] + 2):
+
+def _requests(path, lines: list[str], k: int, layout: _Layout) -> None:
+    """Request rows: jobnr mode duration demand per resource, one per job."""
+    for number, row in _rows(lines, k + 2):
         if set(row.strip()) <= {"-"}:
             continue
-        values = _integers(path, number, row, exactly=3 + len(kinds), what="a request row")
+        values = _integers(path, number, row, exactly=3 + len(layout.kinds), what="a request row")
         if min(values) < 0:
             raise InstanceFormatError(path, number + 1, "negative duration or demand")
         layout.request_lines.append(number + 1)
     if len(layout.request_lines) != layout.jobs:
         raise InstanceFormatError(
-            path,
-            starts["REQUESTS/DURATIONS"] + 1,
-            f"{len(layout.request_lines)} request rows for {layout.jobs} jobs",
+            path, k + 1, f"{len(layout.request_lines)} request rows for {layout.jobs} jobs"
         )
-    return layout
 
 
 def _next_data_line(lines: list[str], k: int) -> tuple[int, str | None]:
@@ -204,7 +218,7 @@ def _scenario(path, instance, layout: _Layout) -> Scenario:
                     id=str(j + 1),
                     name=f"job {j + 1}",
                     effort_hours=mode.duration,
-                    people=0,
+                    headcount=0,
                     resources=demands,
                     after=after,
                 )

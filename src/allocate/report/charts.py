@@ -36,19 +36,7 @@ def workload_heatmap(scenario: Scenario, plan: Plan, *, by: Period = "week") -> 
     periods = list(dict.fromkeys(x.period for x in loads))
     people = [p.id for p in scenario.people]
     names = {p.id: p.name or p.id for p in scenario.people}
-    cell = {(x.person, x.period): x for x in loads}
-    z, text, data = [], [], []
-    for person in people:
-        row_z, row_text, row_data = [], [], []
-        for period in periods:
-            x = cell[person, period]
-            share = x.utilisation
-            row_z.append(share)
-            row_text.append("" if share is None else f"{share:.0%}" + ("!" if share > 1 else ""))
-            row_data.append((round(x.booked_hours, 2), round(x.available_hours, 2)))
-        z.append(row_z)
-        text.append(row_text)
-        data.append(row_data)
+    z, text, data = _cells(loads, people, periods)
     off = [[1 if share is None else None for share in row] for row in z]
     fig = go.Figure(
         go.Heatmap(
@@ -113,6 +101,25 @@ def share_layout(fig, title: str, rows) -> None:
     )
 
 
+def _cells(loads, people: list[str], periods: list) -> tuple[list, list, list]:
+    """Per person and period: the utilisation (None when not working), its label ("!" when
+    over 100 %) and (booked, available) hours."""
+    cell = {(x.person, x.period): x for x in loads}
+    z, text, data = [], [], []
+    for person in people:
+        row_z, row_text, row_data = [], [], []
+        for period in periods:
+            x = cell[person, period]
+            share = x.utilisation
+            row_z.append(share)
+            row_text.append("" if share is None else f"{share:.0%}" + ("!" if share > 1 else ""))
+            row_data.append((round(x.booked_hours, 2), round(x.available_hours, 2)))
+        z.append(row_z)
+        text.append(row_text)
+        data.append(row_data)
+    return z, text, data
+
+
 def project_timeline(
     scenario: Scenario, plan: Plan, project: str, *, timezone: str | None = None
 ) -> go.Figure:
@@ -129,50 +136,8 @@ def project_timeline(
     fig = go.Figure()
     milestones = [m for m in status.milestones if m.planned is not None or m.committed]
     names = [m.name for m in milestones]
-    phases = [m for m in milestones if m.phase_start is not None and m.planned is not None]
-    fig.add_trace(
-        go.Bar(
-            name="phase",
-            orientation="h",
-            y=[m.name for m in phases],
-            base=[local(m.phase_start) for m in phases],
-            x=[(m.planned - m.phase_start).total_seconds() * 1000 for m in phases],
-            marker={"color": [STATE_COLOURS[m.state] for m in phases], "opacity": 0.35},
-            hoverinfo="skip",
-            showlegend=False,
-        )
-    )
-    planned = [m for m in milestones if m.planned is not None]
-    fig.add_trace(
-        go.Scatter(
-            name="planned",
-            x=[local(m.planned) for m in planned],
-            y=[m.name for m in planned],
-            mode="markers",
-            marker={
-                "symbol": "diamond",
-                "size": 16,
-                "color": [STATE_COLOURS[m.state] for m in planned],
-                "line": {"color": "white", "width": 1},
-            },
-            text=[
-                f"{STATE_LABELS[m.state]}: {long_date(m.planned, status.timezone)}" for m in planned
-            ],
-            hovertemplate="<b>%{y}</b><br>planned %{text}<extra></extra>",
-        )
-    )
-    committed = [m for m in milestones if m.committed is not None]
-    fig.add_trace(
-        go.Scatter(
-            name="committed",
-            x=[local(m.committed) for m in committed],
-            y=[m.name for m in committed],
-            mode="markers",
-            marker={"symbol": "diamond-open", "size": 16, "color": "#333", "line": {"width": 2}},
-            text=[long_date(m.committed, status.timezone) for m in committed],
-            hovertemplate="<b>%{y}</b><br>committed %{text}<extra></extra>",
-        )
-    )
+    for trace in _milestone_traces(go, milestones, local, status.timezone):
+        fig.add_trace(trace)
     _line(fig, local(status.as_of), "status date", "#555")
     if status.deadline is not None:
         _line(fig, local(status.deadline), "committed end", "#c0392b")
@@ -186,6 +151,49 @@ def project_timeline(
         template="plotly_white",
     )
     return fig
+
+
+def _milestone_traces(go, milestones, local, timezone: str) -> list:
+    """Per milestone: the bar of its phase, its planned date (filled diamond) and its committed
+    date (open diamond)."""
+    phases = [m for m in milestones if m.phase_start is not None and m.planned is not None]
+    planned = [m for m in milestones if m.planned is not None]
+    committed = [m for m in milestones if m.committed is not None]
+    return [
+        go.Bar(
+            name="phase",
+            orientation="h",
+            y=[m.name for m in phases],
+            base=[local(m.phase_start) for m in phases],
+            x=[(m.planned - m.phase_start).total_seconds() * 1000 for m in phases],
+            marker={"color": [STATE_COLOURS[m.state] for m in phases], "opacity": 0.35},
+            hoverinfo="skip",
+            showlegend=False,
+        ),
+        go.Scatter(
+            name="planned",
+            x=[local(m.planned) for m in planned],
+            y=[m.name for m in planned],
+            mode="markers",
+            marker={
+                "symbol": "diamond",
+                "size": 16,
+                "color": [STATE_COLOURS[m.state] for m in planned],
+                "line": {"color": "white", "width": 1},
+            },
+            text=[f"{STATE_LABELS[m.state]}: {long_date(m.planned, timezone)}" for m in planned],
+            hovertemplate="<b>%{y}</b><br>planned %{text}<extra></extra>",
+        ),
+        go.Scatter(
+            name="committed",
+            x=[local(m.committed) for m in committed],
+            y=[m.name for m in committed],
+            mode="markers",
+            marker={"symbol": "diamond-open", "size": 16, "color": "#333", "line": {"width": 2}},
+            text=[long_date(m.committed, timezone) for m in committed],
+            hovertemplate="<b>%{y}</b><br>committed %{text}<extra></extra>",
+        ),
+    ]
 
 
 def _line(fig, x: datetime, label: str, colour: str) -> None:

@@ -105,12 +105,17 @@ def _kpis(status: ProjectStatus) -> str:
 
 
 def _budget_kpi(status: ProjectStatus) -> str:
-    """Planned cost of the work left against the budget, when the project has one."""
+    """The cost (spent so far + planned for the work left) against the budget, when the
+    project has one."""
     if status.budget is None or status.cost is None:
         return ""
     over = status.over_budget
     label = f"over budget by {over:,.0f}" if over else f"within the budget of {status.budget:,.0f}"
-    return kpi("budget", f"{status.cost:,.0f}", f"planned cost of the work left: {label}")
+    what = "planned cost of the work left"
+    if status.spent_cost:
+        planned = status.cost - status.spent_cost
+        what = f"{status.spent_cost:,.0f} spent + {planned:,.0f} planned"
+    return kpi("budget", f"{status.cost:,.0f}", f"{what}: {label}")
 
 
 def _progress(status: ProjectStatus) -> str:

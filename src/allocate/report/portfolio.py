@@ -150,7 +150,7 @@ def _projects(
 
 
 def _budget(status: ProjectStatus) -> str:
-    """The budget, and by how much the planned cost goes over it (in red)."""
+    """The budget, and by how much the cost (spent + planned) goes over it (in red)."""
     if status.budget is None:
         return "-"
     if not status.over_budget:

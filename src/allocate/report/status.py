@@ -80,13 +80,16 @@ class ProjectStatus:
     cost_left: float | None = None
     """The planned work at the assignees' hourly rates, where every assignee has one."""
     cost: float | None = None
-    """The planned cost of the work left, as the plan computes it (`ProjectSummary.cost`,
-    rates missing count as 0), compared with `budget`."""
+    """What the project costs as the plan computes it: the hours already spent plus the work
+    left (`ProjectSummary.cost`; rates missing count as 0), compared with `budget`."""
+    spent_cost: float = 0.0
+    """The part of `cost` already spent (`ProjectSummary.spent_cost`)."""
     budget: float | None = None
 
     @property
     def over_budget(self) -> float:
-        """How much the planned cost exceeds the budget (0 when within it or without one)."""
+        """How much the cost (spent + planned) exceeds the budget (0 when within it or without
+        one)."""
         if self.budget is None or self.cost is None:
             return 0.0
         return max(0.0, self.cost - self.budget)
@@ -151,6 +154,7 @@ def project_status(
     state = _state(
         tasks, milestones, finish, info.deadline, bool(unplaced.keys() & {t.id for t in mine})
     )
+    summary = next((p for p in plan.projects if p.id == project), None)
     status = ProjectStatus(
         id=info.id,
         name=info.name or info.id,
@@ -164,7 +168,8 @@ def project_status(
         state=state,
         summary="",
         cost_left=_cost_left(scenario, plan, {t.id for t in mine}),
-        cost=next((p.cost for p in plan.projects if p.id == project), None),
+        cost=summary.cost if summary else None,
+        spent_cost=summary.spent_cost if summary else 0.0,
         budget=info.budget,
     )
     return _with_summary(status)

@@ -42,8 +42,8 @@ def _render(plan: Plan, markdown: bool) -> str:
     lines = [("# " if markdown else "") + _headline(plan), ""]
     lines += [("- " if markdown else "  ") + note for note in plan_notes(plan)] + [""]
     lines += [_objective_line(plan), deadlines_sentence(plan), ""]
-    lines += [f"{heading}Projects", *_table(_project_rows(plan), markdown), ""]
-    lines += [f"{heading}People", *_table(_people_rows(plan), markdown), _people_note(plan), ""]
+    lines += [f"{heading}Projects", *text_table(_project_rows(plan), markdown), ""]
+    lines += [f"{heading}People", *text_table(_people_rows(plan), markdown), _people_note(plan), ""]
     if plan.late:
         lines += [f"{heading}Late", *(f"- {item}" for item in plan.late), ""]
     if plan.conflicts:
@@ -95,7 +95,10 @@ def _project_rows(plan: Plan) -> list[tuple[str, ...]]:
             budget += f" (OVER by {project.over_budget:,.0f})"
         margin = "-" if project.margin is None else f"{project.margin:,.0f}"
         row = (project.id, _when(project.finish), _when(project.deadline), status)
-        rows.append((*row, f"{project.cost:,.0f}", budget, margin))
+        cost = f"{project.cost:,.0f}"
+        if project.spent_cost:
+            cost += f" ({project.spent_cost:,.0f} spent)"
+        rows.append((*row, cost, budget, margin))
     return rows
 
 
@@ -138,12 +141,12 @@ def _who_does_what(plan: Plan) -> list[str]:
         lines += [f"### {person.id} ({person.timezone})", ""]
         rows = [("task", "start", "end")]
         rows += [(a.task, _when(a.start), _when(a.end)) for a in mine]
-        lines += [*_table(rows, markdown=True), ""]
+        lines += [*text_table(rows, markdown=True), ""]
     nobody = sorted((a for a in plan.assignments if not a.people), key=lambda a: a.start)
     if nobody:
         lines += ["### Milestones and work that needs nobody (UTC)", ""]
         rows = [("task", "start", "end")] + [(a.task, _when(a.start), _when(a.end)) for a in nobody]
-        lines += _table(rows, markdown=True)
+        lines += text_table(rows, markdown=True)
     return lines or ["(nothing planned)"]
 
 
@@ -155,7 +158,7 @@ def _when(moment: datetime | None) -> str:
     return moment.strftime("%Y-%m-%d %H:%M") if moment else "-"
 
 
-def _table(rows: list[tuple[str, ...]], markdown: bool) -> list[str]:
+def text_table(rows: list[tuple[str, ...]], markdown: bool) -> list[str]:
     if len(rows) == 1:
         return ["(none)"]
     if markdown:

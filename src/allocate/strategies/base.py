@@ -18,8 +18,9 @@ Status = Literal["optimal", "feasible", "infeasible", "unknown"]
 
 
 @dataclass(frozen=True)
-class Progress:
-    """A snapshot during a solve, for progress displays and callbacks."""
+class SolveProgress:
+    """A snapshot during a solve, for progress displays and callbacks (not a task's
+    `scenario.Progress`, which records work done before the planning start)."""
 
     elapsed: float
     objective: tuple[float, ...]
@@ -27,7 +28,7 @@ class Progress:
     solutions: int
 
 
-ProgressCallback = Callable[[Progress], None]
+ProgressCallback = Callable[[SolveProgress], None]
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,16 @@ class Outcome:
     """The strategy's own value of each objective level (hours), for cross-checking."""
     level_bounds: tuple[float, ...] = ()
     stats: dict[str, float | int | str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Enforcement:
+    """Where a strategy keeps one of the checker's rules (`check.RULES`): the function, method
+    or class that does it, and how, in a sentence. Each built-in strategy has a `RULE_MAP` of
+    them, one per rule (`tests/test_rule_map.py`); `docs/design.md` shows them side by side."""
+
+    where: Callable
+    how: str
 
 
 class Strategy(Protocol):
@@ -83,10 +94,11 @@ class Strategy(Protocol):
 
 
 __all__ = [
+    "Enforcement",
     "Schedule",
     "Outcome",
     "Strategy",
-    "Progress",
+    "SolveProgress",
     "earliest_times",
     "reaches",
     "FS",

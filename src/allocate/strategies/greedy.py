@@ -1,11 +1,12 @@
 """Serial schedule generation: place tasks one by one, each where it finishes earliest.
 
 Tasks become ready when all their predecessors are placed; the ready task first by the priority
-rule (`RULES`: by default, among those due the same week the one fewest people can do) goes to the
-qualified person who would finish it first, in the first gap of that person's bookings where it
-fits under their own calendar. A team goes to the earliest start at which enough distinct qualified
-people are free until the last of them would finish. It is fast, respects every hard rule, and
-is both the plan of last resort and the hint that CP-SAT starts from.
+rule (`priority.py`: by default, among those due the same week the one fewest people can do)
+goes to the qualified person who would finish it first, in the first gap of that person's
+bookings where it fits under their own calendar. A team goes to the earliest start at which
+enough distinct qualified people are free until the last of them would finish. It is fast,
+respects every hard rule (`RULE_MAP` says where), and is both the plan of last resort and the
+hint that CP-SAT starts from.
 
 Optional tasks: an optional task that finds no slot is left out (and a dependency on it dropped).
 When there are optional tasks, three plans are built (optional work in its turn, after the
@@ -17,36 +18,25 @@ from __future__ import annotations
 import heapq
 import time
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 
 from allocate.budget import Budget
 from allocate.matching import match
 from allocate.problem import NONE, Problem
-from allocate.schedule import Schedule, candidates, earliest_times, topological_order
-from allocate.strategies.base import Outcome, ProgressCallback
-from allocate.strategies.free_time import FreeTime
+from allocate.schedule import Schedule, candidates, earliest_times
+from allocate.strategies.base import Enforcement, Outcome, ProgressCallback
+from allocate.strategies.free_time import Bookings
 from allocate.strategies.limit_loads import NEVER, LimitLoads, limit_note
+from allocate.strategies.loads import Loads
+from allocate.strategies.priority import PRIORITY_RULES, priorities
 from allocate.terms import level_values
-
-RULES = ("deadline", "tail", "constrained")
-"""Which ready task goes first (ties go to the next key, then the lowest index):
-
-* `deadline`: latest finish first, the latest end that keeps every deadline after the task
-  (propagated back through its successors), then the longest chain of work behind it;
-* `tail`: the longest chain of work behind it first (the critical path rule);
-* `constrained`: most constrained first: among tasks whose latest finish falls in the same week,
-  the one the fewest people could do (for a team, its scarcest slot; 1 when pinned or when it
-  needs nobody), then as `deadline`. Tasks only a few can do take those few before tasks anyone
-  could do use them up. The week is the grain because latest finishes are rough estimates:
-  ranking by scarcity first ignored deadlines (3-6 times the lateness of `deadline` on the
-  generated scenarios), a day changed little, a month let scarce tasks crowd out urgent ones.
-"""
 
 
 @dataclass(frozen=True)
 class Greedy:
-    """Serial SGS; `rule` picks the priority among ready tasks (see `RULES`)."""
+    """Serial SGS; `rule` picks the priority among ready tasks (see `priority.PRIORITY_RULES`)."""
 
     rule: str = "constrained"
     """The default by measurement: least lateness on 8 of 9 generated scenarios (10 x 100 to
@@ -54,8 +44,9 @@ class Greedy:
     name: str = "greedy"
 
     def __post_init__(self):
-        if self.rule not in RULES:
-            raise ValueError(f"unknown greedy rule '{self.rule}' (choose from {', '.join(RULES)})")
+        if self.rule not in PRIORITY_RULES:
+            choices = ", ".join(PRIORITY_RULES)
+            raise ValueError(f"unknown greedy rule '{self.rule}' (choose from {choices})")
 
     def solve(
         self,
@@ -90,18 +81,21 @@ class Greedy:
         )
 
     def priorities(self, problem: Problem) -> list[tuple]:
-        tail = chain_after(problem)
-        if self.rule == "tail":
-            return [(-tail[i], i) for i in range(problem.n_tasks)]
-        latest = latest_finish(problem)
-        if self.rule == "constrained":
-            week = latest // (7 * problem.ticks_per_day)
-            choices = [qualified(problem, i) for i in range(problem.n_tasks)]
-            return [(week[i], choices[i], latest[i], -tail[i], i) for i in range(problem.n_tasks)]
-        return [(latest[i], -tail[i], i) for i in range(problem.n_tasks)]
+        """Each task's priority key under this strategy's rule (lowest first)."""
+        return priorities(problem, self.rule)
 
 
 LEFT_OUT = "left out: doing it would make deadlines slip by more than it is worth"
+
+
+class Placer(Protocol):
+    """Another rule for where each task goes (see `build_schedule`)."""
+
+    def reserve(self, loads: Loads) -> None:
+        """Book what must be booked before anything is placed."""
+
+    def place(self, schedule: Schedule, loads: Loads, task: int) -> None:
+        """Place `task` (a leader) in `schedule`, booking it in `loads`, or say why not."""
 
 
 def _without_optional_first(problem: Problem, priority: list[tuple]) -> list[Schedule]:
@@ -128,16 +122,15 @@ def _best(problem: Problem, schedules: list[Schedule]) -> Schedule:
     return min(complete, key=lambda s: level_values(problem, s.end, s.person))
 
 
-def qualified(problem: Problem, task: int) -> int:
-    """How many people could do `task` (its team's scarcest slot; 1 if pinned or nobody's)."""
-    return min(len(candidates(problem, slot)) for slot in problem.team(task))
-
-
 def build_schedule(
-    problem: Problem, priority: list[tuple], skip: np.ndarray | None = None
+    problem: Problem,
+    priority: list[tuple],
+    skip: np.ndarray | None = None,
+    placer: Placer | None = None,
 ) -> Schedule:
     """Place every task in dependency order, most urgent ready task first; `skip` marks tasks
-    to leave out (optional ones)."""
+    to leave out (optional ones). `placer` places each task instead of `place` (the repair of a
+    previous plan does), and books ahead what it must before anything is placed."""
     n = problem.n_tasks
     schedule = Schedule.empty(n, problem.optional)
     waiting = np.zeros(n, dtype=np.int64)
@@ -149,11 +142,15 @@ def build_schedule(
     heapq.heapify(ready)
     loads = Loads(problem)
     loads.reserve_pins()
+    if placer is not None:
+        placer.reserve(loads)
     while ready:
         task = heapq.heappop(ready)[-1]
         if problem.team(task)[0] != task:
             continue  # a team's other slots are placed with its leader
-        if skip is None or not skip[task]:
+        if placer is not None:
+            placer.place(schedule, loads, task)
+        elif skip is None or not skip[task]:
             place(problem, schedule, loads, task)
         for succ in successors[task]:
             waiting[succ] -= 1
@@ -416,122 +413,65 @@ def no_slot_reason(problem: Problem, task: int) -> str:
     )
 
 
-class Loads:
-    """What is already booked: each person's intervals and each resource's units per tick."""
-
-    def __init__(self, problem: Problem):
-        self.problem = problem
-        self.free = FreeTime(problem)
-        self.people = [self.free.bookings(problem, p) for p in range(problem.n_people)]
-        self.usage = np.zeros_like(problem.capacity)
-        self.needs = [np.flatnonzero(row).tolist() for row in problem.demand]
-        self.limits = LimitLoads(problem)
-        self.limited = self.limits.weekly is not None or self.limits.projects is not None
-        self.limited_person = (problem.week_limit != NONE) | (problem.project_limit != NONE)
-        self.reserved: dict[int, tuple[int, int, int]] = {}
-        """Tasks booked ahead at their pinned person and start: (person, start, end)."""
-
-    @classmethod
-    def of(cls, problem: Problem, schedule: Schedule) -> Loads:
-        """The bookings of every task `schedule` places."""
-        loads = cls(problem)
-        for task in np.flatnonzero(schedule.start != NONE).tolist():
-            if not problem.is_milestone(task):
-                start, end = int(schedule.start[task]), int(schedule.end[task])
-                loads.book(task, int(schedule.person[task]), start, end)
-        return loads
-
-    def bookings_only(self, task: int, people: np.ndarray) -> bool:
-        """Do only the people's own bookings decide when `task` can start (someone does it, no
-        pinned start, no resources, no limits)?"""
-        problem = self.problem
-        if not problem.staffed[task] or problem.pinned_start[task] != NONE or self.needs[task]:
-            return False
-        return not (self.limited and self.limited_person[people].any())
-
-    def first_clash(self, task: int, person: int, start: int, end: int) -> int | None:
-        """The earliest later start worth trying if [start, end) clashes, else None."""
-        later = self.people[person].first_clash(start, end) if person != NONE else None
-        beyond = self.other_clash(task, person, start, end)
-        return later if beyond is None else max(later or 0, beyond)
-
-    def other_clash(self, task: int, person: int, start: int, end: int) -> int | None:
-        """Like `first_clash` for everything but the person's own bookings: the task's resources
-        and the person's limits (the horizon when no later start can work)."""
-        later = None
-        for r in self.needs[task]:
-            room = self.problem.capacity[r, start:end] - self.usage[r, start:end]
-            short = np.flatnonzero(room < self.problem.demand[task, r])
-            if short.size:
-                later = max(later or 0, start + int(short[-1]) + 1)
-        if not self.limited:
-            return later
-        beyond = self.limits.first_clash(task, person, start, end)
-        if beyond == NEVER:
-            return self.problem.horizon
-        return later if beyond is None else max(later or 0, beyond)
-
-    def reserve_pins(self) -> None:
-        """Book every one-person task pinned to both a person and a start before anything else
-        is placed: a promise already made holds its time, and other work goes around it (in
-        dependency order it would come too late to find its slot free). A pin that is not a
-        working start, runs past the horizon or clashes with an earlier reservation is left to
-        the ordinary placement, which then says why it fails."""
-        problem = self.problem
-        self.reserved = {}
-        pinned = (problem.pinned_start != NONE) & (problem.pinned_person != NONE)
-        for task in np.flatnonzero(pinned).tolist():
-            if problem.is_milestone(task) or len(problem.team(task)) > 1 or problem.optional[task]:
-                continue  # optional work is no promise: it takes its turn (or is left out)
-            person, start = int(problem.pinned_person[task]), int(problem.pinned_start[task])
-            if start >= problem.horizon or problem.timeline(person).next_working(start) != start:
-                continue
-            end = problem.end_of(task, person, start)
-            if end != NONE and self.first_clash(task, person, start, end) is None:
-                self.book(task, person, start, end)
-                self.reserved[task] = (person, start, end)
-
-    def book(self, task: int, person: int, start: int, end: int) -> None:
-        if person != NONE:
-            self.people[person].add(start, end)
-        for r in self.needs[task]:
-            self.usage[r, start:end] += self.problem.demand[task, r]
-        self.limits.book(task, person, start, end)
-
-
-def chain_after(problem: Problem) -> np.ndarray:
-    """Per task, its effort plus the longest chain of effort after it (ticks)."""
-    tail = problem.effort.astype(np.int64).copy()
-    for task in reversed(topological_order(problem)):
-        for prec in problem.predecessors(task):
-            tail[prec.pred] = max(tail[prec.pred], problem.effort[prec.pred] + tail[task])
-    return tail
-
-
-NO_DEADLINE = float(2**50)
-"""The latest finish of a task with no deadline after it: later than any tick, and exact in a
-float after subtracting chains of work (so such tasks still rank by the work behind them)."""
-SHARE_WEEKS = 26
-"""The team's share of working time is measured over this many weeks from the planning start
-(or the whole horizon when shorter), not over the whole horizon: then the priorities, and so the
-plan, do not depend on how far calendars were expanded (`grid.first_window_end` expands at
-least this far)."""
-
-
-def latest_finish(problem: Problem) -> np.ndarray:
-    """Per task, the latest end that keeps every deadline after it, stretching work by the
-    team's share of working time (a rough elapsed estimate)."""
-    share = 1.0
-    if problem.n_people:
-        until = min(problem.horizon, problem.first_tick + SHARE_WEEKS * 7 * problem.ticks_per_day)
-        working = problem.working[:, problem.first_tick : until]
-        share = max(float(working.mean()), 1e-3) if working.size else 1.0
-    latest = np.full(problem.n_tasks, NO_DEADLINE, dtype=np.float64)
-    for due in problem.dues:
-        for task in due.tasks:
-            latest[task] = min(latest[task], due.tick)
-    for task in reversed(topological_order(problem)):
-        for prec in problem.predecessors(task):
-            gap = problem.effort[task] / share + prec.lag
-            latest[prec.pred] = min(latest[prec.pred], latest[task] - gap)
-    return latest
+RULE_MAP = {
+    "placed": Enforcement(
+        build_schedule,
+        "every task in dependency order; one that fits nowhere is unplaced with its reason (an "
+        "optional one left out)",
+    ),
+    "people": Enforcement(
+        place_team,
+        "a team at the first start where distinct qualified people are free together (a "
+        "matching, `team_at`); one person per task otherwise; nobody for milestones and tasks "
+        "that need nobody",
+    ),
+    "qualified": Enforcement(
+        candidates, "only a task's candidates: its pinned person, else its eligible people"
+    ),
+    "working_time": Enforcement(
+        earliest_slot,
+        "slots are searched on the person's working ticks: a start is a working tick and the "
+        "end comes after `effort` of them (the organisation's for a task that needs nobody)",
+    ),
+    "one_at_a_time": Enforcement(
+        Bookings,
+        "each person's bookings as merged busy runs of their working ticks; a slot is a run of "
+        "`effort` free ones (`first_free`)",
+    ),
+    "capacity": Enforcement(
+        Loads.capacity, "units in use per tick; a start moves past any tick without room"
+    ),
+    "dependency": Enforcement(
+        earliest_times, "a task is placed after its predecessors, no earlier than they allow"
+    ),
+    "release": Enforcement(earliest_times, "no start before the task's release tick"),
+    "planning_start": Enforcement(
+        earliest_times,
+        "releases are compiled no earlier than the first tick at or after the planning start",
+    ),
+    "pinned": Enforcement(
+        Loads.reserve_pins,
+        "tasks pinned to a person and a start are booked first; a pinned start or person "
+        "restricts the slot search (`earliest_slot`, `candidates`)",
+    ),
+    "progress": Enforcement(
+        candidates,
+        "work in progress is compiled pinned to the people on it (`problem._pins`): a pinned "
+        "person is the slot's only candidate",
+    ),
+    "horizon": Enforcement(earliest_slot, "no slot ends after the horizon"),
+    "max_hours_per_week": Enforcement(
+        LimitLoads.max_hours_per_week,
+        "each limited person's booked ticks per week; a start moves until the week has room",
+    ),
+    "max_projects": Enforcement(
+        LimitLoads.max_projects,
+        "each limited person's span per project; a start moves past the regions already full",
+    ),
+    "objective": Enforcement(
+        level_values,
+        "the plan's levels from the compiled terms (the priority rules aim at deadlines; the "
+        "best of the plans built is kept when there is optional work)",
+    ),
+}
+"""Where the greedy construction keeps each of the checker's rules (`check.RULES`)."""

@@ -39,11 +39,11 @@ class LimitLoads:
             return None
         later = None
         if self.weekly is not None and self.problem.week_limit[person] != NONE:
-            later = self._week_clash(person, start, end)
+            later = self.max_hours_per_week(person, start, end)
         if later != NEVER and self.projects is not None:
             project = int(self.problem.project_of[task])
             if project != NONE and self.problem.project_limit[person] != NONE:
-                jump = self._project_clash(person, project, start, end)
+                jump = self.max_projects(person, project, start, end)
                 if jump == NEVER or later is None:
                     later = jump
                 elif jump is not None:
@@ -67,7 +67,9 @@ class LimitLoads:
         problem = self.problem
         return limits.week_ticks(problem.cum_work[person], problem.week_start[person], start, end)
 
-    def _week_clash(self, person: int, start: int, end: int) -> int | None:
+    def max_hours_per_week(self, person: int, start: int, end: int) -> int | None:
+        """The checker's `max_hours_per_week` rule for `person` working `[start, end)`: the
+        earliest later start worth trying if a week would overflow, else None."""
         problem, used = self.problem, self.weekly[person]
         limit, weeks = int(problem.week_limit[person]), problem.week_start[person]
         later = None
@@ -86,7 +88,10 @@ class LimitLoads:
             later = jump if later is None else max(later, jump)
         return later
 
-    def _project_clash(self, person: int, project: int, start: int, end: int) -> int | None:
+    def max_projects(self, person: int, project: int, start: int, end: int) -> int | None:
+        """The checker's `max_projects` rule for `person` on `project` over `[start, end)`: the
+        earliest later start worth trying if too many projects would overlap, NEVER if no
+        later start can help, else None."""
         spans = self.projects[person]
         limit = int(self.problem.project_limit[person])
         if limit <= 0:

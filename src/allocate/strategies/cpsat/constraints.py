@@ -1,24 +1,26 @@
-"""The rules of a plan as CP-SAT constraints, named like the checker's rules.
+"""The rules of a plan as CP-SAT constraints, each function named after the checker's rule
+(`check.RULES`; `rules.RULE_MAP` says where every rule is kept, here or in the domains).
 
-* assignment: exactly one eligible person per task (per present optional task; a left-out one
-  rests at its earliest start and end); the chosen option takes exactly one class of starts,
-  whose span is the interval size and whose start set bounds the task start.
-* calendar (day-hour): `S + shift = ticks_per_day * Y + R`; class => `Y in days`, `h1 <= R <= h2`.
-* calendar (start-partition): class => `S in starts`.
-* one task at a time: NoOverlap of each person's optional intervals (a task's calendar interval
+* placed: exactly one option per task (per present optional task; a left-out one rests at its
+  earliest start and end).
+* working_time: the chosen option takes exactly one class of starts, whose span is the interval
+  size and whose start set bounds the task start. Day-hour: `S + shift = ticks_per_day * Y + R`;
+  class => `Y in days`, `h1 <= R <= h2`. Start-partition: class => `S in starts`.
+* one_at_a_time: NoOverlap of each person's optional intervals (a task's calendar interval
   includes its pauses, so disjoint intervals are exactly "one task at a time").
-* teams: the slot tasks of a team share the leader's start `S`, and all end at
+* people (teams): the slot tasks of a team share the leader's start `S`, and all end at
   `S + max_slot(own span)`, each option's interval covering that whole stretch (so NoOverlap also
   keeps members distinct). In a neighbourhood, a member's fixed bookings join their NoOverlap,
   because the team's span, unlike the own span, is not known when starts are filtered.
-* precedence: FS `S_s >= E_p + lag`, SS `S_s >= S_p + lag`, FF `E_s >= E_p + lag`,
+* dependency: FS `S_s >= E_p + lag`, SS `S_s >= S_p + lag`, FF `E_s >= E_p + lag`,
   SF `E_s >= S_p + lag`, only while both tasks are present (a dependency on a left-out optional
   task is dropped); a working lag `W(target) >= W(source) + lag` with W the organisation's
   cumulative working ticks, stated as `target >= after[source]` with one element table.
 * in a neighbourhood (`fixing.py`), precedences with a fixed end and fixed tasks' bookings are
   already in the free tasks' feasible starts.
-* pins and releases live in the domains (`feasible_starts` keeps only the pinned start, the
-  model keeps only the pinned person's option).
+* qualified, pinned, release, planning_start and horizon live in the domains (`model.option_starts`
+  offers only qualified people, or the pinned one; `partition.feasible_starts` keeps only
+  working starts from the release, ending by the horizon, or the pinned start).
 """
 
 from __future__ import annotations
@@ -33,13 +35,20 @@ from allocate.problem import NONE, Precedence, Problem
 from allocate.strategies.cpsat.variables import LagVars, TaskVars, Variables
 
 
-def add_assignment(model: cp_model.CpModel, task: TaskVars, ticks_per_day: int) -> None:
+def placed(model: cp_model.CpModel, task: TaskVars) -> None:
+    """Exactly one option, or (optional task) as many as its presence; a left-out task rests at
+    its earliest start and end, so that nothing depends on where."""
     if task.present is None:
         model.add_exactly_one(option.present for option in task.options)
     else:
         model.add(sum(option.present for option in task.options) == task.present)
         model.add(task.start == lowest(task.start)).only_enforce_if(~task.present)
         model.add(task.end == lowest(task.end)).only_enforce_if(~task.present)
+
+
+def working_time(model: cp_model.CpModel, task: TaskVars, ticks_per_day: int) -> None:
+    """The chosen option's class of starts: its span is the interval's size (at most, for a
+    team's slot) and its starts bound the task's start (day and hour in day-hour)."""
     if task.day is not None:
         model.add(task.start + task.shift == ticks_per_day * task.day + task.hour)
     for option in task.options:
@@ -68,7 +77,8 @@ def add_assignment(model: cp_model.CpModel, task: TaskVars, ticks_per_day: int) 
                 model.add_linear_constraint(task.hour, low, high).only_enforce_if(literal)
 
 
-def add_no_overlap(model: cp_model.CpModel, variables: Variables, n_people: int) -> None:
+def one_at_a_time(model: cp_model.CpModel, variables: Variables, n_people: int) -> None:
+    """Each person's option intervals in one NoOverlap."""
     intervals: list[list[cp_model.IntervalVar]] = [[] for _ in range(n_people)]
     for option in variables.options:
         if option.person != NONE:  # a task that needs nobody books no one
@@ -78,9 +88,10 @@ def add_no_overlap(model: cp_model.CpModel, variables: Variables, n_people: int)
             model.add_no_overlap(person_intervals)
 
 
-def add_teams(model: cp_model.CpModel, problem: Problem, variables: Variables) -> None:
-    """Each team's slots start and end together, at the last member's finish. A slot held by
-    a neighbourhood counts with its fixed start and own span."""
+def people(model: cp_model.CpModel, problem: Problem, variables: Variables) -> None:
+    """A team's distinct people: its slots start and end together, at the last member's
+    finish, each option's interval covering the whole stretch (so one person cannot take two
+    slots). A slot held by a neighbourhood counts with its fixed start and own span."""
     for first in {problem.team(t)[0] for t in variables.tasks if len(problem.team(t)) > 1}:
         free = [variables.tasks[s] for s in problem.team(first) if s in variables.tasks]
         owns = [
@@ -122,18 +133,20 @@ def _fixed_bookings(model: cp_model.CpModel, problem: Problem, variables: Variab
             model.add_no_overlap(team + fixed)
 
 
-def add_precedences(model: cp_model.CpModel, problem: Problem, variables: Variables) -> None:
+def dependency(model: cp_model.CpModel, problem: Problem, variables: Variables) -> None:
+    """Every precedence between two tasks of the model (one with a fixed end is a bound in the
+    other's starts, `fixing.windows`)."""
     horizon = variables.horizon
     for precedence in problem.precedences:
         pred, succ = variables.tasks.get(precedence.pred), variables.tasks.get(precedence.succ)
         if pred is None or succ is None:  # a fixed end: a bound in the free task's starts
             continue
-        lag = add_precedence(model, problem, precedence, pred, succ, horizon)
+        lag = dependency_between(model, problem, precedence, pred, succ, horizon)
         if lag is not None:
             variables.lags.append(lag)
 
 
-def add_precedence(
+def dependency_between(
     model: cp_model.CpModel,
     problem: Problem,
     precedence: Precedence,

@@ -18,7 +18,7 @@ from ortools.sat.python import cp_model
 from allocate.budget import Budget
 from allocate.problem import NONE, Precedence, Problem
 from allocate.schedule import Schedule
-from allocate.strategies.cpsat.constraints import add_precedence
+from allocate.strategies.cpsat.constraints import dependency_between
 from allocate.strategies.cpsat.model import build_model
 from allocate.strategies.cpsat.run import limit, solution, solve_watched
 from allocate.strategies.cpsat.variables import TaskVars, Variables
@@ -103,9 +103,12 @@ def _assume(
             model.add(v.start >= release).only_enforce_if([on, *present])
         person = int(problem.pinned_person[task])
         if person != NONE:
-            on = literal(
-                f"the pin of '{names[task]}' to {people[person]}", names[task], people[person]
+            what = (
+                f"the work in progress on '{names[task]}' with {people[person]}"
+                if problem.in_progress[task]
+                else f"the pin of '{names[task]}' to {people[person]}"
             )
+            on = literal(what, names[task], people[person])
             for option in v.options:
                 if option.person != person:
                     model.add(option.present == 0).only_enforce_if(on)
@@ -118,7 +121,7 @@ def _assume(
         if pred is None or succ is None:
             continue
         on = literal(_dependency(problem, prec), names[prec.pred], names[prec.succ])
-        add_precedence(model, problem, prec, pred, succ, variables.horizon, [on])
+        dependency_between(model, problem, prec, pred, succ, variables.horizon, [on])
     if horizon < problem.horizon:
         on = literal(f"the horizon end ({problem.grid.when(horizon)})", "horizon_end")
         for v in variables.tasks.values():

@@ -7,7 +7,7 @@ its free part:
 * one task at a time: a free task's option keeps only the starts whose calendar span misses
   every fixed task of that person (`fit`). Fixed tasks therefore need no interval in NoOverlap,
   and CP-SAT sees each option's real gaps instead of discovering them by propagation.
-* precedence with one fixed end: a constant bound on the free task's start or end (`limits`).
+* precedence with one fixed end: a constant bound on the free task's start or end (`windows`).
 * lateness and makespan: the fixed tasks' latest end enters each max as a constant (`objective`).
 """
 
@@ -57,7 +57,7 @@ class Fixing:
 
 
 @dataclass
-class Limits:
+class Window:
     """Bounds on one free task's start and end (ticks, inclusive)."""
 
     start_lo: int
@@ -66,7 +66,7 @@ class Limits:
     end_hi: int
 
 
-def limits(problem: Problem, fixing: Fixing, horizon: int) -> dict[int, Limits]:
+def windows(problem: Problem, fixing: Fixing, horizon: int) -> dict[int, Window]:
     """Per free task, the bounds its window, release and fixed neighbours put on it."""
     result = {}
     for k, task in enumerate(fixing.free.tolist()):
@@ -76,7 +76,7 @@ def limits(problem: Problem, fixing: Fixing, horizon: int) -> dict[int, Limits]:
             lo = max(lo, int(fixing.earliest[k]))
         if fixing.latest is not None:
             hi = min(hi, int(fixing.latest[k]))
-        result[task] = Limits(lo, hi, 0, horizon)
+        result[task] = Window(lo, hi, 0, horizon)
     schedule = fixing.schedule
     for prec in problem.precedences:
         pred_free, succ_free = fixing.mask[prec.pred], fixing.mask[prec.succ]
@@ -115,7 +115,7 @@ def busy(problem: Problem, fixing: Fixing) -> list[tuple[np.ndarray, np.ndarray]
     ]
 
 
-def fit(starts: Starts, bounds: Limits, booked: tuple[np.ndarray, np.ndarray]) -> Starts:
+def fit(starts: Starts, bounds: Window, booked: tuple[np.ndarray, np.ndarray]) -> Starts:
     """The starts inside `bounds` whose span overlaps none of the `booked` spans."""
     ticks, spans = starts.ticks, starts.spans
     ends = ticks + spans

@@ -35,7 +35,7 @@ class ProjectSpan:
     present: cp_model.IntVar
 
 
-def add_project_limits(
+def max_projects(
     model: cp_model.CpModel, problem: Problem, variables: Variables
 ) -> list[ProjectSpan]:
     """The span intervals and cumulatives of every person with a project limit."""

@@ -10,9 +10,8 @@ from ortools.sat.python import cp_model
 
 from allocate.budget import Budget
 from allocate.problem import NONE, Problem
-from allocate.strategies.cpsat import constraints, objective, resources
-from allocate.strategies.cpsat.fixing import Fixing, Limits, busy, fit, limits
-from allocate.strategies.cpsat.limits import add_project_limits
+from allocate.strategies.cpsat import constraints, limits, objective, resources, weeks
+from allocate.strategies.cpsat.fixing import Fixing, Window, busy, fit, windows
 from allocate.strategies.cpsat.partition import (
     Starts,
     day_hour_classes,
@@ -21,13 +20,14 @@ from allocate.strategies.cpsat.partition import (
     span_classes,
     working_ticks,
 )
+from allocate.strategies.cpsat.pools import Pools
 from allocate.strategies.cpsat.variables import (
+    TaskVars,
     Variables,
     milestone_vars,
     option_vars,
     task_vars,
 )
-from allocate.strategies.cpsat.weeks import add_week_limits
 
 CLOCK_EVERY = 8
 """Tasks built between two looks at the budget."""
@@ -66,8 +66,12 @@ def build_model(
     fixing: Fixing | None = None,
     budget: Budget | None = None,
     prepared: Prepared | None = None,
+    week_overlap: str = "min",
+    pooled: Pools | None = None,
 ) -> Model:
-    """The model of every task, or with `fixing` of its free tasks only (the rest constants).
+    """The model of every task, or with `fixing` of its free tasks only (the rest constants);
+    `week_overlap` says how weekly hours are stated (`weeks.py`). With `pooled` (`pools.py`),
+    `problem` is `pooled.problem` and each option stands for a class of interchangeable people.
 
     Building stops when the `budget` runs out (checked every few tasks): a whole model of 500
     tasks takes seconds of Python, more than a short time limit allows.
@@ -75,9 +79,9 @@ def build_model(
     model = cp_model.CpModel()
     prepared = prepared or prepare(problem, formulation)
     tasks = range(problem.n_tasks) if fixing is None else fixing.free.tolist()
-    bounds = None if fixing is None else limits(problem, fixing, horizon)
+    bounds = None if fixing is None else windows(problem, fixing, horizon)
     try:
-        candidates, unplaceable = _options(
+        candidates, unplaceable = option_starts(
             problem, prepared.work, horizon, tasks, fixing, bounds, budget
         )
     except _OutOfTime:
@@ -85,54 +89,76 @@ def build_model(
     dropped = {t: f"left out: {why}" for t, why in unplaceable.items() if problem.optional[t]}
     if len(dropped) < len(unplaceable):
         return Model(model, None, unplaceable=unplaceable)
-    tpd = problem.ticks_per_day
-    shifts = prepared.shifts
     variables = Variables(
-        horizon=horizon, ticks_per_day=tpd, tasks={}, fixing=fixing, dropped=dropped
+        horizon=horizon,
+        ticks_per_day=problem.ticks_per_day,
+        tasks={},
+        fixing=fixing,
+        dropped=dropped,
     )
-    for count, (task, options) in enumerate(zip(tasks, candidates, strict=True)):
+    options_of = dict(zip(tasks, candidates, strict=True))
+    for count, task in enumerate(tasks):
         if count % CLOCK_EVERY == 0 and budget is not None and budget.expired:
             return Model(model, None, out_of_time=True)
-        if task in dropped:
-            continue
-        if problem.is_milestone(task):
-            earliest, latest = _milestone_window(problem, task, horizon, bounds)
-            variables.tasks[task] = milestone_vars(model, task, earliest, latest)
-            continue
-        shift = None if shifts is None or _always_open(options) else int(shifts[task])
-        team = len(problem.team(task)) > 1
-        if team:  # a team's start and end range over every slot's options
-            options_of = dict(zip(tasks, candidates, strict=True))
-            bounding = [o for slot in problem.team(task) for o in options_of.get(slot, [])]
-        task_variables = task_vars(model, task, bounding if team else options, tpd, shift)
-        if problem.optional[task]:
-            task_variables.present = model.new_bool_var(f"P{task}")
-        for person, starts in options:
-            partition = (
-                span_classes(starts) if shift is None else day_hour_classes(starts, tpd, shift)
+        if task not in dropped:
+            variables.tasks[task] = _task_vars(
+                model, problem, task, options_of, prepared.shifts, horizon, bounds
             )
-            option_vars(model, task_variables, task, person, starts, partition, team)
-        constraints.add_assignment(model, task_variables, tpd)
-        variables.tasks[task] = task_variables
-    constraints.add_no_overlap(model, variables, problem.n_people)
-    constraints.add_teams(model, problem, variables)
-    constraints.add_precedences(model, problem, variables)
-    resources.add_capacity(model, problem, variables)
-    variables.project_spans = add_project_limits(model, problem, variables)
-    variables.week_loads = add_week_limits(model, problem, variables, prepared.work)
+    if pooled is None:
+        constraints.one_at_a_time(model, variables, problem.n_people)
+    else:  # per class of interchangeable people, at most its size at once
+        pooled.add_constraints(model, variables)
+    constraints.people(model, problem, variables)
+    constraints.dependency(model, problem, variables)
+    resources.capacity(model, problem, variables)
+    variables.project_spans = limits.max_projects(model, problem, variables)
+    variables.week_loads = weeks.max_hours_per_week(
+        model, problem, variables, prepared.work, week_overlap
+    )
     dues = None if fixing is None else _touched_dues(problem, fixing)
     levels = objective.build_levels(problem, horizon, dues)
     objective.add_term_vars(model, problem, variables, levels)
     return Model(model, variables, levels, objective.stages(levels))
 
 
-def _options(
+def _task_vars(
+    model: cp_model.CpModel,
+    problem: Problem,
+    task: int,
+    options_of: dict[int, list[tuple[int, Starts]]],
+    shifts: np.ndarray | None,
+    horizon: int,
+    bounds: dict[int, Window] | None,
+) -> TaskVars:
+    """One task's variables, its options' and the rules on them alone (`placed`,
+    `working_time`)."""
+    if problem.is_milestone(task):
+        earliest, latest = _milestone_window(problem, task, horizon, bounds)
+        return milestone_vars(model, task, earliest, latest)
+    options, tpd = options_of[task], problem.ticks_per_day
+    shift = None if shifts is None or _always_open(options) else int(shifts[task])
+    team = len(problem.team(task)) > 1
+    bounding = options  # a team's start and end range over every slot's options
+    if team:
+        bounding = [o for slot in problem.team(task) for o in options_of.get(slot, [])]
+    variables = task_vars(model, task, bounding, tpd, shift)
+    if problem.optional[task]:
+        variables.present = model.new_bool_var(f"P{task}")
+    for person, starts in options:
+        partition = span_classes(starts) if shift is None else day_hour_classes(starts, tpd, shift)
+        option_vars(model, variables, task, person, starts, partition, team)
+    constraints.placed(model, variables)
+    constraints.working_time(model, variables, tpd)
+    return variables
+
+
+def option_starts(
     problem: Problem,
     work: list[np.ndarray],
     horizon: int,
     tasks,
     fixing: Fixing | None,
-    bounds: dict[int, Limits] | None,
+    bounds: dict[int, Window] | None,
     budget: Budget | None,
 ) -> tuple[list[list[tuple[int, Starts]]], dict[int, str]]:
     """Per task, the (person, feasible starts) of each option that can hold it; why not, if none.
@@ -210,7 +236,7 @@ class _OutOfTime(Exception):
 
 
 def _milestone_window(
-    problem: Problem, task: int, horizon: int, bounds: dict[int, Limits] | None
+    problem: Problem, task: int, horizon: int, bounds: dict[int, Window] | None
 ) -> tuple[int, int]:
     """The earliest and latest tick of a milestone: its pinned tick if it has one."""
     pinned = int(problem.pinned_start[task])

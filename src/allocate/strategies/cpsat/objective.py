@@ -1,9 +1,10 @@
 """The scenario's lexicographic objective as one (or a few) integer CP-SAT objectives.
 
-Each level is a weighted sum of components (`terms.py`): one per due for lateness (ticks late,
-`T_d = max(0, max_{i in d} E_i - tick_d)` by `AddMaxEquality`) and late projects, one for each
-other term (makespan `M - first_tick`, cost in cent-ticks, misses, pairs, handovers, basis points
-of utilisation). Components that cannot be non-zero inside the model horizon are omitted.
+Each level is a weighted sum of components, each stated by its term (`allocate.terms`): one per
+due for lateness (ticks late, `T_d = max(0, max_{i in d} E_i - tick_d)` by `AddMaxEquality`) and
+late projects, one for each other term (makespan `M - first_tick`, cost in cent-ticks, misses,
+pairs, handovers, basis points of utilisation). Components that cannot be non-zero inside the
+model horizon are omitted.
 
 Within a level, weights (level weight x due priority x the component's unit) are scaled to
 integers: exactly when each level weight has at most 6 decimals, else to 1e-4 relative precision.
@@ -30,9 +31,9 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from allocate.problem import NONE, Problem
-from allocate.strategies.cpsat.terms import Component, Statement, parts, units
+from allocate.strategies.cpsat.statement import Statement
 from allocate.strategies.cpsat.variables import Variables
-from allocate.terms import TERMS as KNOWN_TERMS
+from allocate.terms import TERMS, Component
 
 STAGE_RANGE = 2**31
 """Levels share one CP-SAT objective only while their combined range stays below this. Bounds
@@ -41,8 +42,6 @@ four-level objective, 80 neighbourhoods reached 1,476 / 12,400 / 7,048 h latenes
 and generated 10 x 100 seeds 1-2 with 2**53, against 680 / 11,219 / 6,637 with 2**31 and
 680 / 11,646 / 6,072 with every level in its own stage (lateness alone: 680 / 11,318 / 5,432)."""
 LEVEL_RANGE = 2**62
-TERMS = tuple(KNOWN_TERMS)
-"""The terms the model states: all of them."""
 
 
 @dataclass(frozen=True)
@@ -67,30 +66,22 @@ class Stage:
     multipliers: tuple[int, ...]
 
 
-def require_stated_terms(problem: Problem) -> None:
-    """Fail at once, by name, on objective terms the model cannot state."""
-    unknown = {name for level in problem.objective for name in level} - set(TERMS)
-    if unknown:
-        raise ValueError(f"CP-SAT cannot optimise objective terms {sorted(unknown)}; knows {TERMS}")
-
-
 def build_levels(
     problem: Problem, horizon: int, only: Collection[int] | None = None
 ) -> list[Level]:
     """The levels of the objective; with `only`, the per-due terms count only those dues (the
     ones a neighbourhood can change)."""
-    require_stated_terms(problem)
     levels = []
     for level in problem.objective:
         found = [
-            (part, weight)
+            (part, weight, TERMS[name].unit(problem))
             for name, weight in level.items()
-            for part in parts(problem, name, horizon, only)
+            for part in TERMS[name].parts(problem, horizon, only)
         ]
-        components = tuple(part.component for part, _ in found)
-        weights = [weight * part.factor for part, weight in found]
-        unit = tuple(part.unit for part, _ in found)
-        uppers = [part.upper for part, _ in found]
+        components = tuple(part.component for part, _, _ in found)
+        weights = [weight * part.factor for part, weight, _ in found]
+        unit = tuple(size for _, _, size in found)
+        uppers = [part.upper for part, _, _ in found]
         base, exact = _integer_scale(weights)
         multiple = math.lcm(*(u.denominator for u in unit)) if unit else 1
         scale = base * multiple
@@ -133,59 +124,14 @@ def stages(levels: list[Level]) -> list[Stage]:
 def add_term_vars(
     model: cp_model.CpModel, problem: Problem, variables: Variables, levels: list[Level]
 ) -> None:
-    """The makespan `M`, the lateness `T_d` of every due some level uses, and each component's
-    expression (`variables.terms`).
-
-    In a neighbourhood the fixed tasks' latest end is one constant inside each max.
-    """
+    """Each component's expression (`variables.terms`), stated by its term. What components
+    share (the last end, a due's lateness) is made first, in one order for every model."""
     used = {c for level in levels for c in level.components}
-    fixing = variables.fixing
-    if any(c.term == "makespan" for c in used):
-        fixed = _fixed_ends(fixing, range(problem.n_tasks))
-        top = max([variables.horizon, *fixed])
-        first = problem.first_tick
-        variables.makespan = model.new_int_var(first, top, "M")
-        _max_of(model, variables.makespan, variables, variables.tasks, fixed, 0)
-        variables.derived.append(
-            (variables.makespan, lambda end, person: max(first, int(end.max())))
-        )
-    for d in sorted({c.due for c in used if c.due != NONE}):
-        due = problem.dues[d]
-        fixed = _fixed_ends(fixing, due.tasks)
-        late = model.new_int_var(0, max([variables.horizon, *fixed]) - due.tick, f"T{d}")
-        _max_of(model, late, variables, due.tasks, [0, *(f - due.tick for f in fixed)], due.tick)
-        variables.lateness[d] = late
-        variables.derived.append((late, _late_ticks(problem, d)))
     statement = Statement(model, problem, variables)
+    for component in sorted(used, key=lambda c: (c.due != NONE, c.due, c.term)):
+        TERMS[component.term].prepare(statement, component)
     for component in sorted(used, key=lambda c: (c.term, c.due)):
-        variables.terms[component] = statement.expression(component)
-
-
-def _max_of(model, target, variables: Variables, tasks, constants: list[int], offset: int):
-    """`target = max(constants, E_i - offset for the model's tasks i)`; as `>=` only, each
-    enforced by its task's presence, when an optional task is among them (a left-out task ends
-    nothing)."""
-    free = [variables.tasks[i] for i in tasks if i in variables.tasks]
-    if all(v.present is None for v in free):
-        model.add_max_equality(target, [*constants, *(v.end - offset for v in free)])
-        return
-    for constant in constants:
-        model.add(target >= constant)
-    for v in free:
-        enforced = [] if v.present is None else [v.present]
-        model.add(target >= v.end - offset).only_enforce_if(enforced)
-
-
-def _late_ticks(problem: Problem, d: int):
-    return lambda end, person: units(problem, Component("lateness", d), end, person)
-
-
-def _fixed_ends(fixing, tasks) -> list[int]:
-    """The latest end among the fixed tasks of `tasks`, as a one-element list (empty if none)."""
-    if fixing is None:
-        return []
-    end = fixing.fixed_end(tasks)
-    return [] if end == NONE else [end]
+        variables.terms[component] = TERMS[component.term].state(statement, component)
 
 
 def stage_expression(
@@ -202,7 +148,7 @@ def stage_expression(
 
 def integer_value(level: Level, problem: Problem, end: np.ndarray, person: np.ndarray) -> int:
     return sum(
-        c * units(problem, component, end, person)
+        c * TERMS[component.term].count(problem, end, person, component)
         for component, c in zip(level.components, level.coefficients, strict=True)
     )
 
@@ -238,11 +184,9 @@ def level_bound(level: Level, lower: int, problem: Problem) -> float:
     value = lower / level.scale
     if not level.exact:
         value *= 1 - 1e-4  # coefficients were rounded to 5e-5 relative precision
-    offset = problem.first_tick - problem.start_offset  # makespan counts from the true start
-    value += sum(
-        w * offset * problem.hours_per_tick
+    value += sum(  # what a term's value adds to its units (a makespan's true start)
+        w * TERMS[c.term].offset(problem)
         for c, w in zip(level.components, level.weights, strict=True)
-        if c.term == "makespan"
     )
     return max(0.0, value)
 

@@ -19,7 +19,8 @@ from allocate.problem import Problem
 from allocate.strategies.cpsat.variables import Variables
 
 
-def add_capacity(model: cp_model.CpModel, problem: Problem, variables: Variables) -> None:
+def capacity(model: cp_model.CpModel, problem: Problem, variables: Variables) -> None:
+    """One cumulative per resource (and the exclusive cliques)."""
     horizon = variables.horizon
     spans: dict[int, cp_model.IntervalVar] = {}
     tops = np.zeros(len(problem.resource_ids), dtype=np.int64)

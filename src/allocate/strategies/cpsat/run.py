@@ -21,7 +21,7 @@ from ortools.sat.python import cp_model
 from allocate.budget import Budget
 from allocate.problem import NONE, Problem
 from allocate.schedule import Schedule, reaches
-from allocate.strategies.base import Progress, ProgressCallback, Status
+from allocate.strategies.base import ProgressCallback, SolveProgress, Status
 from allocate.strategies.cpsat import objective
 from allocate.strategies.cpsat.hint import add_hint
 from allocate.strategies.cpsat.model import Model
@@ -233,7 +233,7 @@ class Monitor(cp_model.CpSolverSolutionCallback):
             self.best_objective_bound, run.stage, run.built.levels, found
         )
         bounds = run.bounds(schedule, {**run.lower, **stage_lower})
-        run.progress(Progress(run.budget.elapsed(), values, bounds, run.solutions))
+        run.progress(SolveProgress(run.budget.elapsed(), values, bounds, run.solutions))
 
 
 def solution(solver, variables: Variables, optional=None) -> Schedule:

@@ -19,12 +19,13 @@ from allocate.budget import Budget
 from allocate.problem import Problem
 from allocate.schedule import Schedule, reaches
 from allocate.strategies.base import Outcome, ProgressCallback
-from allocate.strategies.cpsat import objective
 from allocate.strategies.cpsat.fixing import Fixing
 from allocate.strategies.cpsat.hint import add_hint, hint_problem, model_horizon
 from allocate.strategies.cpsat.model import Prepared, build_model
+from allocate.strategies.cpsat.pools import Pools, pools, search
 from allocate.strategies.cpsat.run import Configure, Run, limit, solve_stages
 from allocate.strategies.cpsat.variables import FORMULATIONS
+from allocate.strategies.cpsat.weeks import OVERLAPS
 from allocate.terms import level_values
 
 PROBING_OFF_ABOVE = 1_000
@@ -43,9 +44,14 @@ class CpSat:
 
     `formulation`: "day-hour" (default; starts factored into day and hour, formulation E of the
     research note) or "start-partition" (one start-tick domain per span class, C1); both exact.
+    `week_overlap`: how an option's hours in a week are stated for weekly limits, "min" (a min
+    equality, default) or "table" (an element table, measured slower; see `weeks.py`).
     `workers`: CP-SAT search workers. `probing`: "auto" (off above 1,000 options) or a
     `cp_model_probing_level`. `params`: further CP-SAT parameters by name, applied last (they
     override the ones above); unknown names fail here, naming the closest valid ones.
+    `pooling`: choose classes of interchangeable people instead of people where that is exact
+    (calendars that never pause, time terms only; `pools.py`), with the search of
+    `pools.SEARCH`.
 
     `solve(..., time_limit=...)` counts model building in the time limit.
     """
@@ -54,6 +60,8 @@ class CpSat:
     workers: int = 2
     probing: str | int = "auto"
     params: Mapping[str, object] | None = None
+    week_overlap: str = "min"
+    pooling: bool = True
     name: str = "cpsat"
     _extra: sat_parameters_pb2.SatParameters = field(init=False, repr=False, compare=False)
 
@@ -61,6 +69,10 @@ class CpSat:
         if self.formulation not in FORMULATIONS:
             raise ValueError(
                 f"unknown formulation '{self.formulation}' (choose {' or '.join(FORMULATIONS)})"
+            )
+        if self.week_overlap not in OVERLAPS:
+            raise ValueError(
+                f"unknown week_overlap '{self.week_overlap}' (choose {' or '.join(OVERLAPS)})"
             )
         if isinstance(self.workers, bool) or not isinstance(self.workers, int) or self.workers < 1:
             raise ValueError(f"workers must be a positive integer, not {self.workers!r}")
@@ -92,14 +104,14 @@ class CpSat:
         first level's from CP-SAT's bound, later ones only once the earlier are proven (else 0).
         If CP-SAT finds nothing in time, a valid hint comes back as "feasible".
 
-        stats: formulation, options, horizon (model horizon tick), horizon_kind, hint,
+        stats: formulation, options (of the model: per class when pooled), classes (of
+        interchangeable people, when pooled), horizon (model horizon tick), horizon_kind, hint,
         build_seconds, variables, constraints, solve_seconds (CP-SAT wall time),
         first_solution_seconds (CP-SAT wall time to the first solution, -1 if none), solutions,
         stages (CP-SAT solves needed for the lexicographic objective; usually 1).
         """
         began = time.perf_counter()
         budget = Budget(time_limit) if budget is None else budget
-        objective.require_stated_terms(problem)
         if problem.n_tasks == 0:
             values = level_values(problem, *(np.zeros(0, dtype=np.int64),) * 2)
             return Outcome(
@@ -110,39 +122,38 @@ class CpSat:
         if usable_hint is not None:
             values = level_values(problem, usable_hint.end, usable_hint.person)
             if reaches(values, bounds):  # nothing can be better: no model to build
-                stats = {
-                    "formulation": self.formulation,
-                    "options": problem.options,
-                    "hint": "meets the bounds",
-                    "build_seconds": 0.0,
-                    "solve_seconds": 0.0,
-                    "solutions": 0,
-                }
-                return Outcome(usable_hint, "optimal", values, values, stats)
+                return Outcome(usable_hint, "optimal", values, values, self._at_bounds(problem))
         horizon, horizon_kind = model_horizon(problem, usable_hint)
-        built = build_model(problem, self.formulation, horizon, budget=budget)
+        pooled = pools(problem) if self.pooling else None
+        stated = problem if pooled is None else pooled.problem
+        built = build_model(
+            stated,
+            self.formulation,
+            horizon,
+            budget=budget,
+            week_overlap=self.week_overlap,
+            pooled=pooled,
+        )
         stats: dict[str, float | int | str] = {
             "formulation": self.formulation,
-            "options": problem.options,
+            "options": stated.options,
             "horizon": horizon,
             "horizon_kind": horizon_kind,
             "hint": "complete" if usable_hint is not None else f"not used: {hint_issue}",
         }
-        if built.unplaceable:
-            schedule = Schedule.empty(problem.n_tasks)
-            schedule.reasons.update(built.unplaceable)
+        if pooled is not None:
+            stats["classes"] = len(pooled.members)
+        if built.unplaceable or built.out_of_time:
             stats["build_seconds"] = time.perf_counter() - began
-            return Outcome(schedule, "infeasible", stats=stats)
-        if built.out_of_time:
-            stats["build_seconds"] = time.perf_counter() - began
-            return _no_plan(problem, usable_hint, "unknown", (), stats)
+            return _not_built(problem, built, usable_hint, stats)
         if usable_hint is not None:
-            add_hint(built.model, problem, built.variables, usable_hint)
+            given = usable_hint if pooled is None else pooled.to_classes(usable_hint)
+            add_hint(built.model, stated, built.variables, given)
         stats["build_seconds"] = time.perf_counter() - began
         stats["variables"] = len(built.model.proto.variables)
         stats["constraints"] = len(built.model.proto.constraints)
-        run = Run(problem, built, budget, progress, targets=tuple(bounds))
-        status = solve_stages(run, self._configurer(problem, seed))
+        run = Run(stated, built, budget, progress, targets=tuple(bounds))
+        status = solve_stages(run, self._configurer(stated, seed, pooled=pooled))
         stats.update(
             solve_seconds=run.solve_seconds,
             first_solution_seconds=-1.0 if run.first is None else run.first,
@@ -151,13 +162,20 @@ class CpSat:
         )
         if run.best is None:
             return _no_plan(problem, usable_hint, status, run.bounds(), stats)
-        return Outcome(
-            run.best,
-            status,
-            level_values(problem, run.best.end, run.best.person),
-            run.bounds(),
-            stats,
-        )
+        best = run.best if pooled is None else pooled.staff(run.best)
+        values = level_values(problem, best.end, best.person)
+        return Outcome(best, status, values, run.bounds(), stats)
+
+    def _at_bounds(self, problem: Problem) -> dict[str, float | int | str]:
+        """The stats of a hint that already meets the lower bounds (nothing was built)."""
+        return {
+            "formulation": self.formulation,
+            "options": problem.options,
+            "hint": "meets the bounds",
+            "build_seconds": 0.0,
+            "solve_seconds": 0.0,
+            "solutions": 0,
+        }
 
     def reoptimise(
         self,
@@ -193,7 +211,13 @@ class CpSat:
                 raise ValueError("reoptimise needs a time_limit or a budget")
             budget = Budget(time_limit)
         built = build_model(
-            problem, self.formulation, horizon, fixing, budget=budget, prepared=prepared
+            problem,
+            self.formulation,
+            horizon,
+            fixing,
+            budget=budget,
+            prepared=prepared,
+            week_overlap=self.week_overlap,
         )
         held = fixing.schedule
         if built.out_of_time:  # the plan as it was, unchanged
@@ -222,9 +246,15 @@ class CpSat:
         return Outcome(best, status, level_values(problem, best.end, best.person), (), stats)
 
     def _configurer(
-        self, problem: Problem, seed: int, deterministic_limit: float | None = None
+        self,
+        problem: Problem,
+        seed: int,
+        deterministic_limit: float | None = None,
+        pooled: Pools | None = None,
     ) -> Configure:
         def configure(parameters, budget: Budget) -> None:
+            if pooled is not None:
+                parameters.merge_text_format(search(self.workers))
             self._configure(parameters, problem, budget, seed, deterministic_limit)
 
         return configure
@@ -242,6 +272,16 @@ class CpSat:
             parameters.cp_model_probing_level = 0
         if self._extra.ListFields():
             parameters.merge_text_format(text_format.MessageToString(self._extra))
+
+
+def _not_built(problem: Problem, built, hint: Schedule | None, stats) -> Outcome:
+    """No model to solve: a task nothing can hold ("infeasible", with why), or no time left to
+    finish building (the valid hint, if any)."""
+    if built.unplaceable:
+        schedule = Schedule.empty(problem.n_tasks)
+        schedule.reasons.update(built.unplaceable)
+        return Outcome(schedule, "infeasible", stats=stats)
+    return _no_plan(problem, hint, "unknown", (), stats)
 
 
 def _no_plan(problem: Problem, hint: Schedule | None, status: str, bounds, stats) -> Outcome:

@@ -6,7 +6,7 @@ An optional task also has a presence literal `P` (its options' presences sum to 
 Per option (eligible person p): presence `x`, calendar span `D` and the optional interval
 `[S, E)` of size `D` that goes into p's NoOverlap, plus one literal per class of starts of equal
 span (see `partition.py`). In a slot task of a team, `D` is the team's span (the last member's
-finish), at least the option's own span (`constraints.add_teams`).
+finish), at least the option's own span (`constraints.people`).
 """
 
 from __future__ import annotations
@@ -74,21 +74,17 @@ class Variables:
     """By task index, in task order: every task, or a neighbourhood's free tasks."""
     fixing: Fixing | None = None
     lags: list[LagVars] = field(default_factory=list)
-    makespan: cp_model.IntVar | None = None
     holds: dict[int, cp_model.IntVar] = field(default_factory=dict)
     """Per task that holds resources, the size of its whole interval (`resources.py`)."""
-    unplaced: cp_model.IntVar | None = None
-    """Priority-weighted ticks of optional work left out (`unplaced` term)."""
     dropped: dict[int, str] = field(default_factory=dict)
     """Optional tasks no option can hold: left out, with why (they have no variables)."""
-    lateness: dict[int, cp_model.IntVar] = field(default_factory=dict)
     project_spans: list = field(default_factory=list)
     """Per (person, project) under a project limit, its span (`limits.ProjectSpan`)."""
     week_loads: list = field(default_factory=list)
     """Per option of a person with a weekly hour limit, its loads per week (`weeks.WeekLoads`)."""
-    """Hours late, in ticks, per due index (dues that cannot be late inside the horizon omitted)."""
     terms: dict = field(default_factory=dict)
-    """Per objective component (`terms.Component`), its integer expression."""
+    """Per objective component (`allocate.terms.Component`), its integer expression (stated on
+    a `statement.Statement`)."""
     derived: list = field(default_factory=list)
     """(variable, value) for each variable the objective adds: `value(end, person)` of a whole
     schedule gives its value there (for hints)."""

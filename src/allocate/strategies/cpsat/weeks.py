@@ -16,8 +16,9 @@ so an absent option's `k` is free), and per week it can reach a `min` equality `
 is what a neighbourhood's fixed tasks already use there. Loads may exceed the overlap (they are
 bounds), which is harmless: the exact overlap is always a solution.
 
-`OVERLAP = "table"` states each `m_w` instead as an element table over `k` (the values of the
-`min` at each position), sharing `k`'s encoding; `benchmarks/limits.py` compares the two.
+With `week_overlap="table"` (`CpSat(week_overlap="table")`) each `m_w` is an element table
+over `k` (the values of the `min` at each position), sharing `k`'s encoding; `benchmarks/limits.py`
+compares the two.
 
 Kept small: a (person, week) whose options cannot reach the limit even all together gets no
 constraint, an option with no such week gets no variables, a week an option always covers fully
@@ -37,8 +38,9 @@ from allocate.problem import NONE, Problem
 from allocate.schedule import Schedule
 from allocate.strategies.cpsat.variables import OptionVars, Variables
 
-OVERLAP = "min"
-"""How an option's overlap with a week is stated: "min" (a min equality) or "table" (element)."""
+OVERLAPS = ("min", "table")
+"""How an option's overlap with a week can be stated: a min equality (the default, measured
+faster) or an element table."""
 
 
 @dataclass
@@ -104,8 +106,12 @@ def weeks_problem(problem: Problem, schedule: Schedule) -> str | None:
     return None
 
 
-def add_week_limits(
-    model: cp_model.CpModel, problem: Problem, variables: Variables, work: list[np.ndarray]
+def max_hours_per_week(
+    model: cp_model.CpModel,
+    problem: Problem,
+    variables: Variables,
+    work: list[np.ndarray],
+    week_overlap: str = "min",
 ) -> list[WeekLoads]:
     """The loads of every limited person's options and one sum per (person, week) at risk."""
     chosen = limited(problem)
@@ -122,7 +128,7 @@ def add_week_limits(
         room = _at_risk(problem, person, options, bounds, held.get(person, {}))
         sums: dict[int, list] = {w: [] for w in room}
         for option in options:
-            loads = _option_loads(model, problem, option, bounds, room, work[person])
+            loads = _option_loads(model, problem, option, bounds, room, work[person], week_overlap)
             if loads is None:
                 continue
             found.append(loads)
@@ -165,6 +171,7 @@ def _option_loads(
     bounds: np.ndarray,
     room: dict[int, int],
     work: np.ndarray,
+    week_overlap: str,
 ) -> WeekLoads | None:
     effort = int(problem.effort[option.task])
     positions = problem.cum_work[option.person][option.starts.ticks].astype(np.int64)
@@ -190,7 +197,7 @@ def _option_loads(
         if hi + effort > b:  # may end after it
             terms.append(b - c)
             low = min(low, b - hi)
-        if terms and OVERLAP == "table":
+        if terms and week_overlap == "table":
             c_all = np.arange(lo, hi + 1)
             values = np.minimum(np.minimum(c_all + effort - a, b - c_all), cap)
             overlap = model.new_int_var(low, cap, "")

@@ -5,7 +5,8 @@ the search happened to put them, often later than needed. A task parked late tak
 next neighbourhood needs, so accepted plans are compacted: in order of start, each free task moves
 to the first slot of its own person (same person, never later) that its predecessors, release
 and the person's other tasks allow. Every rule is monotone in the predecessors' times and ends
-only move earlier, so the plan stays valid and no objective term gets worse. Tasks that hold a
+only move earlier, so the plan stays valid and no objective term gets worse (in a re-plan, a task
+moves no earlier than its previous start, so its `changes` do not grow either). Tasks that hold a
 shared resource or have a pinned start stay put (moving them could overbook or break the pin), and
 so do project tasks of people with a project limit (moving them could stretch a project span),
 tasks of people with a weekly hour limit (moving one may shift hours into a full week), and teams
@@ -34,7 +35,7 @@ def compact(problem: Problem, schedule: Schedule, free: np.ndarray) -> Schedule:
     movable = [t for t in movable if not _spans_a_limited_project(problem, result, t)]
     movable = [t for t in movable if not _has_week_limit(problem, int(result.person[t]))]
     for task in sorted(movable, key=lambda t: (result.start[t], t)):
-        start, end = _earliest_slot(problem, result, task)
+        start, end = _earliest_slot(problem, result, task, _floor(problem, task))
         if start < result.start[task]:
             result.start[task], result.end[task] = start, end
     return result
@@ -53,11 +54,24 @@ def _has_week_limit(problem: Problem, person: int) -> bool:
     return person != NONE and len(problem.week_limit) > 0 and problem.week_limit[person] != NONE
 
 
-def _earliest_slot(problem: Problem, schedule: Schedule, task: int) -> tuple[int, int]:
-    """The first (start, end) no later than the current one that the task's calendar, its
-    predecessors and its person's other tasks allow."""
+def _floor(problem: Problem, task: int) -> int:
+    """No earlier than this: in a re-plan, a task's previous start (moving it further would
+    move it away from what people were told, a `changes` cost); work that was to have begun
+    before the planning start stays put (its end is what is compared)."""
+    previous = problem.previous
+    if previous is None or previous.at[task] == NONE:
+        return 0
+    return problem.horizon if previous.by_end[task] else int(previous.at[task])
+
+
+def _earliest_slot(
+    problem: Problem, schedule: Schedule, task: int, floor: int = 0
+) -> tuple[int, int]:
+    """The first (start, end) no later than the current one, nor earlier than `floor`, that the
+    task's calendar, its predecessors and its person's other tasks allow."""
     current = int(schedule.start[task]), int(schedule.end[task])
     not_before, end_not_before = earliest_times(problem, schedule, task)
+    not_before = max(not_before, floor)
     if problem.is_milestone(task):
         moment = max(not_before, end_not_before)
         return (moment, moment) if moment < current[0] else current

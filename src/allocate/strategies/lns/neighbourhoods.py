@@ -3,7 +3,8 @@
 A plan loses where a task ends a due (or the plan) later than it must. "Must" is the resource-free
 earliest end (`bounds.earliest_schedule`): lateness up to it is unavoidable whoever does what, so
 targets are drawn in proportion to the *excess* `weight x (end - max(deadline, earliest end))`,
-a later objective level's much less than the first's.
+a later objective level's much less than the first's. Each objective term names its own targets
+(`Term.targets`: the most expensive people for cost, the most loaded for balance, ...).
 
 * `late`: the chain that makes a target late, walked back through the binding arcs (a predecessor
   or the person's previous task that leaves no working time before the start), then the tasks
@@ -29,18 +30,9 @@ from allocate.bounds import earliest_schedule
 from allocate.problem import NONE, Problem
 from allocate.schedule import Schedule, source
 from allocate.strategies.cpsat.fixing import Fixing
-from allocate.terms import utilisation_basis_points
+from allocate.terms import TERMS
 
 KINDS = ("late", "project", "people", "window")
-ASSIGNMENT_TARGETS = (
-    "cost",
-    "preferences",
-    "handovers",
-    "people_per_project",
-    "peak_utilisation",
-    "utilisation_spread",
-)
-"""Terms that depend on who does what: their targets are tasks another person might do better."""
 MISS = 0.5
 """A target's weight is multiplied by this for each neighbourhood around it that found nothing."""
 LATER_LEVEL = 0.05
@@ -95,97 +87,12 @@ class Neighbourhoods:
             found = [
                 (task, weight * excess)
                 for name, weight in level.items()
-                for task, excess in self._term_targets(name, schedule)
+                for task, excess in TERMS[name].targets(self.problem, schedule, self.earliest_end)
                 if excess > 0
             ]
             total = sum(excess for _, excess in found)
             result += [Target(t, LATER_LEVEL**rank * excess / total) for t, excess in found]
         return result
-
-    def _term_targets(self, name: str, schedule: Schedule) -> list[tuple[int, float]]:
-        if name in ASSIGNMENT_TARGETS:
-            return getattr(self, f"_{name}_targets")(schedule)
-        if name == "unplaced":
-            return self._unplaced_targets(schedule)
-        if name == "makespan":
-            last = int(np.argmax(schedule.end))
-            excess = int(schedule.end[last]) - int(self.earliest_end.max())
-            return [(last, excess * self.problem.hours_per_tick)]
-        if name not in ("lateness", "late_projects"):
-            return []
-        result = []
-        for due in self.problem.dues:
-            if name == "late_projects" and not due.project:
-                continue
-            tasks = list(due.tasks)
-            end = tasks[int(np.argmax(schedule.end[tasks]))]
-            floor = max(due.tick, int(self.earliest_end[tasks].max()))
-            excess = int(schedule.end[end]) - floor
-            if name == "lateness":
-                result.append((end, due.weight * excess * self.problem.hours_per_tick))
-            elif excess > 0:
-                result.append((end, 1.0))
-        return result
-
-    def _unplaced_targets(self, schedule: Schedule) -> list[tuple[int, float]]:
-        """The optional tasks left out, each weighing its priority-weighted hours."""
-        problem = self.problem
-        return [
-            (task, float(problem.priority[task] * problem.effort[task]) * problem.hours_per_tick)
-            for task in schedule.left_out.tolist()
-        ]
-
-    # Tasks whose person costs a term something another eligible person might not, with how much.
-
-    def _cost_targets(self, schedule: Schedule) -> list[tuple[int, float]]:
-        problem, rates = self.problem, self.problem.rate_cents
-        result = []
-        for t in np.flatnonzero(schedule.person != NONE).tolist():
-            cheapest = int(rates[problem.eligible[t]].min())
-            extra = int(problem.effort[t]) * (int(rates[schedule.person[t]]) - cheapest)
-            if extra > 0:
-                result.append((t, extra * problem.hours_per_tick / 100))
-        return result
-
-    def _preferences_targets(self, schedule: Schedule) -> list[tuple[int, float]]:
-        problem, person = self.problem, schedule.person
-        return [
-            (t, 1.0)
-            for t in np.flatnonzero(person != NONE).tolist()
-            if (len(problem.preferred[t]) and person[t] not in problem.preferred[t])
-            or person[t] in problem.avoided[t]
-        ]
-
-    def _handovers_targets(self, schedule: Schedule) -> list[tuple[int, float]]:
-        return [
-            (b, 1.0) for a, b in self.problem.handovers if schedule.person[a] != schedule.person[b]
-        ]
-
-    def _people_per_project_targets(self, schedule: Schedule) -> list[tuple[int, float]]:
-        """Each task of a (project, person) pair, weighted 1 / the pair's tasks: a pair with one
-        task is the cheapest to dissolve."""
-        problem, person = self.problem, schedule.person
-        staffed = np.flatnonzero((person != NONE) & (problem.project_of != NONE)).tolist()
-        pairs: dict[tuple[int, int], list[int]] = {}
-        for t in staffed:
-            pairs.setdefault((int(problem.project_of[t]), int(person[t])), []).append(t)
-        return [(t, 1.0 / len(tasks)) for tasks in pairs.values() for t in tasks]
-
-    def _peak_utilisation_targets(self, schedule: Schedule) -> list[tuple[int, float]]:
-        """The tasks of the most utilised people, by how far each is above the average."""
-        points = utilisation_basis_points(self.problem, schedule.person)
-        if not points:
-            return []
-        mean = sum(points.values()) / len(points)
-        return [
-            (t, (points[p] - mean) / 100)
-            for p in points
-            if points[p] > mean
-            for t in np.flatnonzero(schedule.person == p).tolist()
-        ]
-
-    def _utilisation_spread_targets(self, schedule: Schedule) -> list[tuple[int, float]]:
-        return self._peak_utilisation_targets(schedule)
 
     def pick_target(
         self,

@@ -28,7 +28,7 @@ import numpy as np
 from allocate.budget import Budget
 from allocate.problem import NONE, Problem
 from allocate.schedule import Schedule, reaches
-from allocate.strategies.base import Outcome, Progress
+from allocate.strategies.base import Outcome, SolveProgress
 from allocate.strategies.cpsat import CpSat
 from allocate.strategies.cpsat.fixing import Fixing
 from allocate.strategies.cpsat.hint import hint_problem, model_horizon
@@ -93,6 +93,7 @@ class Search:
         self.prepared = prepare(problem, settings.cpsat.formulation)
         self.adaptive = settings.adaptive
         self.focus = 1
+        self.steady = _changes_level(problem)
         self.stale = 0
         self._widen()
         self.launched = self.iterations = self.improvements = self.accepted = 0
@@ -212,7 +213,10 @@ class Search:
         )
         order = 1 if values is None else _compare(values[: self.focus], self.values[: self.focus])
         changed = order < 0 or (
-            order == 0 and self.settings.accept_equal and _differs(schedule, self.incumbent)
+            order == 0
+            and self.settings.accept_equal
+            and _differs(schedule, self.incumbent)
+            and not self._drifts(values)
         )
         gain = _gain(values, self.values) if order < 0 else 0.0
         if changed:
@@ -222,7 +226,7 @@ class Search:
             self.improvements += 1
             if self.progress is not None:
                 elapsed = time.perf_counter() - self.began
-                self.progress(Progress(elapsed, self.values, (), self.improvements + 1))
+                self.progress(SolveProgress(elapsed, self.values, (), self.improvements + 1))
         self.stale = 0 if order < 0 else self.stale + 1
         if changed or self.stale >= PATIENCE:
             self._widen()
@@ -236,6 +240,13 @@ class Search:
         proven = outcome.status == "optimal"
         used = deterministic / self.settings.sub_limit
         self.adaptive.update(proposal.kind, len(proposal.free), gain, changed, proven, used, work)
+
+    def _drifts(self, values) -> bool:
+        """Would a plan of equal value on the levels in focus move a re-plan further from the
+        previous plan (a worse `changes` level, not yet in focus)? Plans that only drift across
+        a plateau of lateness must not drift away from what people were told."""
+        k = self.steady
+        return k is not None and k >= self.focus and values[k] > self.values[k] + 1e-9
 
     def _widen(self) -> None:
         """Let the next objective level join the focus while those in focus have no target,
@@ -273,6 +284,13 @@ class Search:
             "build_seconds": round(self.build_seconds, 3),
             "solve_seconds": round(self.solve_seconds, 3),
         }
+
+
+def _changes_level(problem: Problem) -> int | None:
+    """The objective level holding a re-plan's `changes` term (None: not a re-plan)."""
+    if problem.previous is None:
+        return None
+    return next((k for k, level in enumerate(problem.objective) if "changes" in level), None)
 
 
 def _compare(a, b) -> int:

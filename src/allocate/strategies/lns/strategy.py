@@ -19,7 +19,7 @@ from allocate.budget import Budget
 from allocate.problem import Problem
 from allocate.schedule import Schedule
 from allocate.strategies.base import Outcome, ProgressCallback
-from allocate.strategies.cpsat import CpSat, objective
+from allocate.strategies.cpsat import CpSat
 from allocate.strategies.cpsat.hint import hint_problem
 from allocate.strategies.greedy import Greedy
 from allocate.strategies.lns.adaptive import Adaptive
@@ -51,8 +51,8 @@ class Lns:
     * `iterations`: stop after this many sub-solves; with `workers=1` a run is then repeatable for
       a seed, whatever the machine.
     * `workers`: sub-solves run side by side, one CP-SAT worker each.
-    * `formulation`, `params`: as for `CpSat`, for every sub-solve (probing is off: it costs
-      more than it finds on small models).
+    * `formulation`, `params`, `week_overlap`: as for `CpSat`, for every sub-solve (probing is
+      off: it costs more than it finds on small models).
     """
 
     size: int = 40
@@ -68,6 +68,7 @@ class Lns:
     workers: int = 2
     formulation: str = "day-hour"
     params: Mapping[str, object] | None = None
+    week_overlap: str = "min"
     name: str = "lns"
     _cpsat: tuple[CpSat, CpSat] = field(init=False, repr=False, compare=False)
     """The sub-solves' and the whole-problem solve's CP-SAT strategies."""
@@ -94,8 +95,9 @@ class Lns:
         if problems:
             raise ValueError("; ".join(problems))
         params = {**SUB_PARAMS, **(self.params or {})}
-        sub = CpSat(self.formulation, 1, probing=0, params=params)  # checks those options
-        whole = CpSat(self.formulation, self.workers, params=self.params)
+        overlap = self.week_overlap
+        sub = CpSat(self.formulation, 1, probing=0, params=params, week_overlap=overlap)
+        whole = CpSat(self.formulation, self.workers, params=self.params, week_overlap=overlap)
         object.__setattr__(self, "_cpsat", (sub, whole))
 
     def solve(
@@ -125,7 +127,6 @@ class Lns:
         final size and work.
         """
         budget = Budget(time_limit) if budget is None else budget
-        objective.require_stated_terms(problem)
         if problem.n_tasks == 0:
             values = level_values(problem, *(np.zeros(0, dtype=np.int64),) * 2)
             return Outcome(Schedule.empty(0), "optimal", values, values, {"start": "empty"})

@@ -1,6 +1,8 @@
 """A plan read back onto the compiled problem: who does each compiled task, from which tick to
-which. Analyses that replay or measure a plan (forecast, simulation) work on ticks, as the
-strategies do; a plan made before some of its tasks were done simply lacks them."""
+which. A re-plan starts from the previous plan this way (`solve(..., previous=plan)`), and
+analyses that replay or measure a plan (forecast, simulation) work on ticks, as the strategies
+do. Tasks the problem no longer has (done or cancelled since) are skipped; tasks the plan does
+not have (new ones) stay NONE; a time before the planning start is a negative tick."""
 
 from __future__ import annotations
 
