@@ -46,11 +46,11 @@ from generate import RATE_BASE, RATE_PER_LEVEL, SKILLS, generate  # noqa: E402
 
 from allocate import Hire, Task, advise_hiring, forecast, recommend, solve  # noqa: E402
 from allocate.analysis.forecast import latest_finishes, period_starts  # noqa: E402
-from allocate.on_grid import on_grid  # noqa: E402
 from allocate.analysis.recommend import plan_key  # noqa: E402
-from allocate.analysis.replans import Replan, replan  # noqa: E402
+from allocate.analysis.whatif import replan  # noqa: E402
 from allocate.bounds.earliest import earliest_schedule  # noqa: E402
 from allocate.examples import agency  # noqa: E402
+from allocate.on_grid import on_grid  # noqa: E402
 from allocate.problem import NONE, compile_problem  # noqa: E402
 from allocate.scenario import Pin  # noqa: E402
 from allocate.strategies.lns import Lns  # noqa: E402
@@ -254,7 +254,8 @@ def brute(args) -> dict:
         values = {}
         for person in people:
             pinned = extended.replace(pins=(*extended.pins, Pin(task=request.id, person=person)))
-            result = replan(Replan(pinned, plan, 600, lns(args.brute_iterations), 0))
+            options = {"time_limit": 600, "strategy": lns(args.brute_iterations), "seed": 0}
+            result = replan((pinned, plan, options))
             values[person] = plan_key(extended, plan, result)
         brute_seconds = time.perf_counter() - began
         best = min(values, key=values.get)

@@ -16,7 +16,9 @@ from allocate import (
     Scenario,
     Task,
     advise_hiring,
+    check,
     departures,
+    events,
     forecast,
     solve,
 )
@@ -71,7 +73,12 @@ def test_the_hire_of_the_scarce_skill_saves_the_late_project_and_is_costed():
     assert advice.baseline.late_projects == ("etl",)
     assert best.saved_projects == ("etl",) and best.late_hours_saved > 0
     assert best.plan.feasible and not best.plan.violations
+    with_hire = events.join(scenario, best.hire.person(), best.hire.start)
+    assert check(with_hire, best.plan, previous=plan) == []
+    assert check(scenario, advice.baseline_plan, previous=plan) == []
     assert best.plan.assignment("etl3").people[0] in {"ana", "hire-data-3"}
+    handed = {c.task for c in best.diff.reassigned}
+    assert handed and all(best.plan.assignment(t).people == ("hire-data-3",) for t in handed)
     assert best.booked_hours > 0
     # paid: every working hour from 4 Jan to the plan's finish (Ana's 160 h end 29 Jan) at 100
     assert advice.until == plan.finish == datetime(2027, 1, 29, 16, tzinfo=UTC)
@@ -115,6 +122,9 @@ def test_losing_the_only_data_person_is_the_most_damaging_departure():
     worst = gone[0]
     assert worst.person == "ana" and worst.sole == ("data 3+",)
     assert worst.standing.unplaced == 4  # ranked first: work nobody else can do
+    found = check(events.leave(scenario, "ana"), worst.plan, previous=plan)
+    assert found == list(worst.plan.violations) and {v.rule for v in found} == {"placed"}
+    assert {c.task for c in worst.diff.of("not placed")} == {f"etl{k}" for k in range(4)}
     assert str(worst).startswith("if ana leaves from 2027-01-04: ")
     assert "4 tasks nobody can do" in str(worst) and "only holder of data 3+" in str(worst)
     with pytest.raises(KeyError, match="unknown people 'zoe'"):

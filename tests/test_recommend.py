@@ -11,7 +11,18 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from allocate import Calendar, Person, Project, Scenario, Task, TimeOff, recommend, solve
+from allocate import (
+    Calendar,
+    Person,
+    Pin,
+    Project,
+    Scenario,
+    Task,
+    TimeOff,
+    check,
+    recommend,
+    solve,
+)
 from allocate.analysis.insertion import Kept, _pushing, best_placement
 from allocate.on_grid import on_grid
 from allocate.plan import SolveStats
@@ -64,14 +75,34 @@ def test_the_free_person_is_recommended_and_the_busy_one_would_delay_her_work():
     assert [str(e) for e in options.excluded] == ["cy: lacks backend 3 for 'fix'"]
 
 
-def test_exact_options_carry_checked_plans_with_the_request_on_their_person():
-    """Every refined option's plan passed the independent checker and gives them the request."""
+def test_exact_options_are_re_plans_from_the_current_plan_checked_against_it():
+    """Every refined option's plan is a minimal-disruption re-plan of the scenario with the
+    request pinned to its person: the checker accepts it against the current plan (its
+    `changes` included), and its diff says what it changes there."""
     scenario, plan = _busy_ana()
     options = recommend(scenario, plan, REQUEST, top=2, time_limit=2)
     for option in options:
         assert option.exact and option.plan is not None
         assert option.plan.feasible and not option.plan.violations
         assert option.plan.assignment("fix").people == (option.person,)
+        pinned = scenario.replace(
+            tasks=(*scenario.tasks, REQUEST), pins=[Pin(task="fix", person=option.person)]
+        )
+        assert check(pinned, option.plan, previous=plan) == []
+        assert "changes" in option.plan.objective
+        assert [c.task for c in option.diff.of("added")] == ["fix"]
+    ben, ana = options
+    assert not ben.diff.moved and not ben.diff.reassigned  # Ben is free: nothing else moves
+    assert [c.task for c in ana.diff.moved] == ["api"]  # Ana must push her own work
+
+
+def test_the_same_request_gets_the_same_answer():
+    """Re-plans are deterministic by default (one worker, a fixed amount of work)."""
+    scenario, plan = _busy_ana()
+    first, second = (recommend(scenario, plan, REQUEST, top=2, time_limit=1) for _ in range(2))
+    assert [(o.person, o.levels, o.finish) for o in first] == [
+        (o.person, o.levels, o.finish) for o in second
+    ]
 
 
 def test_screening_alone_estimates_pushing_the_busy_persons_work():

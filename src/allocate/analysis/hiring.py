@@ -1,7 +1,8 @@
 """Whom should we hire, and whom can we not afford to lose?
 
 Each candidate hire is a what-if: the scenario with one more person, at work from their start
-date, re-planned from the current plan (`replans.replan`, minimal disruption). The same re-plan of
+date (`events.join`), re-planned from the current plan with minimal disruption
+(`solve(..., previous=plan)`; by default deterministic, one CP-SAT worker). The same re-plan of
 the unchanged scenario is the baseline, so that a hire is credited only with what the hire
 changes, not with what re-planning alone finds. Candidates come from the user, or from the
 capacity forecast (`generated_hires`): for each of the skills that run shortest, a hire at the
@@ -14,8 +15,8 @@ place without them), then by value for money: the deadlines level of the objecti
 default priority-weighted hours late, plus optional work left out) per 1,000 of what employing
 the hire costs until the end of the forecast window; then by late projects brought back on
 time. The reverse question, what if someone leaves, is the same what-if with a person's working
-time ending (`departures`), ranked by the damage: work nobody else can do first, then the
-deadlines level lost.
+time ending (`departures`, `events.leave`), ranked by the damage: work nobody else can do first,
+then the deadlines level lost.
 """
 
 from __future__ import annotations
@@ -31,9 +32,11 @@ from pydantic import Field, model_validator
 
 from allocate.analysis.forecast import Forecast, most_common_zone
 from allocate.analysis.forecast import forecast as capacity_forecast
-from allocate.analysis.replans import Replan, joined, left, replan
+from allocate.analysis.whatif import replan
 from allocate.budget import Budget
 from allocate.calendar import working_intervals
+from allocate.diff import PlanDiff
+from allocate.events import join, leave
 from allocate.plan import Plan
 from allocate.scenario import Calendar, Frozen, Id, Level, Person, Scenario, hours
 from allocate.strategies.base import Strategy
@@ -132,7 +135,8 @@ class Standing(Frozen):
 class HireOption(Frozen):
     """One candidate hire, re-planned: how the plan stands with them against the baseline (the
     same re-plan without them), what employing them costs until `until`, the hours the plan
-    gives them, and the plan itself (checked), which backs every figure."""
+    gives them, the plan itself (checked against the current plan), which backs every figure,
+    and what it changes in the current plan (`diff`)."""
 
     hire: Hire
     standing: Standing
@@ -141,6 +145,7 @@ class HireOption(Frozen):
     paid_hours: float
     booked_hours: float
     plan: Plan
+    diff: PlanDiff
 
     @property
     def saved_projects(self) -> tuple[str, ...]:
@@ -220,6 +225,8 @@ def advise_hiring(
     time_limit: float = 5.0,
     strategy: str | Strategy = "auto",
     seed: int = 0,
+    workers: int | None = 1,
+    deterministic: bool = True,
     executor: Executor | None = None,
 ) -> HiringAdvice:
     """Each candidate hire (yours, or `count` generated from the capacity forecast's shortages)
@@ -227,7 +234,8 @@ def advise_hiring(
     ranked by value for money (module docstring). `budget` leaves out hires that would cost more
     until `until` (default: the forecast's end, the later of the plan's finish and the last
     deadline). `forecast` is the capacity forecast to generate hires from, when you have it.
-    The re-plans are independent jobs on `executor` when given."""
+    `strategy`, `seed`, `workers` and `deterministic` are those of each re-plan (`solve`); the
+    re-plans are independent jobs on `executor` when given."""
     limit = time_limit_seconds(time_limit)
     clock = Budget(limit)
     if budget is not None and not budget >= 0:
@@ -239,10 +247,9 @@ def advise_hiring(
     until = until or window_end(scenario, plan)
     costs = {hire.id: _employment(scenario, hire, until) for hire in hires}
     affordable = [h for h in hires if budget is None or costs[h.id][0] <= budget]
-    jobs = [Replan(scenario, plan, limit, strategy, seed)] + [
-        Replan(joined(scenario, h.person(), h.start), plan, limit, strategy, seed)
-        for h in affordable
-    ]
+    settings = _solve_options(limit, strategy, seed, workers, deterministic)
+    changed = [join(scenario, h.person(), h.start) for h in affordable]
+    jobs = [(s, plan, settings) for s in (scenario, *changed)]
     baseline_plan, *plans = run_all(replan, jobs, executor)
     baseline = Standing.of(scenario, baseline_plan)
     options = [
@@ -254,8 +261,9 @@ def advise_hiring(
             paid_hours=costs[hire.id][1],
             booked_hours=round(_booked(hired, hire.id), 2),
             plan=hired,
+            diff=hired.diff(plan, with_hire),
         )
-        for hire, hired in zip(affordable, plans, strict=True)
+        for hire, with_hire, hired in zip(affordable, changed, plans, strict=True)
     ]
     options.sort(
         key=lambda o: (
@@ -319,7 +327,7 @@ def _hire(scenario: Scenario, shortage) -> Hire:
 class Departure(Frozen):
     """What happens if `person` works no more from `on`: how the plan stands re-planned without
     them against the baseline, the requirements only they meet, how many of their tasks go to
-    others, and the plan itself (checked)."""
+    others, the plan itself (checked against the current plan) and what it changes there."""
 
     person: str
     on: date
@@ -328,6 +336,7 @@ class Departure(Frozen):
     sole: tuple[str, ...] = ()
     handed: int = 0
     plan: Plan
+    diff: PlanDiff
 
     @property
     def late_projects_added(self) -> tuple[str, ...]:
@@ -383,12 +392,16 @@ def departures(
     time_limit: float = 5.0,
     strategy: str | Strategy = "auto",
     seed: int = 0,
+    workers: int | None = 1,
+    deterministic: bool = True,
     executor: Executor | None = None,
 ) -> Departures:
     """Each of `people` (default: everyone the plan gives work) leaving from `on` (default: the
     planning start), re-planned from `plan` against the same re-plan with everybody; the most
-    damaging first (deadlines level lost, then late projects added). Unknown ids raise a
-    `KeyError` naming them."""
+    damaging first (deadlines level lost, then late projects added); re-plans as in
+    `advise_hiring`. Unknown ids raise a `KeyError` naming them; someone with work in progress
+    leaving at the planning start, a `ValueError` naming it (`events.leave`: hand it over
+    first)."""
     limit = time_limit_seconds(time_limit)
     known = {p.id for p in scenario.people}
     chosen = list(people) if people is not None else _busy(plan, known)
@@ -396,9 +409,9 @@ def departures(
     if unknown:
         raise KeyError(f"unknown people {', '.join(map(repr, unknown))} (known: {_ids(known)})")
     day = on or scenario.start.date()
-    jobs = [Replan(scenario, plan, limit, strategy, seed)] + [
-        Replan(left(scenario, person, day), plan, limit, strategy, seed) for person in chosen
-    ]
+    settings = _solve_options(limit, strategy, seed, workers, deterministic)
+    changed = [leave(scenario, person, day) for person in chosen]
+    jobs = [(s, plan, settings) for s in (scenario, *changed)]
     baseline_plan, *plans = run_all(replan, jobs, executor)
     baseline = Standing.of(scenario, baseline_plan)
     sole = _sole_holders(scenario, plan)
@@ -411,8 +424,9 @@ def departures(
             sole=tuple(sole.get(person, ())),
             handed=_handed(plan, after, person),
             plan=after,
+            diff=after.diff(plan, without),
         )
-        for person, after in zip(chosen, plans, strict=True)
+        for person, without, after in zip(chosen, changed, plans, strict=True)
     ]
     items.sort(
         key=lambda d: (
@@ -423,6 +437,17 @@ def departures(
         )
     )
     return Departures(items=tuple(items), baseline=baseline)
+
+
+def _solve_options(seconds, strategy, seed, workers, deterministic) -> dict[str, Any]:
+    """The options of `solve` for every re-plan of one question."""
+    return {
+        "time_limit": seconds,
+        "strategy": strategy,
+        "seed": seed,
+        "workers": workers,
+        "deterministic": deterministic,
+    }
 
 
 def window_end(scenario: Scenario, plan: Plan) -> datetime:

@@ -9,8 +9,12 @@ plan changes. Two steps keep this fast enough for a button:
    the person's sequence of work, the rest of the plan kept and pushed only as far as it must go.
    Milliseconds per person.
 2. **Refine** the best `top` exactly: the request pinned to the person, the scenario re-planned
-   from the current plan (`replans.replan`: the re-plan with minimal disruption), the plan checked
-   by the independent checker like every plan `solve()` returns.
+   from the current plan with minimal disruption (`solve(..., previous=plan)`: the plan kept where
+   it still fits, the `changes` term right after the deadlines), the plan checked against the
+   current one by the independent checker like every plan `solve()` returns, and what it changes
+   in the current plan told by its `PlanDiff`. By default each re-plan is deterministic (one
+   CP-SAT worker, a fixed amount of work per second of its share of `time_limit`), so that the
+   same request gets the same answer on a busy machine.
 
 Options are ranked the way a minimal-disruption re-plan judges plans: the first level of the
 objective (by default lateness and left-out work), then how many tasks of the existing plan
@@ -30,10 +34,11 @@ from typing import TYPE_CHECKING
 from allocate.analysis import effects as effects_of
 from allocate.analysis.effects import Effects
 from allocate.analysis.insertion import Kept, best_placement, place_free, sequences
-from allocate.on_grid import on_grid
-from allocate.analysis.replans import Replan, replan
+from allocate.analysis.whatif import replan
 from allocate.budget import Budget
 from allocate.calendar import absence_interval, working_intervals
+from allocate.diff import PlanDiff
+from allocate.on_grid import on_grid
 from allocate.plan import Plan
 from allocate.problem import NONE, Problem, compile_problem
 from allocate.scenario import Calendar, Frozen, Person, Pin, Project, Scenario, Task
@@ -48,7 +53,7 @@ if TYPE_CHECKING:
 
 Request = Task | Project | Iterable[Task | Project]
 MIN_REPLAN_SECONDS = 0.2
-"""The least time limit an exact re-plan gets, however little of the budget is left."""
+"""The least time limit an exact re-plan gets, however many share `time_limit`."""
 SHOWN = 3
 
 
@@ -68,7 +73,8 @@ class Option(Frozen):
     finishes, how late it is (elapsed hours past its deadline or its project's), what its work
     costs at their rate, what it does to the rest of the plan (`effects`), and the objective
     levels of the whole plan with it. `exact`: re-planned and checked (`plan`), else estimated
-    by insertion."""
+    by insertion; an exact option's `plan` passed the checker against the current plan and
+    `diff` says what it changes there."""
 
     person: str
     tasks: tuple[str, ...]
@@ -85,6 +91,9 @@ class Option(Frozen):
     fit: Fit = Fit()
     reasons: tuple[str, ...] = ()
     plan: Plan | None = None
+    """The re-plan with the request pinned to `person` (exact options only)."""
+    diff: PlanDiff | None = None
+    """What the re-plan changes in the current plan (exact options only)."""
 
     def __str__(self) -> str:
         how = "" if self.exact else " (estimate)"
@@ -148,6 +157,8 @@ def recommend(
     time_limit: float = 3.0,
     strategy: str | Strategy = "auto",
     seed: int = 0,
+    workers: int | None = 1,
+    deterministic: bool = True,
     timezone: str | None = None,
     customer_timezone: str | None = None,
     executor: Executor | None = None,
@@ -155,13 +166,16 @@ def recommend(
     """Rank everybody who can take `request` (a Task, or several Tasks and the Projects they
     belong to) by what happens to `plan` if they do; see the module docstring.
 
-    `top` options are re-planned exactly, sharing `time_limit` seconds (each re-plan gets at
-    least `MIN_REPLAN_SECONDS`, and compiling and checking come on top), on `executor` when given.
+    `top` options are re-planned exactly from `plan` (`solve(..., previous=plan)`), sharing
+    `time_limit` seconds (each re-plan gets at least `MIN_REPLAN_SECONDS`, and compiling and
+    checking come on top), with `strategy`, `seed`, `workers` and `deterministic` as `solve`
+    takes them, side by side on `executor` when given.
     Dates in the reasons are in `timezone` (default: the organisation's). `customer_timezone`
     measures time-zone overlap against a customer's office hours (Mon-Fri 09:00-17:00 there)
     instead of the team already on the request's project. A request that needs a skill nobody
     has, reuses an id or names an unknown project raises a `ValidationError` naming it."""
-    budget = Budget(time_limit_seconds(time_limit))
+    seconds = time_limit_seconds(time_limit)
+    budget = Budget(seconds)
     if top < 0:
         raise ValueError(f"top must be 0 or more, not {top}")
     tasks, projects = _split(request)
@@ -173,7 +187,13 @@ def recommend(
     job = _Screen(extended, plan, problem, tasks, zone, reference)
     screened, excluded = job.screen()
     ranked = sorted(screened, key=_key)
-    refined, dropped = _refine(job, ranked[:top], budget, strategy, seed, executor)
+    options = {
+        "strategy": strategy,
+        "seed": seed,
+        "workers": workers,
+        "deterministic": deterministic,
+    }
+    refined, dropped = _refine(job, ranked[:top], seconds, options, executor)
     exact = sorted((o for o in refined if o.exact), key=_key)
     rest = [o for o in (*refined, *ranked[top:]) if not o.exact]
     return Recommendations(
@@ -528,24 +548,17 @@ def _on_grid(problem: Problem, plan: Plan) -> Schedule:
     return Schedule(placed.start, placed.end, placed.person, optional=problem.optional)
 
 
-def _refine(job: _Screen, chosen: list[Option], budget: Budget, strategy, seed, executor):
-    """The `chosen` options re-planned exactly (see `replans.replan`), and the people whose
-    re-plan cannot place the request (excluded, with why). An option whose re-plan the checker
-    rejects keeps its estimate (solve logs the error)."""
+def _refine(job: _Screen, chosen: list[Option], seconds: float, options: dict, executor):
+    """The `chosen` options re-planned exactly from the current plan, each within an equal share
+    of `seconds` (a share fixed in advance: a deterministic run must not depend on the clock),
+    and the people whose re-plan cannot place the request (excluded, with why). An option whose
+    re-plan found no plan keeps its estimate."""
     if not chosen:
         return [], []
-    share = max(MIN_REPLAN_SECONDS, budget.left() / len(chosen))
+    share = max(MIN_REPLAN_SECONDS, seconds / len(chosen))
     scenario = job.scenario
     jobs = [
-        Replan(
-            scenario.replace(
-                pins=(*scenario.pins, *(Pin(task=t, person=o.person) for t in o.tasks))
-            ),
-            job.plan,
-            share,
-            strategy,
-            seed,
-        )
+        (_pinned(scenario, o.person, o.tasks), job.plan, {**options, "time_limit": share})
         for o in chosen
     ]
     refined, dropped = [], []
@@ -562,8 +575,15 @@ def _refine(job: _Screen, chosen: list[Option], budget: Budget, strategy, seed, 
             continue
         person = [p.id for p in scenario.people].index(option.person)
         mine = [t for t in job.leaders if job.problem.task_ids[t] in option.tasks]
-        refined.append(job.option(person, mine, schedule, exact=True, plan=plan))
+        exact = job.option(person, mine, schedule, exact=True, plan=plan)
+        refined.append(exact.model_copy(update={"diff": plan.diff(job.plan, scenario)}))
     return refined, dropped
+
+
+def _pinned(scenario: Scenario, person: str, tasks: tuple[str, ...]) -> Scenario:
+    """`scenario` (with the request) where `person` takes `tasks`: the scenario behind an exact
+    option's plan (`check(pinned, option.plan, previous=plan)` holds)."""
+    return scenario.replace(pins=(*scenario.pins, *(Pin(task=t, person=person) for t in tasks)))
 
 
 def _span(hours: float) -> str:

@@ -78,11 +78,13 @@ def compare(
     if "progress" in options:
         raise ValueError("compare() solves side by side: it takes no progress callback")
     jobs = [(scenario, previous, options), (changed, previous, options)]
-    base, new = run_all(_solve, jobs, executor)
+    base, new = run_all(replan, jobs, executor)
     return WhatIf(base=base, changed=new, diff=new.diff(base, changed))
 
 
-def _solve(job: tuple[Scenario, Plan | None, dict[str, Any]]) -> Plan:
-    """One side of a what-if (module level, so that process pools and Dask can ship it)."""
+def replan(job: tuple[Scenario, Plan | None, dict[str, Any]]) -> Plan:
+    """One solve of a what-if, `(scenario, previous, options of solve)`: the job that `compare`,
+    `recommend`, `advise_hiring` and `departures` run side by side (module level, so that process
+    pools and Dask can ship it)."""
     scenario, previous, options = job
     return solve(scenario, previous=previous, **options)
