@@ -17,14 +17,20 @@ the window where they were needed (earliest start to latest finish), and of its 
 many lie in the window of some late task that needs it.
 
 **brute.** Twenty requests on the bundled example (skills, efforts, projects, deadlines and a
-predecessor drawn with a fixed seed). `recommend` (top 5) against brute force: every qualified
-person pinned in turn and the scenario re-planned with a generous limit. Both rank plans the
-same way (`recommend.plan_key`); a pick is good when brute force's value for it equals its best
-or is within 2 % on the first component where they differ.
+predecessor drawn with a fixed seed). `recommend` (top 5, its defaults: deterministic re-plans
+from the current plan) and its screening alone (top 0) against brute force: every qualified
+person pinned in turn and the scenario re-planned from the current plan with a generous budget
+(`solve(previous=plan)`, LNS with 60 sub-solves). All rank plans the same way
+(`recommend.plan_key`); a pick is good when brute force's value for it equals its best or is
+within 2 % on the first component where they differ.
 
-Comparisons use 1 CP-SAT worker and fixed seeds (LNS with a fixed number of sub-solves: the
-same answer on a busy machine); the load is written with the results. Results go to
-benchmarks/results/advice_<part>.{json,md}.
+**speed.** `recommend`'s wall time on the bundled example and a generated 40 x 500 scenario,
+five requests each: the screening alone (top 0), and top 5 at two time limits.
+
+Quality comparisons use 1 CP-SAT worker and fixed seeds (deterministic re-plans, or LNS with a
+fixed number of sub-solves: the same answer on a busy machine); wall times depend on the load,
+which is written with the results (run them under `flock /work/coord/bench.lock` on a shared
+machine). Results go to benchmarks/results/advice_<part>.{json,md}, rewritten after each row.
 """
 
 from __future__ import annotations
@@ -44,7 +50,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from generate import RATE_BASE, RATE_PER_LEVEL, SKILLS, generate  # noqa: E402
 
-from allocate import Hire, Task, advise_hiring, forecast, recommend, solve  # noqa: E402
+from allocate import Hire, Task, advise_hiring, check, forecast, recommend, solve  # noqa: E402
 from allocate.analysis.forecast import latest_finishes, period_starts  # noqa: E402
 from allocate.analysis.recommend import plan_key  # noqa: E402
 from allocate.analysis.whatif import replan  # noqa: E402
@@ -136,6 +142,11 @@ def scarce(args) -> dict:
             }
         )
         print(rows[-1], flush=True)
+        write("scarce", _scarce_result(rows, args))
+    return _scarce_result(rows, args)
+
+
+def _scarce_result(rows: list[dict], args) -> dict:
     hits = sum(row["hit"] for row in rows)
     slate_hits = sum(row["hit_one_per_skill"] for row in rows)
     summary = {
@@ -144,8 +155,13 @@ def scarce(args) -> dict:
         "late_work_in_short_weeks_median": _median(rows, "late_work_in_short_weeks"),
         "short_weeks_with_late_work_median": _median(rows, "short_weeks_with_late_work"),
     }
-    print(summary)
-    settings = {"size": "20x200", "strategy": f"Lns(workers=1, iterations={args.iterations})"}
+    if len(rows) < args.seeds:
+        summary["partial"] = f"{len(rows)} of {args.seeds} seeds"
+    settings = {
+        "size": "20x200",
+        "seeds": f"1-{args.seeds}",
+        "strategy": f"Lns(workers=1, iterations={args.iterations}), from the plan in force",
+    }
     return {"machine": machine(), "settings": settings, "summary": summary, "rows": rows}
 
 
@@ -236,18 +252,22 @@ def requests(scenario, count: int, seed: int) -> list[Task]:
 def brute(args) -> dict:
     scenario = agency()
     plan = solve(scenario, time_limit=600, strategy=lns(args.plan_iterations), seed=0)
+    settings = {
+        "scenario": "bundled example",
+        "requests": args.requests,
+        "seed": args.seed,
+        "plan": f"Lns(workers=1, iterations={args.plan_iterations})",
+        "recommend": f"top={args.top}, time_limit={args.time_limit}, deterministic, 1 worker",
+        "screen": "top=0 (insertion only)",
+        "brute": f"solve(previous=plan), Lns(workers=1, iterations={args.brute_iterations}) "
+        "per candidate",
+    }
     rows = []
     for request in requests(scenario, args.requests, seed=args.seed):
         began = time.perf_counter()
-        ours = recommend(
-            scenario,
-            plan,
-            request,
-            top=args.top,
-            time_limit=600,
-            strategy=lns(args.iterations),
-        )
+        ours = recommend(scenario, plan, request, top=args.top, time_limit=args.time_limit)
         ours_seconds = time.perf_counter() - began
+        screen = recommend(scenario, plan, request, top=0)
         extended = scenario.replace(tasks=(*scenario.tasks, request))
         people = [p.id for p in extended.people if p.qualifies_for(request)]
         began = time.perf_counter()
@@ -256,11 +276,15 @@ def brute(args) -> dict:
             pinned = extended.replace(pins=(*extended.pins, Pin(task=request.id, person=person)))
             options = {"time_limit": 600, "strategy": lns(args.brute_iterations), "seed": 0}
             result = replan((pinned, plan, options))
+            assert check(pinned, result, previous=plan) == list(result.violations)
             values[person] = plan_key(extended, plan, result)
         brute_seconds = time.perf_counter() - began
-        best = min(values, key=values.get)
+        ranking = sorted(values, key=values.get)
+        best = ranking[0]
         pick = ours[0].person if ours.options else None
+        first = screen[0].person if screen.options else None
         gap = _gap(values[pick], values[best]) if pick in values else None
+        screen_gap = _gap(values[first], values[best]) if first in values else None
         rows.append(
             {
                 "request": request.id,
@@ -269,35 +293,35 @@ def brute(args) -> dict:
                 "candidates": len(people),
                 "pick": pick,
                 "brute_best": best,
-                "pick_rank_in_brute": sorted(values, key=values.get).index(pick) + 1
-                if pick in values
-                else None,
+                "pick_rank_in_brute": ranking.index(pick) + 1 if pick in values else None,
                 "gap": gap,
                 "good": gap is not None and gap <= 0.02,
+                "screen_pick": first,
+                "screen_gap": screen_gap,
+                "screen_good": screen_gap is not None and screen_gap <= 0.02,
                 "ours_seconds": round(ours_seconds, 2),
                 "brute_seconds": round(brute_seconds, 2),
             }
         )
         print(rows[-1], flush=True)
+        write("brute", _brute_result(rows, settings, args.requests))
+    return _brute_result(rows, settings, args.requests)
+
+
+def _brute_result(rows: list[dict], settings: dict, planned: int) -> dict:
     good = sum(row["good"] for row in rows)
     summary = {
         "good_picks": f"{good} of {len(rows)}",
-        "exact_best": sum(row["pick"] == row["brute_best"] or row["gap"] == 0 for row in rows),
+        "exact_best": sum(row["gap"] == 0 for row in rows),
+        "good_screen_picks": f"{sum(row['screen_good'] for row in rows)} of {len(rows)}",
         "ours_seconds_median": _median(rows, "ours_seconds"),
         "brute_seconds_median": _median(rows, "brute_seconds"),
         "time_share_median": round(
             float(np.median([r["ours_seconds"] / r["brute_seconds"] for r in rows])), 3
         ),
     }
-    print(summary)
-    settings = {
-        "scenario": "bundled example",
-        "requests": args.requests,
-        "seed": args.seed,
-        "plan": f"Lns(workers=1, iterations={args.plan_iterations})",
-        "recommend": f"top={args.top}, Lns(workers=1, iterations={args.iterations})",
-        "brute": f"Lns(workers=1, iterations={args.brute_iterations}) per candidate",
-    }
+    if len(rows) < planned:
+        summary["partial"] = f"{len(rows)} of {planned} requests"
     return {"machine": machine(), "settings": settings, "summary": summary, "rows": rows}
 
 
@@ -315,31 +339,44 @@ def speed(args) -> dict:
     for name, scenario in cases:
         plan = solve(scenario, strategy="greedy")
         for request in requests(scenario, args.requests, seed=args.seed):
-            for top in (0, 5):
+            for top, limit in RUNS:
                 began = time.perf_counter()
-                options = recommend(scenario, plan, request, top=top, time_limit=args.time_limit)
+                options = recommend(scenario, plan, request, top=top, time_limit=limit)
                 seconds = time.perf_counter() - began
                 rows.append(
                     {
                         "scenario": name,
                         "request": request.id,
                         "top": top,
+                        "time_limit": limit,
                         "options": len(options),
                         "exact": sum(o.exact for o in options),
                         "seconds": round(seconds, 3),
+                        "load_1min": round(os.getloadavg()[0], 2),
                     }
                 )
                 print(rows[-1], flush=True)
     summary = {
-        f"{name} top={top} median seconds": _median(
-            [r for r in rows if r["scenario"] == name and r["top"] == top], "seconds"
+        f"{name} top={top} time_limit={limit}: median seconds": _median(
+            [r for r in rows if (r["scenario"], r["top"], r["time_limit"]) == (name, top, limit)],
+            "seconds",
         )
         for name, _ in cases
-        for top in (0, 5)
+        for top, limit in RUNS
     }
+    summary["load_1min_median"] = _median(rows, "load_1min")
     print(summary)
-    settings = {"time_limit": args.time_limit, "requests": args.requests, "plan": "greedy"}
+    settings = {
+        "runs": "top 0 (screen only); top 5 at time_limit 1 and 3 (the default); deterministic "
+        "re-plans, 1 worker",
+        "requests": args.requests,
+        "plan": "greedy",
+    }
     return {"machine": machine(), "settings": settings, "summary": summary, "rows": rows}
+
+
+RUNS = ((0, 3.0), (5, 1.0), (5, 3.0))
+"""(top, time_limit) of each timed call."""
 
 
 def write(part: str, result: dict) -> None:
@@ -367,12 +404,11 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--seed", type=int, default=7)
     p.add_argument("--top", type=int, default=5)
     p.add_argument("--plan-iterations", type=int, default=60)
-    p.add_argument("--iterations", type=int, default=10)
+    p.add_argument("--time-limit", type=float, default=3.0)
     p.add_argument("--brute-iterations", type=int, default=60)
     p = sub.add_parser("speed")
     p.add_argument("--requests", type=int, default=5)
     p.add_argument("--seed", type=int, default=11)
-    p.add_argument("--time-limit", type=float, default=3.0)
     args = parser.parse_args(argv)
     result = {"scarce": scarce, "brute": brute, "speed": speed}[args.part](args)
     write(args.part, result)

@@ -274,3 +274,12 @@ def test_insertion_keeps_every_rule_but_resources_and_limits(scenario, pick, who
             checked.violations
         )
     assert np.array_equal(kept.schedule.start, placed.start)  # the shared plan is not changed
+
+
+def test_a_strategy_instance_keeps_its_own_workers():
+    """`workers` reaches a strategy chosen by name; an instance is used as it is."""
+    from allocate.strategies.lns import Lns
+
+    scenario, plan = _busy_ana()
+    options = recommend(scenario, plan, REQUEST, top=1, strategy=Lns(workers=1, iterations=2))
+    assert options[0].exact and options[0].plan.stats.workers is None

@@ -32,7 +32,7 @@ from pydantic import Field, model_validator
 
 from allocate.analysis.forecast import Forecast, most_common_zone
 from allocate.analysis.forecast import forecast as capacity_forecast
-from allocate.analysis.whatif import replan
+from allocate.analysis.whatif import replan, replan_options
 from allocate.budget import Budget
 from allocate.calendar import working_intervals
 from allocate.diff import PlanDiff
@@ -234,8 +234,8 @@ def advise_hiring(
     ranked by value for money (module docstring). `budget` leaves out hires that would cost more
     until `until` (default: the forecast's end, the later of the plan's finish and the last
     deadline). `forecast` is the capacity forecast to generate hires from, when you have it.
-    `strategy`, `seed`, `workers` and `deterministic` are those of each re-plan (`solve`); the
-    re-plans are independent jobs on `executor` when given."""
+    `strategy`, `seed`, `workers` (for a strategy chosen by name) and `deterministic` are those
+    of each re-plan (`solve`); the re-plans are independent jobs on `executor` when given."""
     limit = time_limit_seconds(time_limit)
     clock = Budget(limit)
     if budget is not None and not budget >= 0:
@@ -247,7 +247,7 @@ def advise_hiring(
     until = until or window_end(scenario, plan)
     costs = {hire.id: _employment(scenario, hire, until) for hire in hires}
     affordable = [h for h in hires if budget is None or costs[h.id][0] <= budget]
-    settings = _solve_options(limit, strategy, seed, workers, deterministic)
+    settings = replan_options(limit, strategy, seed, workers, deterministic)
     changed = [join(scenario, h.person(), h.start) for h in affordable]
     jobs = [(s, plan, settings) for s in (scenario, *changed)]
     baseline_plan, *plans = run_all(replan, jobs, executor)
@@ -409,7 +409,7 @@ def departures(
     if unknown:
         raise KeyError(f"unknown people {', '.join(map(repr, unknown))} (known: {_ids(known)})")
     day = on or scenario.start.date()
-    settings = _solve_options(limit, strategy, seed, workers, deterministic)
+    settings = replan_options(limit, strategy, seed, workers, deterministic)
     changed = [leave(scenario, person, day) for person in chosen]
     jobs = [(s, plan, settings) for s in (scenario, *changed)]
     baseline_plan, *plans = run_all(replan, jobs, executor)
@@ -437,17 +437,6 @@ def departures(
         )
     )
     return Departures(items=tuple(items), baseline=baseline)
-
-
-def _solve_options(seconds, strategy, seed, workers, deterministic) -> dict[str, Any]:
-    """The options of `solve` for every re-plan of one question."""
-    return {
-        "time_limit": seconds,
-        "strategy": strategy,
-        "seed": seed,
-        "workers": workers,
-        "deterministic": deterministic,
-    }
 
 
 def window_end(scenario: Scenario, plan: Plan) -> datetime:

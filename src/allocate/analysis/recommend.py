@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING
 from allocate.analysis import effects as effects_of
 from allocate.analysis.effects import Effects
 from allocate.analysis.insertion import Kept, best_placement, place_free, sequences
-from allocate.analysis.whatif import replan
+from allocate.analysis.whatif import replan, replan_options
 from allocate.budget import Budget
 from allocate.calendar import absence_interval, working_intervals
 from allocate.diff import PlanDiff
@@ -168,8 +168,8 @@ def recommend(
 
     `top` options are re-planned exactly from `plan` (`solve(..., previous=plan)`), sharing
     `time_limit` seconds (each re-plan gets at least `MIN_REPLAN_SECONDS`, and compiling and
-    checking come on top), with `strategy`, `seed`, `workers` and `deterministic` as `solve`
-    takes them, side by side on `executor` when given.
+    checking come on top), with `strategy`, `seed`, `workers` (for a strategy chosen by name)
+    and `deterministic` as `solve` takes them, side by side on `executor` when given.
     Dates in the reasons are in `timezone` (default: the organisation's). `customer_timezone`
     measures time-zone overlap against a customer's office hours (Mon-Fri 09:00-17:00 there)
     instead of the team already on the request's project. A request that needs a skill nobody
@@ -187,13 +187,8 @@ def recommend(
     job = _Screen(extended, plan, problem, tasks, zone, reference)
     screened, excluded = job.screen()
     ranked = sorted(screened, key=_key)
-    options = {
-        "strategy": strategy,
-        "seed": seed,
-        "workers": workers,
-        "deterministic": deterministic,
-    }
-    refined, dropped = _refine(job, ranked[:top], seconds, options, executor)
+    options = replan_options(seconds, strategy, seed, workers, deterministic)
+    refined, dropped = _refine(job, ranked[:top], options, executor)
     exact = sorted((o for o in refined if o.exact), key=_key)
     rest = [o for o in (*refined, *ranked[top:]) if not o.exact]
     return Recommendations(
@@ -548,14 +543,15 @@ def _on_grid(problem: Problem, plan: Plan) -> Schedule:
     return Schedule(placed.start, placed.end, placed.person, optional=problem.optional)
 
 
-def _refine(job: _Screen, chosen: list[Option], seconds: float, options: dict, executor):
-    """The `chosen` options re-planned exactly from the current plan, each within an equal share
-    of `seconds` (a share fixed in advance: a deterministic run must not depend on the clock),
+def _refine(job: _Screen, chosen: list[Option], options: dict, executor):
+    """The `chosen` options re-planned exactly from the current plan (`options` of `solve`), each
+    within an equal share of the time limit (fixed in advance: a deterministic run must not
+    depend on the clock),
     and the people whose re-plan cannot place the request (excluded, with why). An option whose
     re-plan found no plan keeps its estimate."""
     if not chosen:
         return [], []
-    share = max(MIN_REPLAN_SECONDS, seconds / len(chosen))
+    share = max(MIN_REPLAN_SECONDS, options["time_limit"] / len(chosen))
     scenario = job.scenario
     jobs = [
         (_pinned(scenario, o.person, o.tasks), job.plan, {**options, "time_limit": share})

@@ -19,6 +19,7 @@ from allocate.objective import with_unit
 from allocate.plan import Plan
 from allocate.scenario import Frozen, Scenario
 from allocate.solve import solve
+from allocate.strategies.base import Strategy
 from allocate.sweep import run_all
 
 SUMMARY_TERMS = ("lateness", "changes", "cost", "makespan")
@@ -80,6 +81,24 @@ def compare(
     jobs = [(scenario, previous, options), (changed, previous, options)]
     base, new = run_all(replan, jobs, executor)
     return WhatIf(base=base, changed=new, diff=new.diff(base, changed))
+
+
+def replan_options(
+    time_limit: float,
+    strategy: str | Strategy,
+    seed: int,
+    workers: int | None,
+    deterministic: bool,
+) -> dict[str, Any]:
+    """The options of `solve` for every re-plan of one question (recommend, hiring advice,
+    departures): `workers` reaches a strategy chosen by name only (an instance keeps its own)."""
+    return {
+        "time_limit": time_limit,
+        "strategy": strategy,
+        "seed": seed,
+        "workers": workers if isinstance(strategy, str) else None,
+        "deterministic": deterministic,
+    }
 
 
 def replan(job: tuple[Scenario, Plan | None, dict[str, Any]]) -> Plan:
