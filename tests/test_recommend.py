@@ -91,6 +91,8 @@ def test_exact_options_are_re_plans_from_the_current_plan_checked_against_it():
         assert check(pinned, option.plan, previous=plan) == []
         assert "changes" in option.plan.objective
         assert [c.task for c in option.diff.of("added")] == ["fix"]
+    assert check(scenario, options.baseline, previous=plan) == []  # the re-plan without it
+    assert not options.baseline_diff  # nothing to improve without the request
     ben, ana = options
     assert not ben.diff.moved and not ben.diff.reassigned  # Ben is free: nothing else moves
     assert [c.task for c in ana.diff.moved] == ["api"]  # Ana must push her own work
@@ -283,3 +285,19 @@ def test_a_strategy_instance_keeps_its_own_workers():
     scenario, plan = _busy_ana()
     options = recommend(scenario, plan, REQUEST, top=1, strategy=Lns(workers=1, iterations=2))
     assert options[0].exact and options[0].plan.stats.workers is None
+
+
+def test_effects_count_what_taking_the_request_changes_not_what_re_planning_alone_would():
+    """The current plan starts 'api' on Wednesday (a start pinned then, released since): any
+    re-plan moves it earlier. That move is the baseline's, told by `baseline_diff`; Ben taking
+    the request delays nothing, and his option's effects say so."""
+    scenario, _ = _busy_ana()
+    wednesday = datetime(2027, 1, 6, 8, tzinfo=UTC)
+    plan = solve(scenario.replace(pins=[Pin(task="api", start=wednesday)]), strategy="greedy")
+    options = recommend(scenario, plan, REQUEST, top=2, time_limit=2)
+    assert [c.task for c in options.baseline_diff.moved] == ["api"]
+    ben = next(o for o in options if o.person == "ben")
+    assert ben.exact and not ben.effects.delayed and ben.effects.changed == 0
+    assert "delays nothing else" in ben.reasons
+    assert [c.task for c in ben.diff.moved] == ["api"]  # against the current plan: it moved
+    assert "would reassign 0 and move 1 tasks of the current plan" in str(options)

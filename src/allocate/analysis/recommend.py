@@ -16,6 +16,11 @@ plan changes. Two steps keep this fast enough for a button:
    CP-SAT worker, a fixed amount of work per second of its share of `time_limit`), so that the
    same request gets the same answer on a busy machine.
 
+A re-plan may find a better plan of the existing work whoever takes the request (the current
+plan is rarely optimal, and deadlines weigh more than changes). So that an option's effects are
+those of taking the request, the same re-plan without it (`baseline`) is made too, and exact
+options' effects are counted against it; its own diff says what re-planning alone would change.
+
 Options are ranked the way a minimal-disruption re-plan judges plans: the first level of the
 objective (by default lateness and left-out work), then how many tasks of the existing plan
 change, then the remaining levels (by default peak utilisation, cost, makespan); ties go to the
@@ -121,6 +126,11 @@ class Recommendations(Frozen):
     objective: tuple[str, ...] = ()
     """The objective's levels in words ('lateness + unplaced'), the order options are judged in."""
     seconds: float = 0.0
+    baseline: Plan | None = None
+    """The same re-plan without the request (None without exact options): exact options'
+    effects are counted against it."""
+    baseline_diff: PlanDiff | None = None
+    """What re-planning alone, without the request, would change in the current plan."""
 
     def __getitem__(self, index):
         return self.options[index]
@@ -188,7 +198,7 @@ def recommend(
     screened, excluded = job.screen()
     ranked = sorted(screened, key=_key)
     options = replan_options(seconds, strategy, seed, workers, deterministic)
-    refined, dropped = _refine(job, ranked[:top], options, executor)
+    refined, dropped, baseline = _refine(scenario, job, ranked[:top], options, executor)
     exact = sorted((o for o in refined if o.exact), key=_key)
     rest = [o for o in (*refined, *ranked[top:]) if not o.exact]
     return Recommendations(
@@ -198,6 +208,8 @@ def recommend(
         timezone=zone,
         objective=tuple(" + ".join(level) for level in extended.objective),
         seconds=round(budget.elapsed(), 3),
+        baseline=baseline,
+        baseline_diff=baseline.diff(plan, scenario) if baseline is not None else None,
     )
 
 
@@ -270,12 +282,22 @@ class _Screen:
                 order = sequences(problem, schedule)
         return schedule
 
-    def option(self, person: int, mine: list[int], schedule: Schedule, exact: bool, plan=None):
+    def option(
+        self,
+        person: int,
+        mine: list[int],
+        schedule: Schedule,
+        exact: bool,
+        plan: Plan | None = None,
+        before: Schedule | None = None,
+    ) -> Option:
+        """`person` taking `mine` with the request placed as in `schedule`, its effects
+        counted against `before` (default: the current plan)."""
         problem, scenario = self.problem, self.scenario
         request = set(self.request)
         found = effects_of.effects(
             problem,
-            self.kept.schedule,
+            self.kept.schedule if before is None else before,
             schedule,
             request,
             tuple(p.id for p in scenario.projects),
@@ -543,22 +565,24 @@ def _on_grid(problem: Problem, plan: Plan) -> Schedule:
     return Schedule(placed.start, placed.end, placed.person, optional=problem.optional)
 
 
-def _refine(job: _Screen, chosen: list[Option], options: dict, executor):
-    """The `chosen` options re-planned exactly from the current plan (`options` of `solve`), each
-    within an equal share of the time limit (fixed in advance: a deterministic run must not
-    depend on the clock),
-    and the people whose re-plan cannot place the request (excluded, with why). An option whose
-    re-plan found no plan keeps its estimate."""
+def _refine(original: Scenario, job: _Screen, chosen: list[Option], options: dict, executor):
+    """The `chosen` options re-planned exactly from the current plan (`options` of `solve`),
+    beside the same re-plan of `original` (without the request: the baseline their effects are
+    counted against), each within an equal share of the time limit (fixed in advance: a
+    deterministic run must not depend on the clock). Returns the options (one whose re-plan
+    found no plan keeps its estimate), the people whose re-plan cannot place the request
+    (excluded, with why) and the baseline."""
     if not chosen:
-        return [], []
-    share = max(MIN_REPLAN_SECONDS, options["time_limit"] / len(chosen))
+        return [], [], None
+    share = max(MIN_REPLAN_SECONDS, options["time_limit"] / (len(chosen) + 1))
+    options = {**options, "time_limit": share}
     scenario = job.scenario
-    jobs = [
-        (_pinned(scenario, o.person, o.tasks), job.plan, {**options, "time_limit": share})
-        for o in chosen
-    ]
+    jobs = [(original, job.plan, options)]
+    jobs += [(_pinned(scenario, o.person, o.tasks), job.plan, options) for o in chosen]
+    baseline, *plans = run_all(replan, jobs, executor)
+    before = _on_grid(job.problem, baseline) if baseline.status != "unknown" else None
     refined, dropped = [], []
-    for option, plan in zip(chosen, run_all(replan, jobs, executor), strict=True):
+    for option, plan in zip(chosen, plans, strict=True):
         if plan.status == "unknown":
             refined.append(option)
             continue
@@ -571,9 +595,9 @@ def _refine(job: _Screen, chosen: list[Option], options: dict, executor):
             continue
         person = [p.id for p in scenario.people].index(option.person)
         mine = [t for t in job.leaders if job.problem.task_ids[t] in option.tasks]
-        exact = job.option(person, mine, schedule, exact=True, plan=plan)
+        exact = job.option(person, mine, schedule, exact=True, plan=plan, before=before)
         refined.append(exact.model_copy(update={"diff": plan.diff(job.plan, scenario)}))
-    return refined, dropped
+    return refined, dropped, baseline
 
 
 def _pinned(scenario: Scenario, person: str, tasks: tuple[str, ...]) -> Scenario:

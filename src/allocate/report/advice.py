@@ -30,6 +30,13 @@ def recommendations_text(recs: Recommendations) -> str:
         + _order(recs.objective),
         "",
     ]
+    alone = recs.baseline_diff
+    if alone:
+        lines[-1:-1] = [
+            f"Re-planning alone, without the request, would reassign {len(alone.reassigned)} "
+            f"and move {len(alone.moved)} tasks of the current plan (baseline_diff); effects "
+            "below are counted against that re-plan."
+        ]
     if not recs.options:
         lines.append("Nobody can take it.")
     for rank, option in enumerate(recs.options, 1):
