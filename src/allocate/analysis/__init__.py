@@ -3,6 +3,7 @@ how sure is each date (`simulate`), what a change would do (`compare`), who shou
 request (`recommend`), whom to hire and whom we cannot lose (`advise_hiring`, `departures`)."""
 
 from allocate.analysis.effects import Delay, Effects, Slip
+from allocate.analysis.fit import Fit
 from allocate.analysis.forecast import CapacityRow, Forecast, Shortage, SoleHolder, forecast
 from allocate.analysis.hiring import (
     Departure,
@@ -15,7 +16,7 @@ from allocate.analysis.hiring import (
     departures,
     generated_hires,
 )
-from allocate.analysis.recommend import Excluded, Fit, Option, Recommendations, recommend
+from allocate.analysis.recommend import Excluded, Option, Recommendations, recommend
 from allocate.analysis.simulate import Critical, Outlook, PersonRisk, Risk, simulate
 from allocate.analysis.whatif import WhatIf, compare
 

@@ -38,10 +38,11 @@ from typing import TYPE_CHECKING
 
 from allocate.analysis import effects as effects_of
 from allocate.analysis.effects import Effects
+from allocate.analysis.fit import Fit, fit_of, team_reference
 from allocate.analysis.insertion import Kept, best_placement, place_free, sequences
 from allocate.analysis.whatif import replan, replan_options
 from allocate.budget import Budget
-from allocate.calendar import absence_interval, working_intervals
+from allocate.calendar import absence_interval
 from allocate.diff import PlanDiff
 from allocate.on_grid import on_grid
 from allocate.plan import Plan
@@ -60,17 +61,6 @@ Request = Task | Project | Iterable[Task | Project]
 MIN_REPLAN_SECONDS = 0.2
 """The least time limit an exact re-plan gets, however many share `time_limit`."""
 SHOWN = 3
-
-
-class Fit(Frozen):
-    """Soft signals, not part of the plan's objective: how far the person's skills exceed what
-    the request needs (summed over its skills), how many working hours a week they share with the
-    customer's or the team's working hours, and what they already do that the request continues."""
-
-    levels_above: int = 0
-    overlap_hours: float | None = None
-    overlap_with: str = ""
-    continuity: tuple[str, ...] = ()
 
 
 class Option(Frozen):
@@ -193,7 +183,7 @@ def recommend(
     problem = compile_problem(extended)
     zone = timezone or scenario.calendar.timezone
     Calendar(timezone=zone)  # an unknown zone fails here, named
-    reference = _reference(extended, plan, tasks, customer_timezone)
+    reference = team_reference(extended, plan, tasks, customer_timezone)
     job = _Screen(extended, plan, problem, tasks, zone, reference)
     screened, excluded = job.screen()
     ranked = sorted(screened, key=_key)
@@ -349,39 +339,8 @@ class _Screen:
         return late, deadline
 
     def fit(self, person: Person, mine: list[int]) -> Fit:
-        tasks = {t.id: t for t in self.tasks}
-        above = 0
-        for i in mine:
-            task = tasks[self.problem.task_ids[i]]
-            needs = next((m for m in task.members if person.has(m)), {})
-            above += sum(person.level(skill) - level for skill, level in needs.items())
-        overlap, label = None, ""
-        if self.reference is not None:
-            label, calendars = self.reference
-            others = [c for pid, c in calendars if pid != person.id]
-            if others:
-                overlap = shared_hours(person.calendar, others, self.scenario.start)
-        return Fit(
-            levels_above=above,
-            overlap_hours=overlap,
-            overlap_with=label,
-            continuity=tuple(self.continuity(person.id)),
-        )
-
-    def continuity(self, person: str) -> Iterator[str]:
-        """The request's projects the person already works on, and its predecessors they do."""
-        projects = {t.project for t in self.tasks if t.project}
-        counts: dict[str, int] = {}
-        for a in self.plan.assignments:
-            task = self.scenario._tasks_by_id.get(a.task)
-            if task is not None and person in a.people and task.project in projects:
-                counts[task.project] = counts.get(task.project, 0) + 1
-        for project, count in sorted(counts.items()):
-            yield f"already on '{project}' ({count} task{'s' if count != 1 else ''})"
-        theirs = {a.task for a in self.plan.assignments if person in a.people}
-        before = sorted({d.task for t in self.tasks for d in t.after if d.task in theirs})
-        if before:
-            yield "does " + ", ".join(f"'{t}'" for t in before[:SHOWN]) + ", which it follows"
+        ids = [self.problem.task_ids[i] for i in mine]
+        return fit_of(self.scenario, self.plan, self.tasks, person, ids, self.reference)
 
     def waited(self, person: int, task: int, start: int) -> str | None:
         """Why `task` starts after its release and predecessors allow on `person`: their time
@@ -474,45 +433,6 @@ def effects_sentence(found: Effects) -> str:
         count = len(found.reassigned)
         text += f"; {count} task{'s' if count > 1 else ''} handed to someone else"
     return text
-
-
-def shared_hours(calendar: Calendar, others: list[Calendar], start: datetime) -> float:
-    """Working hours in a week (the first full week after `start`) when `calendar` and at least
-    one of `others` are both at work."""
-    monday = (start + timedelta(days=7 - start.weekday())).replace(hour=0, minute=0, second=0)
-    end = monday + timedelta(days=7)
-    theirs = sorted(i for c in others for i in working_intervals(c, monday, end))
-    merged: list[list[datetime]] = []
-    for s, e in theirs:
-        if merged and s <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], e)
-        else:
-            merged.append([s, e])
-    total = 0.0
-    for s, e in working_intervals(calendar, monday, end):
-        for a, b in merged:
-            total += max(0.0, (min(e, b) - max(s, a)).total_seconds() / 3600)
-    return round(total, 2)
-
-
-def _reference(scenario: Scenario, plan: Plan, tasks: list[Task], customer: str | None):
-    """Whose working hours a candidate should share: the customer's office hours when their zone
-    is given, else the people the plan has on the request's projects; None when neither."""
-    if customer is not None:
-        return f"the customer ({customer})", [("", Calendar(timezone=customer))]
-    projects = {t.project for t in tasks if t.project}
-    team = sorted(
-        {
-            p
-            for a in plan.assignments
-            if a.task in scenario._tasks_by_id and scenario.task(a.task).project in projects
-            for p in a.people
-        }
-    )
-    if not team:
-        return None
-    label = "the team" if len(projects) != 1 else f"the '{next(iter(projects))}' team"
-    return label, [(p, scenario.person(p).calendar) for p in team if p in scenario._people_by_id]
 
 
 def _unqualified(person: Person, tasks: list[Task]) -> str:
