@@ -20,7 +20,7 @@ many lie in the window of some late task that needs it.
 predecessor drawn with a fixed seed). `recommend` (top 5, its defaults: deterministic re-plans
 from the current plan) and its screening alone (top 0) against brute force: every qualified
 person pinned in turn and the scenario re-planned from the current plan with a generous budget
-(`solve(previous=plan)`, LNS with 60 sub-solves). All rank plans the same way
+(`solve(previous=plan)`, LNS with 40 sub-solves). All rank plans the same way
 (`recommend.plan_key`); a pick is good when brute force's value for it equals its best or is
 within 2 % on the first component where they differ.
 
@@ -405,7 +405,7 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--top", type=int, default=5)
     p.add_argument("--plan-iterations", type=int, default=60)
     p.add_argument("--time-limit", type=float, default=3.0)
-    p.add_argument("--brute-iterations", type=int, default=60)
+    p.add_argument("--brute-iterations", type=int, default=40)
     p = sub.add_parser("speed")
     p.add_argument("--requests", type=int, default=5)
     p.add_argument("--seed", type=int, default=11)
