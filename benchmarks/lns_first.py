@@ -106,7 +106,9 @@ def wall(size: str, seed: int, time_limit: float) -> dict:
         "strategy": plan.stats.strategy,
         "greedy_s": round(greedy[0], 2) if greedy else None,
         "first_improvement_s": None if better is None else round(better, 2),
-        "improvements": sum(1 for a, b in zip(trace, trace[1:]) if b[1] < a[1] - 1e-9),
+        "improvements": sum(
+            1 for a, b in zip(trace, trace[1:], strict=False) if b[1] < a[1] - 1e-9
+        ),
         "greedy_first_level": round(greedy[1], 1) if greedy else None,
         "final_first_level": round(trace[-1][1], 1) if trace else None,
         "load_before": round(load, 2),
