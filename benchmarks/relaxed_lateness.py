@@ -91,10 +91,12 @@ def relaxed_bound(problem, seconds: float, solver_name: str = "CP_SAT") -> dict:
                     daily[d].append(w)
                     load.setdefault((p, d), []).append(w)
             lp.Add(sum(mine) == effort * xp)
-        done = 0
+        done = None  # hours done by the end of each day, one variable a day (a sparse model)
         for d in range(first, days):
-            done = done + sum(daily[d])
-            lp.Add(done >= effort * zs[d])  # done by day d only with all its work done
+            today = lp.NumVar(0, effort, "")
+            lp.Add(today == (0 if done is None else done) + sum(daily[d]))
+            lp.Add(today >= effort * zs[d])  # done by day d only with all its work done
+            done = today
         z[t], people_of[t], work[t] = zs, people, daily
         end[t] = lp.NumVar(0, days * tpd + 1, "")
         lp.Add(end[t] >= 1 + tpd * sum(1 - v for v in zs))
