@@ -106,11 +106,14 @@ def test_outcome_has_the_contracted_shape(name):
 
 @pytest.mark.parametrize("name", NAMES)
 def test_time_limit_is_honoured(name):
-    """Given one second on 40 people x 500 tasks, a strategy returns within 1.6 s."""
+    """Given one second on 40 people x 500 tasks, a strategy returns in a few seconds, not
+    after searching on (its own sub-limits are 5 s and more). The margin is wide so that a
+    busy machine cannot fail it; how close the limit is kept is measured in
+    benchmarks/time_limits.py (the promise: limit + max(0.5 s, 10 %))."""
     problem, greedy = generated(40, 500)
     began = time.perf_counter()
     outcome = make(name).solve(problem, time_limit=1.0, seed=2, hint=greedy.schedule)
-    assert time.perf_counter() - began < 1.6
+    assert time.perf_counter() - began < 4.0
     assert outcome.status in STATUSES
 
 
@@ -253,13 +256,14 @@ def test_optional_work_that_cannot_fit_is_left_out(name):
 @pytest.mark.parametrize("name", NAMES)
 def test_a_plan_that_reaches_the_lower_bounds_ends_the_search(name):
     """Told lower bounds that its start already meets, a strategy returns at once (well within
-    a 10 s limit on 10 x 100) with a plan no worse; one that uses them calls it optimal."""
+    a 60 s limit on 10 x 100, which a search that ignored them would use up) with a plan no
+    worse; one that uses them calls it optimal."""
     problem, greedy = generated(10, 100)
     began = time.perf_counter()
     outcome = make(name).solve(
-        problem, time_limit=10.0, seed=2, hint=greedy.schedule, bounds=greedy.level_values
+        problem, time_limit=60.0, seed=2, hint=greedy.schedule, bounds=greedy.level_values
     )
-    assert time.perf_counter() - began < 5.0
+    assert time.perf_counter() - began < 30.0
     assert outcome.level_values <= tuple(v + 1e-9 for v in greedy.level_values)
     assert outcome.status in ("optimal", "feasible")
     if outcome.status == "optimal":  # then any bounds it gives are its values

@@ -437,15 +437,15 @@ def test_progress_reports_every_solution():
 def test_reaching_known_lower_bounds_ends_the_search():
     """Lower bounds from outside CP-SAT (the caller's promise) end a stage at the first solution
     that meets them, and skip later stages the plan already meets: one solution, "optimal",
-    instead of searching a 6 x 50 plan for the whole 30 s. A hint that meets them is the answer
+    instead of searching a 6 x 50 plan for the whole 120 s. A hint that meets them is the answer
     without a model."""
     from test_lns import generated
 
     problem, greedy = generated(6, 50)
     loose = tuple(10 * v + 1 for v in greedy.level_values)
-    outcome = CpSat(workers=1).solve(problem, time_limit=30.0, seed=2, bounds=loose)
+    outcome = CpSat(workers=1).solve(problem, time_limit=120.0, seed=2, bounds=loose)
     assert outcome.status == "optimal" and outcome.stats["solutions"] == 1
-    assert outcome.stats["solve_seconds"] < 25
+    assert outcome.stats["solve_seconds"] < 60
     at_hint = CpSat(workers=1).solve(
         problem, time_limit=30.0, hint=greedy.schedule, bounds=greedy.level_values
     )

@@ -128,12 +128,13 @@ def test_same_seed_same_plan():
 
 @pytest.mark.parametrize("workers", [1, 2])
 def test_time_limit_is_kept_on_a_large_plan(workers):
-    """On 40 x 500 a one-second limit is honoured, also with sub-solves side by side (each is
-    capped by what is left), and the plan keeps every rule."""
+    """On 40 x 500 a one-second limit is honoured, also with sub-solves side by side: each is
+    capped by what is left, not by its own 30 s. (The margin is wide so that a busy machine
+    cannot fail it; how close the limit is kept is measured in benchmarks/time_limits.py.)"""
     problem, greedy = generated(40, 500)
     began = time.perf_counter()
-    outcome = run(problem, greedy.schedule, time_limit=1.0, sub_limit=5.0, workers=workers)
-    assert time.perf_counter() - began < 1.6
+    outcome = run(problem, greedy.schedule, time_limit=1.0, sub_limit=30.0, workers=workers)
+    assert time.perf_counter() - began < 10.0
     assert outcome.level_values <= greedy.level_values
 
 
