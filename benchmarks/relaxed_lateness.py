@@ -124,6 +124,7 @@ def relaxed_bound(problem, seconds: float, solver_name: str = "CP_SAT") -> dict:
         objective.append(due.weight * late)
     lp.Minimize(sum(objective))
     lp.SetTimeLimit(int(seconds * 1000))
+    lp.SetNumThreads(2)
     began = time.perf_counter()
     status = lp.Solve()
     names = {lp.OPTIMAL: "OPTIMAL", lp.FEASIBLE: "FEASIBLE", lp.INFEASIBLE: "INFEASIBLE"}
