@@ -75,3 +75,16 @@ def test_working_ticks_match_intervals():
     ticks = working_ticks(calendar, Grid(MONDAY, 30, 48))
     assert ticks.sum() == 16
     assert np.flatnonzero(ticks)[0] == 7  # 03:30 UTC
+
+
+def test_working_ticks_are_remembered_per_calendar_and_grid_and_read_only():
+    """Equal calendars (other objects) share one read-only expansion; a day off more does not."""
+    grid = Grid(MONDAY, 60, 24 * 7)
+    first = working_ticks(Calendar(timezone="Europe/Berlin"), grid)
+    again = working_ticks(Calendar(timezone="Europe/Berlin"), grid)
+    assert again is first and not first.flags.writeable
+    off = Calendar(
+        timezone="Europe/Berlin", time_off=[TimeOff(start=date(2026, 3, 2), end=date(2026, 3, 2))]
+    )
+    assert working_ticks(off, grid).sum() == first.sum() - 8
+    assert working_ticks(Calendar(timezone="Europe/Berlin"), Grid(MONDAY, 30, 24 * 14)).sum() == 80

@@ -6,13 +6,22 @@ an independent checker, and returns a `Plan` in real datetimes.
 
 Every name a planner meets is here: the user model (`Scenario` and what it holds), `solve`,
 `check`, `compare` (what-ifs) with `events` (the usual changes to a scenario), `forecast`
-and `simulate`, and the plan with its parts (`Plan`, `Assignment`, summaries,
+and `simulate`, `recommend` (who takes a new request), `advise_hiring` and `departures` (whom to
+hire, whom we cannot lose), and the plan with its parts (`Plan`, `Assignment`, summaries,
 explanations). `Progress` is a task's work done before the planning start; `SolveProgress` is
 what `solve(progress=...)` reports while it searches.
 """
 
 from allocate import events
-from allocate.analysis import compare, forecast, simulate
+from allocate.analysis import (
+    Hire,
+    advise_hiring,
+    compare,
+    departures,
+    forecast,
+    recommend,
+    simulate,
+)
 from allocate.check import check
 from allocate.diff import PlanDiff
 from allocate.plan import (
@@ -55,6 +64,7 @@ __all__ = [
     "CapacityChange",
     "Dependency",
     "Estimate",
+    "Hire",
     "Person",
     "Pin",
     "Progress",
@@ -74,6 +84,9 @@ __all__ = [
     "events",
     "forecast",
     "simulate",
+    "recommend",
+    "advise_hiring",
+    "departures",
     # the plan
     "Plan",
     "Assignment",

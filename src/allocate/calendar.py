@@ -77,11 +77,38 @@ def holiday_dates(code: str | None, first_year: int, last_year: int) -> frozense
 
 
 def working_ticks(calendar: Calendar, grid: Grid) -> np.ndarray:
-    """Boolean per tick of the grid's horizon: is the whole tick working time?"""
+    """Boolean per tick of the grid's horizon: is the whole tick working time? (Read-only.)
+
+    Remembered per calendar and grid: what-ifs, recommendations and sweeps compile the same
+    people many times over, and expanding calendars was nine tenths of compiling the bundled
+    example (0.13 of 0.14 s)."""
+    return _working_ticks(_Same(calendar), grid)
+
+
+class _Same:
+    """A calendar as a cache key: equal when their JSON is (a Calendar holds dicts, so it is
+    not hashable itself)."""
+
+    __slots__ = ("calendar", "text")
+
+    def __init__(self, calendar: Calendar):
+        self.calendar = calendar
+        self.text = calendar.model_dump_json()
+
+    def __hash__(self) -> int:
+        return hash(self.text)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Same) and other.text == self.text
+
+
+@lru_cache(maxsize=512)
+def _working_ticks(key: _Same, grid: Grid) -> np.ndarray:
     result = np.zeros(grid.horizon, dtype=bool)
-    for start, end in working_intervals(calendar, grid.origin, grid.time(grid.horizon)):
+    for start, end in working_intervals(key.calendar, grid.origin, grid.time(grid.horizon)):
         first, last = grid.tick(start, up=True), grid.tick(end)
         result[max(first, 0) : max(last, 0)] = True
+    result.setflags(write=False)
     return result
 
 

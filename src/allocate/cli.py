@@ -166,8 +166,38 @@ def _parser() -> argparse.ArgumentParser:
     diff.add_argument("--scenario", help="the new plan's scenario (moves in working hours)")
     diff.add_argument("--html", help="also write a page with two bars per changed task")
     diff.set_defaults(run=_diff)
+    _add_advice_verbs(verb)
     _add_file_verbs(verb)
     return parser
+
+
+def _add_advice_verbs(verb) -> None:
+    """`recommend` and `hire`: who takes a request, whom to hire (`allocate.analysis`)."""
+    recommend = verb("recommend", help="who should take a new request, best first, with reasons")
+    recommend.add_argument("plan", help="the plan in force (JSON, from `solve --out`)")
+    recommend.add_argument(
+        "request",
+        help='JSON file: a task, a list of tasks, or {"projects": [...], "tasks": [...]}',
+    )
+    recommend.add_argument("--scenario", help="the plan's scenario (default: the bundled example)")
+    recommend.add_argument("--top", type=_whole, default=5, help="options re-planned exactly (5)")
+    recommend.add_argument(
+        "--time-limit", type=_seconds, default=3.0, help="work for the re-plans, in seconds (3)"
+    )
+    recommend.add_argument("--timezone", type=_zone, help="zone for dates in the reasons")
+    recommend.set_defaults(run=_recommend)
+
+    hire = verb("hire", help="whom to hire: candidate hires re-planned, best value first")
+    hire.add_argument("plan", help="the plan in force (JSON, from `solve --out`)")
+    hire.add_argument("--scenario", help="the plan's scenario (default: the bundled example)")
+    hire.add_argument(
+        "--candidates", help="JSON file: a list of hires (default: from the capacity forecast)"
+    )
+    hire.add_argument("--budget", type=float, help="leave out hires that cost more than this")
+    hire.add_argument(
+        "--time-limit", type=_seconds, default=5.0, help="work for each re-plan, in seconds (5)"
+    )
+    hire.set_defaults(run=_hire)
 
 
 def _add_file_verbs(verb) -> None:
@@ -243,6 +273,16 @@ def _days(text: str) -> int:
     if days < 0:
         raise argparse.ArgumentTypeError(f"'{text}' is not a whole number of days, 0 or more")
     return days
+
+
+def _whole(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a whole number, 0 or more, not {text!r}")
+    return value
 
 
 def _count(text: str) -> int:
@@ -459,6 +499,68 @@ def _diff(args) -> int:
         _writing("page", args.html, lambda: _write(args.html, diff.to_html()))
         print(f"Wrote {args.html}.")
     return 0
+
+
+def _recommend(args) -> int:
+    from allocate.analysis import recommend
+    from allocate.plan import Plan
+    from allocate.scenario import Project, Task
+
+    scenario = _load_scenario(args.scenario)
+    plan = _read(Plan, args.plan, "plan")
+    data = _json(args.request, "request")
+    if isinstance(data, dict) and "tasks" in data:  # a small project: {"projects", "tasks"}
+        projects, tasks = data.get("projects", []), data["tasks"]
+    else:
+        projects, tasks = [], data if isinstance(data, list) else [data]
+    try:
+        request = [Project.model_validate(p) for p in projects]
+        request += [Task.model_validate(t) for t in tasks]
+        options = recommend(
+            scenario,
+            plan,
+            request,
+            top=args.top,
+            time_limit=args.time_limit,
+            timezone=args.timezone,
+        )
+    except (ValueError, TypeError) as error:  # pydantic's errors name the task and field
+        raise InputError(f"the request in '{args.request}' cannot be planned: {error}") from None
+    print(options, end="")
+    return 0
+
+
+def _hire(args) -> int:
+    from pydantic import TypeAdapter
+
+    from allocate.analysis import Hire, advise_hiring
+    from allocate.plan import Plan
+
+    scenario = _load_scenario(args.scenario)
+    plan = _read(Plan, args.plan, "plan")
+    candidates = None
+    try:
+        if args.candidates:
+            data = _json(args.candidates, "candidates")
+            candidates = TypeAdapter(list[Hire]).validate_python(data)
+        advice = advise_hiring(
+            scenario, plan, candidates=candidates, budget=args.budget, time_limit=args.time_limit
+        )
+    except (ValueError, TypeError) as error:
+        raise InputError(f"cannot advise: {error}") from None
+    print(advice, end="")
+    return 0
+
+
+def _json(path: str, what: str):
+    import json
+
+    try:
+        return json.loads(Path(path).read_text(encoding="utf-8"))
+    except OSError as error:
+        raise InputError(f"cannot read the {what} file '{path}': {error.strerror}") from None
+    except ValueError as error:
+        raise InputError(f"the {what} file '{path}' is not JSON: {error}") from None
 
 
 def _report(args) -> int:

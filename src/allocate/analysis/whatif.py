@@ -19,6 +19,7 @@ from allocate.objective import with_unit
 from allocate.plan import Plan
 from allocate.scenario import Frozen, Scenario
 from allocate.solve import solve
+from allocate.strategies.base import Strategy
 from allocate.sweep import run_all
 
 SUMMARY_TERMS = ("lateness", "changes", "cost", "makespan")
@@ -78,11 +79,31 @@ def compare(
     if "progress" in options:
         raise ValueError("compare() solves side by side: it takes no progress callback")
     jobs = [(scenario, previous, options), (changed, previous, options)]
-    base, new = run_all(_solve, jobs, executor)
+    base, new = run_all(replan, jobs, executor)
     return WhatIf(base=base, changed=new, diff=new.diff(base, changed))
 
 
-def _solve(job: tuple[Scenario, Plan | None, dict[str, Any]]) -> Plan:
-    """One side of a what-if (module level, so that process pools and Dask can ship it)."""
+def replan_options(
+    time_limit: float,
+    strategy: str | Strategy,
+    seed: int,
+    workers: int | None,
+    deterministic: bool,
+) -> dict[str, Any]:
+    """The options of `solve` for every re-plan of one question (recommend, hiring advice,
+    departures): `workers` reaches a strategy chosen by name only (an instance keeps its own)."""
+    return {
+        "time_limit": time_limit,
+        "strategy": strategy,
+        "seed": seed,
+        "workers": workers if isinstance(strategy, str) else None,
+        "deterministic": deterministic,
+    }
+
+
+def replan(job: tuple[Scenario, Plan | None, dict[str, Any]]) -> Plan:
+    """One solve of a what-if, `(scenario, previous, options of solve)`: the job that `compare`,
+    `recommend`, `advise_hiring` and `departures` run side by side (module level, so that process
+    pools and Dask can ship it)."""
     scenario, previous, options = job
     return solve(scenario, previous=previous, **options)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from allocate.report._optional import require
+from allocate.report.advice import departures_html, hiring_options_table, standing_text
 from allocate.report.html import esc
 from allocate.report.style import utilisation_colour
 
@@ -17,6 +18,7 @@ if TYPE_CHECKING:
     import plotly.graph_objects as go
 
     from allocate.analysis.forecast import Forecast
+    from allocate.analysis.hiring import Departures, HiringAdvice
 
 PERIOD_WORDS = {"week": "week", "month": "month"}
 
@@ -117,9 +119,16 @@ def capacity_heatmap(forecast: Forecast) -> go.Figure:
     return fig
 
 
-def capacity_page(forecast: Forecast, *, generated=None) -> str:
-    """A self-contained page: where the team runs short, who is the only holder of a skill, and
-    the forecast table (the report's capacity.html)."""
+def capacity_page(
+    forecast: Forecast,
+    *,
+    hiring: HiringAdvice | None = None,
+    departures: Departures | None = None,
+    generated=None,
+) -> str:
+    """A self-contained page: where the team runs short, who is the only holder of a skill, the
+    forecast table, and with `hiring` (`allocate.advise_hiring`) and `departures` the candidate
+    hires and the people we cannot lose (the report's capacity.html)."""
     from allocate.report.html import page, table
 
     shortages = forecast.shortages()
@@ -165,6 +174,17 @@ def capacity_page(forecast: Forecast, *, generated=None) -> str:
             if sole
             else ""
         )
+        + (_hiring_card(hiring) if hiring is not None else "")
+        + (f"<div class='card'>{departures_html(departures)}</div>" if departures else "")
         + f"<div class='card'><h2>By {forecast.freq}</h2>{forecast_html(forecast)}</div>"
     )
     return page("Capacity forecast", body, generated=generated)
+
+
+def _hiring_card(hiring: HiringAdvice) -> str:
+    return (
+        "<div class='card'><h2>Whom to hire</h2><p class='sub'>Each candidate re-planned "
+        "against the same re-plan without a hire "
+        f"({esc(standing_text(hiring.baseline))}); ranked by deadline hours saved per 1,000 of "
+        f"what they cost until {hiring.until:%d %b %Y}.</p>{hiring_options_table(hiring)}</div>"
+    )

@@ -32,6 +32,7 @@ from allocate.report.tables import write_utilisation_csv
 from allocate.scenario import Scenario
 
 if TYPE_CHECKING:
+    from allocate.analysis.hiring import Departures, HiringAdvice
     from allocate.analysis.simulate import Risk
 
 log = logging.getLogger("allocate")
@@ -45,9 +46,13 @@ def write_report(
     timezone: str | None = None,
     generated: datetime | str | None = None,
     risk: Risk | None = None,
+    hiring: HiringAdvice | None = None,
+    departures: Departures | None = None,
 ) -> list[Path]:
     """Write every view of `plan` into `directory` (created if needed); return the paths. With
-    a `risk` simulation (`allocate.simulate`) the dashboards say how sure each date is."""
+    a `risk` simulation (`allocate.simulate`) the dashboards say how sure each date is; with
+    `hiring` (`allocate.advise_hiring`) and `departures` the capacity page shows the candidate
+    hires and what losing each person would cost."""
     known_tasks(scenario, plan)
     out = Path(directory)
     out.mkdir(parents=True, exist_ok=True)
@@ -59,7 +64,9 @@ def write_report(
         )
         written.append(_write(out / name, html))
     files = {
-        "Capacity forecast": _write(out / "capacity.html", _capacity(scenario, plan, generated)),
+        "Capacity forecast": _write(
+            out / "capacity.html", _capacity(scenario, plan, generated, hiring, departures)
+        ),
         "Assignments (CSV)": write_csv(scenario, plan, out / "assignments.csv"),
         "Utilisation per person and week (CSV)": write_utilisation_csv(
             scenario, plan, out / "utilisation.csv"
@@ -92,11 +99,13 @@ def write_report(
     return written
 
 
-def _capacity(scenario: Scenario, plan: Plan, generated) -> str:
+def _capacity(scenario: Scenario, plan: Plan, generated, hiring, departures) -> str:
     from allocate.analysis.forecast import forecast
     from allocate.report.capacity import capacity_page
 
-    return capacity_page(forecast(scenario, plan), generated=generated)
+    return capacity_page(
+        forecast(scenario, plan), hiring=hiring, departures=departures, generated=generated
+    )
 
 
 def _charts(scenario: Scenario, plan: Plan, out: Path, timezone: str | None) -> dict[str, Path]:
