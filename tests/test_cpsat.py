@@ -712,3 +712,22 @@ def test_a_neighbourhood_whose_budget_is_spent_is_not_built():
         problem, Fixing(held, np.arange(problem.n_tasks)), horizon=problem.horizon, budget=budget
     )
     assert outcome.schedule is held and outcome.stats["variables"] == 0
+
+
+@given(
+    st.lists(st.integers(0, 200), min_size=1, max_size=60, unique=True),
+    st.integers(1, 10),
+    st.integers(0, 200),
+    st.integers(0, 220),
+    st.integers(0, 220),
+)
+def test_feasible_starts_until_only_cuts_later_starts(ticks, effort, release, horizon, until):
+    """A neighbourhood's `until` keeps exactly the whole-horizon starts up to it."""
+    from allocate.strategies.cpsat.partition import feasible_starts
+
+    work = np.array(sorted(ticks), dtype=np.int64)
+    whole = feasible_starts(work, effort, release, horizon)
+    cut = feasible_starts(work, effort, release, horizon, until=until)
+    keep = whole.ticks <= until
+    assert cut.ticks.tolist() == whole.ticks[keep].tolist()
+    assert cut.spans.tolist() == whole.spans[keep].tolist()

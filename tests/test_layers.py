@@ -50,6 +50,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "allocate.strategies.free_time",
             "allocate.strategies.limit_loads",
             "allocate.strategies.repair",
+            "allocate.strategies.justify",
         ),
     ),
     ("the CP-SAT model", ("allocate.strategies.cpsat.*",)),

@@ -134,6 +134,7 @@ def _state_utilisation(statement) -> dict:
         for p in statement.people_of(t):
             booked[p].append(int(problem.effort[t]) * statement.x(t, p))
     held = statement.held_bookings()
+    hinted = _OneSchedule(problem)
     found = {}
     for p, available in enumerate(problem.available.tolist()):
         if available <= 0:
@@ -143,10 +144,23 @@ def _state_utilisation(statement) -> dict:
         u = statement.model.new_int_var(0, max(most, 0), f"U{p}")
         statement.model.add(available * u >= points)
         statement.model.add(available * u <= points + available - 1)
-        found[p] = statement.derive(
-            u, lambda end, person, p=p: utilisation_basis_points(problem, person)[p]
-        )
+        found[p] = statement.derive(u, lambda end, person, p=p: hinted(person)[p])
     return found
+
+
+class _OneSchedule:
+    """`utilisation_basis_points` of the last schedule asked about: a hint asks once per person
+    (at 150 x 2,000, computing it anew each time was a quarter of a sub-model's build)."""
+
+    def __init__(self, problem: Problem):
+        self.key: bytes | None
+        self.problem, self.key, self.points = problem, None, {}
+
+    def __call__(self, person: np.ndarray) -> dict[int, int]:
+        key = person.tobytes()
+        if key != self.key:
+            self.key, self.points = key, utilisation_basis_points(self.problem, person)
+        return self.points
 
 
 def _eligible_effort(problem: Problem) -> np.ndarray:

@@ -38,11 +38,7 @@ class Cost(Term):
         return Fraction(problem.resolution, 60) / 100
 
     def upper(self, problem: Problem, horizon: int) -> int:
-        rates = problem.rate_cents
-        return sum(
-            int(problem.effort[t]) * max((int(rates[p]) for p in problem.eligible[t]), default=0)
-            for t in with_people(problem)
-        )
+        return problem.shared(_most_cost)
 
     def count(self, problem, end, person: np.ndarray, component) -> int:
         staffed = person != NONE
@@ -94,10 +90,7 @@ class Preferences(Term):
         return Fraction(1)
 
     def upper(self, problem: Problem, horizon: int) -> int:
-        return sum(
-            int(len(problem.preferred[t]) > 0) + int(len(problem.avoided[t]) > 0)
-            for t in with_people(problem)
-        )
+        return problem.shared(_most_misses)
 
     def count(self, problem, end, person: np.ndarray, component) -> int:
         return sum(
@@ -152,14 +145,7 @@ class PeoplePerProject(Term):
         return Fraction(1)
 
     def upper(self, problem: Problem, horizon: int) -> int:
-        return len(
-            {
-                (int(problem.project_of[t]), int(p))
-                for t in range(problem.n_tasks)
-                if problem.project_of[t] != NONE
-                for p in problem.eligible[t]
-            }
-        )
+        return problem.shared(_most_project_people)
 
     def count(self, problem, end, person: np.ndarray, component) -> int:
         staffed = (person != NONE) & (problem.project_of != NONE)
@@ -348,3 +334,33 @@ def _possible_crew(problem: Problem, task: int) -> tuple[int, int]:
     slots = [s for s in problem.team(task) if problem.staffed[s]]
     mask = reduce(or_, (1 << p for s in slots for p in candidates(problem, s).tolist()), 0)
     return mask, len(slots)
+
+
+# Upper bounds, made once per problem (`Problem.shared`): every sub-model of a neighbourhood
+# search asks for them, and at 150 x 2,000 the cost's alone took 0.03 s of each 0.2 s build.
+
+
+def _most_cost(problem: Problem) -> int:
+    rates = problem.rate_cents
+    return sum(
+        int(problem.effort[t]) * max((int(rates[p]) for p in problem.eligible[t]), default=0)
+        for t in with_people(problem)
+    )
+
+
+def _most_misses(problem: Problem) -> int:
+    return sum(
+        int(len(problem.preferred[t]) > 0) + int(len(problem.avoided[t]) > 0)
+        for t in with_people(problem)
+    )
+
+
+def _most_project_people(problem: Problem) -> int:
+    return len(
+        {
+            (int(problem.project_of[t]), int(p))
+            for t in range(problem.n_tasks)
+            if problem.project_of[t] != NONE
+            for p in problem.eligible[t]
+        }
+    )

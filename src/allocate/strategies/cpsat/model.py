@@ -187,12 +187,14 @@ def option_starts(
             people = [int(problem.pinned_person[task])]
         elif fixing is not None and fixing.people is not None and task in fixing.people:
             people = fixing.people[task]
+        window = None if bounds is None else bounds[task]
+        earliest = release if window is None else max(release, window.start_lo)
+        until = None if window is None else window.start_hi
         for person in people:
-            starts = feasible_starts(
-                work[person], int(problem.effort[task]), release, horizon, pinned
-            )
-            if bounds is not None:
-                starts = fit(starts, bounds[task], NOBODY if person == NONE else booked[person])
+            effort = int(problem.effort[task])
+            starts = feasible_starts(work[person], effort, earliest, horizon, pinned, until)
+            if window is not None:
+                starts = fit(starts, window, NOBODY if person == NONE else booked[person])
             if len(starts):
                 options.append((int(person), starts))
         if fixing is not None and fixing.max_options and len(options) > fixing.max_options:

@@ -60,19 +60,27 @@ def working_ticks(problem: Problem) -> list[np.ndarray]:
 
 
 def feasible_starts(
-    work: np.ndarray, effort: int, release: int, horizon: int, pinned: int = NONE
+    work: np.ndarray,
+    effort: int,
+    release: int,
+    horizon: int,
+    pinned: int = NONE,
+    until: int | None = None,
 ) -> Starts:
-    """Starts at working ticks `>= release` whose end is `<= horizon` (only `pinned` if given).
+    """Starts at working ticks `>= release` (and `<= until`, if given) whose end is
+    `<= horizon` (only `pinned` if given).
 
     Starting at the k-th working tick, the task ends right after working tick `k + effort - 1`:
     the same tick `Problem.end_of` finds by searching the cumulative working count.
     """
     first = int(np.searchsorted(work, release, side="left"))
     last = len(work) - effort + 1  # exclusive: later starts run out of working time
+    if until is not None:  # a neighbourhood's window: a sliver of the horizon
+        last = min(last, int(np.searchsorted(work, until, side="right")))
     if last <= first:
         return Starts(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
     ticks = work[first:last].astype(np.int64)
-    ends = work[first + effort - 1 :].astype(np.int64) + 1
+    ends = work[first + effort - 1 : last + effort - 1].astype(np.int64) + 1
     keep = int(np.searchsorted(ends, horizon, side="right"))
     ticks, ends = ticks[:keep], ends[:keep]
     if pinned != NONE:
