@@ -55,10 +55,11 @@ def repair(problem: Problem, previous: PlanOnGrid) -> Outcome:
     """The previous plan mended to fit: the best of keeping what fits and shifting it (with a
     patient and an impatient rule for the people)."""
     began = time.perf_counter()
+    priority = Greedy().priorities(problem)
     made = [
-        kept_where_it_fits(problem, previous),
-        shifted(problem, previous),
-        shifted(problem, previous, patient=False),
+        kept_where_it_fits(problem, previous, priority),
+        shifted(problem, previous, priority),
+        shifted(problem, previous, priority, patient=False),
     ]
     schedule = best_schedule(problem, made)
     status = "feasible" if schedule.complete else "infeasible"
@@ -67,17 +68,22 @@ def repair(problem: Problem, previous: PlanOnGrid) -> Outcome:
     return Outcome(schedule=schedule, status=status, level_values=values, stats=stats)
 
 
-def kept_where_it_fits(problem: Problem, previous: PlanOnGrid) -> Schedule:
-    """The previous plan, kept to the minute where it still fits and mended where it does not."""
-    return build_schedule(problem, Greedy().priorities(problem), placer=_Keeper(problem, previous))
+def kept_where_it_fits(
+    problem: Problem, previous: PlanOnGrid, priority: list[tuple] | None = None
+) -> Schedule:
+    """The previous plan, kept to the minute where it still fits and mended where it does not
+    (`priority`: the greedy construction's order of urgency, when already made)."""
+    priority = priority or Greedy().priorities(problem)
+    return build_schedule(problem, priority, placer=_Keeper(problem, previous))
 
 
-def shifted(problem: Problem, previous: PlanOnGrid, patient: bool = True) -> Schedule:
+def shifted(
+    problem: Problem, previous: PlanOnGrid, priority: list[tuple], patient: bool = True
+) -> Schedule:
     """The previous plan's people, each task placed anew in order of urgency (`patient`: kept
     with its person unless someone else finishes sooner by more than a reassignment weighs;
     else only unless someone finishes sooner at all)."""
-    placer = _Shifter(problem, previous, patient)
-    return build_schedule(problem, Greedy().priorities(problem), placer=placer)
+    return build_schedule(problem, priority, placer=_Shifter(problem, previous, patient))
 
 
 class _Keeper:
