@@ -249,9 +249,7 @@ def advise_hiring(
     affordable = [h for h in hires if budget is None or costs[h.id][0] <= budget]
     settings = replan_options(limit, strategy, seed, workers, deterministic)
     changed = [join(scenario, h.person(), h.start) for h in affordable]
-    jobs = [(s, plan, settings) for s in (scenario, *changed)]
-    baseline_plan, *plans = run_all(replan, jobs, executor)
-    baseline = Standing.of(scenario, baseline_plan)
+    baseline_plan, baseline, plans = _against_baseline(scenario, plan, changed, settings, executor)
     options = [
         HireOption(
             hire=hire,
@@ -411,9 +409,7 @@ def departures(
     day = on or scenario.start.date()
     settings = replan_options(limit, strategy, seed, workers, deterministic)
     changed = [leave(scenario, person, day) for person in chosen]
-    jobs = [(s, plan, settings) for s in (scenario, *changed)]
-    baseline_plan, *plans = run_all(replan, jobs, executor)
-    baseline = Standing.of(scenario, baseline_plan)
+    _, baseline, plans = _against_baseline(scenario, plan, changed, settings, executor)
     sole = _sole_holders(scenario, plan)
     items = [
         Departure(
@@ -437,6 +433,15 @@ def departures(
         )
     )
     return Departures(items=tuple(items), baseline=baseline)
+
+
+def _against_baseline(scenario: Scenario, plan: Plan, changed: list[Scenario], settings, executor):
+    """(baseline plan, its standing, the plans of `changed`): each changed scenario re-planned
+    from `plan`, beside the same re-plan of `scenario` unchanged that its effects count against,
+    as independent jobs on `executor`."""
+    jobs = [(s, plan, settings) for s in (scenario, *changed)]
+    baseline_plan, *plans = run_all(replan, jobs, executor)
+    return baseline_plan, Standing.of(scenario, baseline_plan), plans
 
 
 def window_end(scenario: Scenario, plan: Plan) -> datetime:
