@@ -3,6 +3,8 @@
     python benchmarks/psplib.py                     # j30 at 2 s and j60 at 5 s, all 480 each
     python benchmarks/psplib.py --set j30 --every 4 # every 4th instance (120, all classes)
     python benchmarks/psplib.py --set j60 --limit 20 --strategies greedy cpsat --time-limit 5
+    python benchmarks/psplib.py --set j60 --only benchmarks/results/psplib_j60_hard.txt \
+        --time-limit 30 --seed 1                    # the 79 hard j60 instances at 30 s
 
 Each instance is read with `allocate.instances.read_psplib` into an ordinary Scenario and solved
 with the public `solve()` (strategies configurable), then solved by PyJobShop (PyPI) with the same
@@ -17,7 +19,8 @@ accepts the plan. Excess = (makespan - best known) / best known, the PSPLIB lite
 (not a gap, which in allocate is always (value - bound) / value; the JSON keeps the key `gap_pct`
 for it, as in the files already written), best-known makespans (`ub`) from
 `<data-dir>/psplib_sm/reference_psplib_sm.csv`. Results: benchmarks/results/psplib_<set>.{json,md}
-(a subset or another seed adds `_every<K>`, `_limit<N>`, `_seed<S>` to the name).
+(a listed subset, every K-th, a limit, another time limit, seed or a tag add `_hard`,
+`_every<K>`, `_limit<N>`, `_<T>s`, `_seed<S>`, `_<tag>` to the name).
 """
 
 from __future__ import annotations
@@ -45,12 +48,18 @@ TIME_LIMITS = {"j30": 2.0, "j60": 5.0}
 PEER = "pyjobshop"
 
 
-def instances(data_dir: Path, name: str, every: int, limit: int | None) -> list[Path]:
-    """The set's .sm files in PSPLIB order (parameter class, then instance); every `every`-th."""
+def instances(
+    data_dir: Path, name: str, every: int, limit: int | None, only: Path | None = None
+) -> list[Path]:
+    """The set's .sm files in PSPLIB order (parameter class, then instance); those named in the
+    file `only` (if given), then every `every`-th."""
     folder = data_dir / "psplib_sm" / name / "instances"
     files = sorted(folder.glob("*.sm"), key=lambda path: _order(name, path))
     if not files:
         raise SystemExit(f"no .sm files in {folder} (use --data-dir)")
+    if only is not None:
+        names = set(only.read_text().split())
+        files = [path for path in files if path.stem in names]
     files = files[::every]
     return files[:limit] if limit else files
 
@@ -144,7 +153,7 @@ class Peer:
 
 def run_set(name: str, args, peer: Peer | None, refs: dict[str, dict]) -> dict:
     time_limit = args.time_limit or TIME_LIMITS[name]
-    files = instances(args.data_dir, name, args.every, args.limit)
+    files = instances(args.data_dir, name, args.every, args.limit, args.only)
     tools = [f"allocate:{s}" for s in args.strategies] + ([PEER] if peer else [])
     load_before = os.getloadavg()
     began = time.perf_counter()
@@ -173,7 +182,7 @@ def run_set(name: str, args, peer: Peer | None, refs: dict[str, dict]) -> dict:
     setup = {
         "set": name,
         "instances": len(files),
-        "selection": f"every {args.every}th" if args.every > 1 else "all",
+        "selection": _selection(args),
         "limit": args.limit,
         "time_limit_s": time_limit,
         "workers": args.workers,
@@ -185,8 +194,17 @@ def run_set(name: str, args, peer: Peer | None, refs: dict[str, dict]) -> dict:
         "load_average_after": [round(x, 2) for x in os.getloadavg()],
         "run_wall_s": round(time.perf_counter() - began, 1),
         "date": time.strftime("%Y-%m-%d %H:%M"),
+        "tag": args.tag,
     }
     return {"setup": setup, "summary": summarise(rows, tools), "runs": rows}
+
+
+def _selection(args) -> str:
+    """'all', 'every 4th', 'listed in psplib_j60_hard.txt' or 'every 2th listed in ...'."""
+    listed = f"listed in {args.only.name}" if args.only else ""
+    if args.every == 1:
+        return listed or "all"
+    return " ".join(filter(None, [f"every {args.every}th", listed]))
 
 
 def _excess(makespan, best) -> float | None:
@@ -285,12 +303,18 @@ def write(result: dict, out_dir: Path) -> Path:
 
 def _stem(setup: dict) -> str:
     """psplib_j30 for a full run with seed 0; psplib_j60_every4_seed1 and the like otherwise."""
-    every = setup["selection"].removeprefix("every ").removesuffix("th")
+    selection = setup["selection"]
+    every = re.search(r"every (\d+)th", selection)
+    listed = re.search(r"listed in (?:psplib_[a-z0-9]+_)?(\w+)\.\w+", selection)
+    default = TIME_LIMITS.get(setup["set"])
     return "_".join(
         [f"psplib_{setup['set']}"]
-        + ([f"every{every}"] if setup["selection"] != "all" else [])
+        + ([listed.group(1)] if listed else [])
+        + ([f"every{every.group(1)}"] if every else [])
         + ([f"limit{setup['limit']}"] if setup["limit"] else [])
+        + ([f"{setup['time_limit_s']:g}s"] if setup["time_limit_s"] != default else [])
         + ([f"seed{setup['seed']}"] if setup["seed"] else [])
+        + ([setup["tag"]] if setup.get("tag") else [])
     )
 
 
@@ -301,6 +325,10 @@ def main() -> None:
     parser.add_argument("--set", nargs="+", default=["j30", "j60"], choices=sorted(TIME_LIMITS))
     parser.add_argument("--limit", type=int, help="at most N instances per set")
     parser.add_argument("--every", type=int, default=1, help="every K-th instance (stratified)")
+    parser.add_argument(
+        "--only", type=Path, help="a file of instance names (e.g. results/psplib_j60_hard.txt)"
+    )
+    parser.add_argument("--tag", default="", help="a word added to the results' file names")
     parser.add_argument(
         "--time-limit",
         type=float,

@@ -139,9 +139,11 @@ class Pools:
         sizes = self.size
         for person, mine in intervals.items():
             if sizes[person] == 1 and len(mine) > 1:
-                model.add_no_overlap(mine)
+                variables.closable.append((model.add_no_overlap(mine).index, None))
             elif len(mine) > sizes[person]:
-                model.add_cumulative(mine, [1] * len(mine), int(sizes[person]))
+                size = int(sizes[person])
+                cumulative = model.add_cumulative(mine, [1] * len(mine), size)
+                variables.closable.append((cumulative.index, size))
 
     def _ordered_places(self, model: cp_model.CpModel, variables: Variables) -> None:
         for places in self.alike_places():
@@ -187,7 +189,10 @@ class Pools:
                             lead.start, effort, lead.present, ""
                         )
                     )
-            model.add_cumulative([spans[t] for t in needs], list(needs.values()), capacity)
+            group_load = model.add_cumulative(
+                [spans[t] for t in needs], list(needs.values()), capacity
+            )
+            variables.closable.append((group_load.index, capacity))
             loads.append((needs, capacity))
         self._exclusive_teams(model, spans, loads)
 
