@@ -458,9 +458,8 @@ def test_known_lower_bounds_are_stated_only_where_a_plan_meets_them():
     """Valid lower bounds become constraints (CP-SAT's bound starts there) and the plan is as
     good as without them; bounds above a known plan are wrong and are not stated, so they
     cannot make a feasible problem look infeasible."""
-    from test_lns import generated
-
     from allocate.bounds import level_bounds
+    from test_lns import generated
 
     problem, greedy = generated(6, 20, time_only=True)
     valid = level_bounds(problem)
