@@ -5,17 +5,21 @@ and the resource-free floor alone is not; a hypothesis test checks every term's 
 plans of every strategy on random scenarios with teams, pins, resources and limits.
 """
 
+import importlib.util
 from datetime import UTC, datetime, timedelta
 from itertools import permutations
+from pathlib import Path
 
 import hypothesis.extra.numpy as hnp
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from allocate import Calendar, Person, Project, Scenario, Task, solve, terms
 from allocate.bounds import finish_bounds, level_bounds, term_bounds
 from allocate.bounds.earliest import earliest_schedule
+from allocate.bounds.tails import shortest_spans
 from allocate.bounds.weekly import _capped
 from allocate.matching import min_assignment
 from allocate.problem import compile_problem
@@ -115,6 +119,58 @@ def test_dues_that_compete_for_a_person_cannot_all_be_met():
     assert level_bounds(problem) == optimum(problem) == ((2 * 1 + 1 * 2) * 24.0,)
     finishes, _ = finish_bounds(problem)
     assert (finishes <= [due.tick for due in problem.dues]).all()
+
+
+def test_a_task_waits_for_the_work_its_predecessors_queue_for():
+    """Two days of Ana's work, then Ben's day: the resource-free schedule ends Ben's task on
+    Tuesday, but Ana's two days end on Tuesday evening, so Ben works on Wednesday (`heads`)."""
+    people = [
+        Person(id="ana", skills={"design": 1}, calendar=BERLIN),
+        Person(id="ben", skills={"backend": 1}, calendar=BERLIN),
+    ]
+    tasks = [
+        *(Task(id=f"d{i}", effort_hours=8, skills={"design": 1}) for i in range(2)),
+        Task(
+            id="api",
+            effort_hours=8,
+            skills={"backend": 1},
+            after=["d0", "d1"],
+            deadline=MONDAY + timedelta(hours=8),  # Monday 17:00
+        ),
+    ]
+    problem = problem_of(({"lateness": 1.0},), people, tasks)
+    assert level_bounds(problem) == optimum(problem) == (2 * 24.0,)
+    assert resource_free(problem, "lateness") == 24
+
+
+def test_dues_released_late_cannot_use_the_idle_days_before():
+    """Ana works Monday on a task due Friday; two one-day tasks released on Wednesday and due
+    that evening cannot both make it. Counted from Monday (the first release), three days of work
+    would leave room for both; the shortest-remaining-work schedule from the releases does not."""
+    wednesday = MONDAY + timedelta(days=2)
+    people, tasks = ana_and(
+        Task(id="early", effort_hours=8, skills={"design": 1}, deadline=MONDAY + timedelta(days=4)),
+        *(
+            Task(
+                id=f"late{i}",
+                effort_hours=8,
+                skills={"design": 1},
+                release=wednesday,
+                deadline=wednesday + timedelta(hours=8),
+            )
+            for i in range(2)
+        ),
+    )
+    problem = problem_of(({"lateness": 1.0},), people, tasks)
+    assert level_bounds(problem) == optimum(problem) == (24.0,)
+
+
+def test_a_task_lasts_at_least_its_shortest_window_of_working_hours():
+    """Twelve hours on a 09:00-17:00 weekday calendar take at least a day and a half: 8 + 16
+    (the night) + 4 elapsed hours; a team lasts as long as its slowest member needs."""
+    people, tasks = ana_and(Task(id="long", effort_hours=12, skills={"design": 1}))
+    problem = problem_of(({"makespan": 1.0},), people, tasks)
+    assert shortest_spans(problem).tolist() == [28]
 
 
 def test_a_due_of_optional_work_only_may_be_left_out_on_time():
@@ -290,6 +346,37 @@ def test_no_bound_exceeds_any_plan(scenario):
             assert bounds[name] <= value + 1e-9, (name, bounds[name], value)
         values = level_values(problem, schedule.end, schedule.person)
         assert all(b <= v + 1e-9 for b, v in zip(level_bounds(problem), values, strict=True))
+
+
+def _generate():
+    path = Path(__file__).resolve().parents[1] / "benchmarks" / "generate.py"
+    spec = importlib.util.spec_from_file_location("benchmarks_generate", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.generate
+
+
+@pytest.mark.parametrize(
+    ("size", "seed"),
+    [("4x12", s) for s in (1, 3, 4, 5)]
+    + [("5x16", s) for s in (1, 2, 3, 5)]
+    + [("6x20", 1), ("6x20", 5), ("8x30", 2), ("8x30", 3), ("8x30", 4)],
+)
+def test_lateness_bound_stays_below_plans_of_generated_agencies(size, seed):
+    """On small generated agency scenarios (benchmarks/generate.py; the seeds whose work fits
+    the horizon), where queues for the same people make most of the lateness, the bound stays
+    below CP-SAT's best plan (one worker; proven optimal within seconds when run alone) and
+    never below the resource-free floor."""
+    people, tasks = map(int, size.split("x"))
+    scenario = _generate()(people, tasks, seed)
+    scenario = scenario.model_copy(update={"objective": ({"lateness": 1.0},)})
+    problem = compile_problem(scenario)
+    bound = term_bounds(problem, {"lateness"})["lateness"]
+    outcome = CpSat(workers=1).solve(problem, time_limit=20, seed=1)
+    schedule = outcome.schedule
+    assert schedule.complete, outcome.status
+    assert bound <= terms.TERMS["lateness"].value(problem, schedule.end, schedule.person) + 1e-9
+    assert bound >= resource_free(problem, "lateness")
 
 
 @settings(

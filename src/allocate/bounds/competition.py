@@ -2,22 +2,33 @@
 
 Per source (a pool of people or a resource, `energy`), take the dues whose work needs it and give
 each task to one of them only (the earliest due whose closure holds it: the due ends no earlier
-than the task), so that their *own* energies are disjoint. No work of theirs can be done before
-r, the earliest start among those tasks. Whichever due is the i-th to have its own work done, by
-then the work of i dues is done, at least the i smallest energies together: so the i-th of those
-times is no earlier than P_i, the first tick by which the source can have done that much since r.
-Each due's finish is also no earlier than its own floor F (`finish_bounds`), so the weighted
-lateness is at least the cheapest way to give the dues the times P_1..P_k, one each: an assignment
-problem, solved exactly (`matching.min_assignment`). This is the order-of-completion argument of
-single-machine tardiness bounds, carried to calendars and pools; the best source's bound (plus the
-other dues' own floors) bounds the whole lateness. Dues of optional tasks only count for nothing.
+than the task), so that their *own* work is disjoint. Pick a threshold r and make each due's own
+work that starts at or after r (by the tasks' floors) one job, released at its earliest start:
+in every plan the due's work on the source is done no earlier than that job could be. Preemptive
+shortest-remaining-work-first (SRPT) completes, by every point of the source's working time, as
+many of these jobs as any schedule can (the classic argument behind single-machine tardiness
+bounds with release dates; a calendar only relabels time, as work done by a tick is the capacity
+up to it), so whichever due is the k-th to have its job done, that is no earlier than SRPT's k-th
+completion P_k. With r the first start of all, P_k is also no earlier than the tick by which the
+source can have done the k smallest jobs (under weekly limits too). Each due then still has the
+least tail of its job's tasks to go (`tails`) and is no earlier than its own floor F
+(`finish_bounds`), so the weighted lateness of the dues with work past r is at least the cheapest
+way to give them the times P_1..P_k, one each: an assignment problem, solved exactly
+(`matching.min_assignment`) when a quick Hall test finds no way for all to stay within their own
+floors. The best source and threshold count, plus the other dues' own floors. Dues of optional
+tasks only count for nothing.
 """
 
 from __future__ import annotations
 
+import heapq
+import math
+from dataclasses import dataclass
+
 import numpy as np
 
 from allocate.bounds import energy
+from allocate.bounds.tails import ranks, successors, tails
 from allocate.matching import min_assignment
 from allocate.problem import Problem
 from allocate.schedule import required
@@ -33,20 +44,28 @@ def weighted_lateness(
     problem: Problem, sources: energy.Sources, start: np.ndarray, finishes: np.ndarray
 ) -> float:
     """A lower bound on the weighted lateness in ticks, at least that of the dues' own floors
-    `finishes` (each due's finish tick at the earliest) given the resource-free `start`s."""
+    `finishes` (each due's finish tick at the earliest) given the tasks' earliest `start`s."""
     if not problem.dues:
         return 0.0
     ticks = np.array([due.tick for due in problem.dues], dtype=np.int64)
     weights = np.array([due.weight for due in problem.dues], dtype=float) * held(problem)
     alone = weights * np.maximum(0, finishes - ticks)
-    best = float(alone.sum())
     owners = _owners(problem, ticks)
-    for row in _busiest(sources, owners):
-        found = _source_bound(sources, row, owners, start, finishes, ticks, weights)
-        if found is not None:
-            dues, cost = found
-            best = max(best, cost + float(alone.sum() - alone[dues].sum()))
-    return best
+    dues = Dues(ticks, weights, finishes, owners, _own_tails(problem, owners))
+    gains = [_source_gain(sources, row, dues, start) for row in _busiest(sources, owners)]
+    return float(alone.sum()) + max(gains, default=0.0)
+
+
+@dataclass(frozen=True)
+class Dues:
+    """Per due: its tick, weight and own floor; per task: its owner due (-1: none) and the least
+    ticks from its end to that due's end."""
+
+    ticks: np.ndarray
+    weights: np.ndarray
+    finishes: np.ndarray
+    owners: np.ndarray
+    tail: np.ndarray
 
 
 def held(problem: Problem) -> np.ndarray:
@@ -66,6 +85,20 @@ def _owners(problem: Problem, ticks: np.ndarray) -> np.ndarray:
     return owner
 
 
+def _own_tails(problem: Problem, owners: np.ndarray) -> np.ndarray:
+    """Per task, the least ticks from its end to the end of its owner due (0: none known)."""
+    after, rank = successors(problem), ranks(problem)
+    found = np.zeros(problem.n_tasks, dtype=np.int64)
+    for d, (due, closure) in enumerate(zip(problem.dues, energy.closures(problem), strict=True)):
+        mine = [t for t in closure if owners[t] == d]
+        if not mine:
+            continue
+        targets = {slot for t in due.tasks for slot in problem.team(t)}
+        tail = tails(problem, closure, targets, after, rank)
+        found[mine] = [max(0, tail[t]) if tail[t] != -math.inf else 0 for t in mine]
+    return found
+
+
 def _busiest(sources: energy.Sources, owners: np.ndarray) -> list[int]:
     """The sources with the most work owned by dues, most first."""
     work = sources.energy[owners >= 0].sum(axis=0)
@@ -73,32 +106,88 @@ def _busiest(sources: energy.Sources, owners: np.ndarray) -> list[int]:
     return rows[np.argsort(-work[rows], kind="stable")][:MAX_SOURCES].tolist()
 
 
-def _source_bound(
-    sources: energy.Sources,
-    row: int,
-    owners: np.ndarray,
-    start: np.ndarray,
-    finishes: np.ndarray,
-    ticks: np.ndarray,
-    weights: np.ndarray,
-) -> tuple[np.ndarray, float] | None:
-    """(the dues taken, their least weighted lateness) on source `row`; None for fewer than two."""
+def _source_gain(sources: energy.Sources, row: int, dues: Dues, start: np.ndarray) -> float:
+    """How much more weighted lateness than their own floors the dues competing for source
+    `row` add at least (0 when they need not: fewer than two, or room enough)."""
+    owners, ticks = dues.owners, dues.ticks
     needs = (owners >= 0) & (sources.energy[:, row] > 0)
     own = np.bincount(owners[needs], weights=sources.energy[needs, row], minlength=len(ticks))
-    dues = np.flatnonzero(own > 0)
-    dues = dues[np.argsort(ticks[dues], kind="stable")][:MAX_DUES]
-    if len(dues) < 2:
-        return None
-    first = int(start[needs & np.isin(owners, dues)].min())
-    done = np.cumsum(np.sort(own[dues])).astype(np.int64)
-    k = len(dues)
-    times = energy.finish(sources, np.full(k, row), np.full(k, first), done)
+    taken = np.flatnonzero(own > 0)
+    taken = taken[np.argsort(ticks[taken], kind="stable")][:MAX_DUES]
+    if len(taken) < 2:
+        return 0.0
+    tasks = np.flatnonzero(needs & np.isin(owners, taken))
+    job = np.zeros(len(ticks), dtype=np.int64)
+    job[taken] = np.arange(len(taken))
+    job, work, begins = job[owners[tasks]], sources.energy[tasks, row], start[tasks]
+    first = int(begins.min())
+    done = np.cumsum(np.sort(own[taken])).astype(np.int64)
+    common = energy.finish(sources, np.full(len(taken), row), np.full(len(taken), first), done)
+    gain = 0.0
+    cum = sources.cum[row]
+    for r in np.unique(begins).tolist():
+        later = begins >= r
+        amount = np.bincount(job[later], weights=work[later], minlength=len(taken))
+        present = np.flatnonzero(amount > 0)
+        if len(present) < 2:
+            continue
+        release = np.full(len(taken), cum[-1])
+        np.minimum.at(release, job[later], cum[begins[later]])
+        tail = np.full(len(taken), np.iinfo(np.int64).max)
+        np.minimum.at(tail, job[later], dues.tail[tasks[later]])
+        ends = _srpt(release[present], amount[present].astype(np.int64))
+        times = energy.reach(sources.cum, np.full(len(ends), row), np.zeros_like(ends), ends)
+        if r == first:
+            times = np.maximum(times, common)  # every due's own work is there
+        gain = max(gain, _assign(dues, taken[present], times, tail[present]))
+    return gain
+
+
+def _assign(dues: Dues, taken: np.ndarray, times: np.ndarray, tail: np.ndarray) -> float:
+    """The least weighted lateness of the dues `taken` beyond their own floors when each gets
+    one of `times` (ascending) and then still has its `tail` to go."""
+    ticks, floor = dues.ticks[taken], dues.finishes[taken]
     # a due that no time past its own floor or tick can hurt takes the latest times (every cost
     # grows with the time, so swapping it later never costs more): the rest share the first ones
-    hurt = times[-1] > np.maximum(finishes[dues], ticks[dues])
-    dues, m = dues[hurt], int(hurt.sum())
-    if m == 0:
-        return None
-    finish = np.maximum(finishes[dues][:, None], times[None, :m])
-    cost = weights[dues][:, None] * np.maximum(0, finish - ticks[dues][:, None])
-    return dues, min_assignment(cost)
+    free = np.maximum(floor, ticks) - tail  # the latest time that costs nothing beyond F
+    hurt = times[-1] > free
+    m = int(hurt.sum())
+    if m == 0 or _on_time(times[:m], free[hurt]):
+        return 0.0
+    taken, ticks, floor, tail = taken[hurt], ticks[hurt], floor[hurt], tail[hurt]
+    finish = np.maximum(floor[:, None], times[None, :m] + tail[:, None])
+    cost = dues.weights[taken][:, None] * np.maximum(0, finish - ticks[:, None])
+    alone = dues.weights[taken] * np.maximum(0, floor - ticks)
+    return min_assignment(cost) - float(alone.sum())
+
+
+def _on_time(times: np.ndarray, free: np.ndarray) -> bool:
+    """Can each due get its own one of `times` (ascending) no later than its `free` tick? Each
+    accepts a prefix of them, so yes iff the i-th smallest prefix is at least i long (Hall)."""
+    accepted = np.sort(np.searchsorted(times, free, side="right"))
+    return bool((accepted >= np.arange(1, len(free) + 1)).all())
+
+
+def _srpt(release: np.ndarray, work: np.ndarray) -> np.ndarray:
+    """The completion times, in order, of preemptive shortest-remaining-work-first on one
+    machine of unit speed: jobs of `work` released at `release`."""
+    order = np.argsort(release, kind="stable")
+    arrivals = list(zip(release[order].tolist(), work[order].tolist(), strict=True))
+    waiting: list[int] = []
+    ends: list[int] = []
+    now, i = 0, 0
+    while i < len(arrivals) or waiting:
+        if not waiting:
+            now = max(now, arrivals[i][0])
+        while i < len(arrivals) and arrivals[i][0] <= now:
+            heapq.heappush(waiting, arrivals[i][1])
+            i += 1
+        left = heapq.heappop(waiting)
+        upto = arrivals[i][0] if i < len(arrivals) else math.inf
+        if now + left <= upto:
+            now += left
+            ends.append(now)
+        else:
+            heapq.heappush(waiting, left - (upto - now))
+            now = upto
+    return np.array(ends, dtype=np.int64)

@@ -9,15 +9,23 @@ make durations depend on the start.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from allocate.problem import NONE, Problem
 from allocate.schedule import Schedule, candidates, earliest_times, required, topological_order
 
+Head = Callable[[int, Schedule], int]
 
-def earliest_schedule(problem: Problem, without_optional: bool = False) -> Schedule:
+
+def earliest_schedule(
+    problem: Problem, without_optional: bool = False, head: Head | None = None
+) -> Schedule:
     """Each task's earliest possible start and end, with nobody ever busy; `without_optional`
-    leaves every optional task out (NONE), which frees its successors too."""
+    leaves every optional task out (NONE), which frees its successors too. `head(task,
+    schedule)`, when given, is a further tick before which `task` cannot start, from the times
+    placed so far (its predecessors'): `heads` uses it for the work that must be done first."""
     schedule = Schedule.empty(problem.n_tasks, problem.optional)
     calendars = problem.shared(_Calendars)
     must = required(problem)
@@ -29,6 +37,8 @@ def earliest_schedule(problem: Problem, without_optional: bool = False) -> Sched
         start, end_at_least = earliest_times(problem, schedule, task)
         if problem.pinned_start[task] != NONE:
             start = max(start, int(problem.pinned_start[task]))
+        if head is not None:
+            start = max(start, head(task, schedule))
         team = problem.team(task)
         end = max(start, end_at_least)
         if not problem.is_milestone(task):
