@@ -36,8 +36,9 @@ from allocate.schedule import required
 MAX_DUES = 40
 """Per source, at most this many dues (those due first) enter the assignment: it is cubic in
 their number. Leaving dues out keeps the bound valid (they count with their own floors)."""
-MAX_SOURCES = 16
-"""At most this many sources (those with the most due work) are tried."""
+MAX_SOURCES = 32
+"""At most this many sources (those whose due work is largest against their capacity) are
+tried."""
 
 
 def weighted_lateness(
@@ -52,7 +53,7 @@ def weighted_lateness(
     alone = weights * np.maximum(0, finishes - ticks)
     owners = _owners(problem, ticks)
     dues = Dues(ticks, weights, finishes, owners, _own_tails(problem, owners))
-    gains = [_source_gain(sources, row, dues, start) for row in _busiest(sources, owners)]
+    gains = [_source_gain(sources, row, dues, start) for row in _busiest(sources, owners, ticks)]
     return float(alone.sum()) + max(gains, default=0.0)
 
 
@@ -99,11 +100,14 @@ def _own_tails(problem: Problem, owners: np.ndarray) -> np.ndarray:
     return found
 
 
-def _busiest(sources: energy.Sources, owners: np.ndarray) -> list[int]:
-    """The sources with the most work owned by dues, most first."""
+def _busiest(sources: energy.Sources, owners: np.ndarray, ticks: np.ndarray) -> list[int]:
+    """The sources whose due-owned work is largest against their capacity up to the last due,
+    most loaded first."""
     work = sources.energy[owners >= 0].sum(axis=0)
     rows = np.flatnonzero(work > 0)
-    return rows[np.argsort(-work[rows], kind="stable")][:MAX_SOURCES].tolist()
+    last = int(np.clip(ticks.max(), 1, sources.cum.shape[1] - 1))
+    load = work[rows] / np.maximum(1, sources.cum[rows, last])
+    return rows[np.argsort(-load, kind="stable")][:MAX_SOURCES].tolist()
 
 
 def _source_gain(sources: energy.Sources, row: int, dues: Dues, start: np.ndarray) -> float:
