@@ -136,7 +136,7 @@ def _source_gain(sources: energy.Sources, row: int, dues: Dues, start: np.ndarra
         if len(present) < 2:
             continue
         release = np.full(len(taken), cum[-1])
-        np.minimum.at(release, job[later], cum[begins[later]])
+        np.minimum.at(release, job[later], cum[np.clip(begins[later], 0, len(cum) - 1)])
         tail = np.full(len(taken), np.iinfo(np.int64).max)
         np.minimum.at(tail, job[later], dues.tail[tasks[later]])
         ends = _srpt(release[present], amount[present].astype(np.int64))

@@ -78,8 +78,10 @@ def shortest_spans(problem: Problem) -> np.ndarray:
         for person in candidates(problem, task).tolist():
             if (person, e) not in shortest:
                 work = np.asarray(problem.timeline(person).work, dtype=np.int64)
-                windows = work[e - 1 :] - work[: len(work) - e + 1] + 1
-                shortest[person, e] = int(windows.min()) if len(windows) else e
+                if len(work) < e:  # not enough working time in the horizon: no plan has it
+                    shortest[person, e] = e
+                    continue
+                shortest[person, e] = int((work[e - 1 :] - work[: len(work) - e + 1]).min()) + 1
         found[task] = min(shortest[int(p), e] for p in candidates(problem, task).tolist())
     found = np.maximum(found, effort)
     for task in range(problem.n_tasks):
