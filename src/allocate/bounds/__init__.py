@@ -7,8 +7,8 @@ when a term asks): time terms take, per due and for the makespan, the later of t
 earliest schedule (`earliest`: the chain of work on exact calendars, each start raised to the
 energy floor of the work that must end first, `heads`) and energy (`energy`: the work only a
 group of people, or a resource, can do needs that much of their working time); lateness also
-counts the dues that compete for one group or resource (`competition`); people terms follow from
-who may do what. Every bound holds for every complete
+counts the dues that compete for one group or resource (`competition`) or for one person
+(`pairs`); people terms follow from who may do what. Every bound holds for every complete
 plan; tests check each against proven optima and against the plans of every strategy.
 """
 
@@ -84,7 +84,7 @@ class Floors:
     def weighted_lateness(self) -> float:
         """Priority-weighted ticks late, at least (`competition`)."""
         return competition.weighted_lateness(
-            self.problem, self.sources, self.earliest.start, self.finishes
+            self.problem, self.sources, self.earliest, self.finishes
         )
 
     @property

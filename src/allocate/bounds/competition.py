@@ -27,25 +27,28 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from allocate.bounds import energy
+from allocate.bounds import energy, pairs
 from allocate.bounds.tails import ranks, successors, tails
 from allocate.matching import min_assignment
 from allocate.problem import Problem
-from allocate.schedule import required
+from allocate.schedule import Schedule, required
 
 MAX_DUES = 40
 """Per source, at most this many dues (those due first) enter the assignment: it is cubic in
 their number. Leaving dues out keeps the bound valid (they count with their own floors)."""
+MAX_GROUPS = 16
+"""Up to this many groups of dues with a gain (sources, pairs) are combined exactly."""
 MAX_SOURCES = 32
 """At most this many sources (those whose due work is largest against their capacity) are
 tried."""
 
 
 def weighted_lateness(
-    problem: Problem, sources: energy.Sources, start: np.ndarray, finishes: np.ndarray
+    problem: Problem, sources: energy.Sources, earliest: Schedule, finishes: np.ndarray
 ) -> float:
     """A lower bound on the weighted lateness in ticks, at least that of the dues' own floors
-    `finishes` (each due's finish tick at the earliest) given the tasks' earliest `start`s."""
+    `finishes` (each due's finish tick at the earliest) given the tasks' `earliest` times,
+    plus the gains over those floors of sources and pairs of tasks (`pairs`) on disjoint dues."""
     if not problem.dues:
         return 0.0
     ticks = np.array([due.tick for due in problem.dues], dtype=np.int64)
@@ -53,8 +56,40 @@ def weighted_lateness(
     alone = weights * np.maximum(0, finishes - ticks)
     owners = _owners(problem, ticks)
     dues = Dues(ticks, weights, finishes, owners, _own_tails(problem, owners))
-    gains = [_source_gain(sources, row, dues, start) for row in _busiest(sources, owners, ticks)]
-    return float(alone.sum()) + max(gains, default=0.0)
+    start = earliest.start
+    groups = [_source_gain(sources, row, dues, start) for row in _busiest(sources, owners, ticks)]
+    groups += pairs.gains(problem, dues, earliest)
+    return float(alone.sum()) + _disjoint(groups)
+
+
+def _disjoint(groups: list[tuple[float, frozenset[int]]]) -> float:
+    """The largest total gain of groups of dues that share no due: each group's gain over its
+    dues' own floors holds in every plan, so those of disjoint groups add up. Exact (branch and
+    bound over the groups, largest first) for up to `MAX_GROUPS` groups with a gain, which is
+    the usual case; greedy, largest first, beyond."""
+    groups = sorted((g for g in groups if g[0] > 0), key=lambda group: -group[0])
+    if len(groups) > MAX_GROUPS:
+        total, used = 0.0, set()
+        for extra, members in groups:
+            if not members & used:
+                used |= members
+                total += extra
+        return total
+    rest = np.cumsum([extra for extra, _ in groups][::-1])[::-1].tolist() + [0.0]
+    best = 0.0
+
+    def pick(i: int, used: frozenset[int], total: float) -> None:
+        nonlocal best
+        best = max(best, total)
+        if i == len(groups) or total + rest[i] <= best:
+            return
+        extra, members = groups[i]
+        if not members & used:
+            pick(i + 1, used | members, total + extra)
+        pick(i + 1, used, total)
+
+    pick(0, frozenset(), 0.0)
+    return best
 
 
 @dataclass(frozen=True)
@@ -110,16 +145,19 @@ def _busiest(sources: energy.Sources, owners: np.ndarray, ticks: np.ndarray) -> 
     return rows[np.argsort(-load, kind="stable")][:MAX_SOURCES].tolist()
 
 
-def _source_gain(sources: energy.Sources, row: int, dues: Dues, start: np.ndarray) -> float:
+def _source_gain(
+    sources: energy.Sources, row: int, dues: Dues, start: np.ndarray
+) -> tuple[float, frozenset[int]]:
     """How much more weighted lateness than their own floors the dues competing for source
-    `row` add at least (0 when they need not: fewer than two, or room enough)."""
+    `row` add at least (0 when they need not: fewer than two, or room enough), and which dues
+    those are."""
     owners, ticks = dues.owners, dues.ticks
     needs = (owners >= 0) & (sources.energy[:, row] > 0)
     own = np.bincount(owners[needs], weights=sources.energy[needs, row], minlength=len(ticks))
     taken = np.flatnonzero(own > 0)
     taken = taken[np.argsort(ticks[taken], kind="stable")][:MAX_DUES]
     if len(taken) < 2:
-        return 0.0
+        return 0.0, frozenset()
     tasks = np.flatnonzero(needs & np.isin(owners, taken))
     job = np.zeros(len(ticks), dtype=np.int64)
     job[taken] = np.arange(len(taken))
@@ -127,7 +165,7 @@ def _source_gain(sources: energy.Sources, row: int, dues: Dues, start: np.ndarra
     first = int(begins.min())
     done = np.cumsum(np.sort(own[taken])).astype(np.int64)
     common = energy.finish(sources, np.full(len(taken), row), np.full(len(taken), first), done)
-    gain = 0.0
+    best: tuple[float, frozenset[int]] = (0.0, frozenset())
     cum = sources.cum[row]
     for r in np.unique(begins).tolist():
         later = begins >= r
@@ -143,13 +181,16 @@ def _source_gain(sources: energy.Sources, row: int, dues: Dues, start: np.ndarra
         times = energy.reach(sources.cum, np.full(len(ends), row), np.zeros_like(ends), ends)
         if r == first:
             times = np.maximum(times, common)  # every due's own work is there
-        gain = max(gain, _assign(dues, taken[present], times, tail[present]))
-    return gain
+        found = _assign(dues, taken[present], times, tail[present])
+        best = max(best, found, key=lambda group: group[0])
+    return best
 
 
-def _assign(dues: Dues, taken: np.ndarray, times: np.ndarray, tail: np.ndarray) -> float:
+def _assign(
+    dues: Dues, taken: np.ndarray, times: np.ndarray, tail: np.ndarray
+) -> tuple[float, frozenset[int]]:
     """The least weighted lateness of the dues `taken` beyond their own floors when each gets
-    one of `times` (ascending) and then still has its `tail` to go."""
+    one of `times` (ascending) and then still has its `tail` to go; and those dues."""
     ticks, floor = dues.ticks[taken], dues.finishes[taken]
     # a due that no time past its own floor or tick can hurt takes the latest times (every cost
     # grows with the time, so swapping it later never costs more): the rest share the first ones
@@ -157,12 +198,12 @@ def _assign(dues: Dues, taken: np.ndarray, times: np.ndarray, tail: np.ndarray) 
     hurt = times[-1] > free
     m = int(hurt.sum())
     if m == 0 or _on_time(times[:m], free[hurt]):
-        return 0.0
+        return 0.0, frozenset()
     taken, ticks, floor, tail = taken[hurt], ticks[hurt], floor[hurt], tail[hurt]
     finish = np.maximum(floor[:, None], times[None, :m] + tail[:, None])
     cost = dues.weights[taken][:, None] * np.maximum(0, finish - ticks[:, None])
     alone = dues.weights[taken] * np.maximum(0, floor - ticks)
-    return min_assignment(cost) - float(alone.sum())
+    return min_assignment(cost) - float(alone.sum()), frozenset(taken.tolist())
 
 
 def _on_time(times: np.ndarray, free: np.ndarray) -> bool:

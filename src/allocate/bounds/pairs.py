@@ -1,0 +1,173 @@
+"""Pairs of tasks that may need the same person: one of them waits, or one goes elsewhere.
+
+Take two tasks a and b owned by different dues (`competition`: each task counts for one due,
+and the due ends no earlier than the task's end plus its tail). In every plan a runs on one of
+its people p, b on one of its people q, each from no earlier than its floor (the earliest
+schedule's start) and for its effort in that person's working ticks (`Timeline.end`). When p
+and q differ, each ends no earlier than on its own calendar from its floor; when they are the
+same person, one of the two starts only after the other ends. The least total weighted lateness
+of the two dues over these few cases (each due also no earlier than its own floor F) holds in
+every plan, whatever else is placed: its gain over the two dues' own floors adds to those of
+other pairs and sources on other dues (`competition`). This is
+disjunctive reasoning on one person at a time, which the pools of `energy`, summing their
+members' hours as one machine, cannot do: a task cannot be split between two people.
+Only pairs whose resource-free windows overlap, and that cannot both keep their dues within
+their own floors on two different people, can gain; only those are tried.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from allocate.bounds import energy
+from allocate.bounds.earliest import _Calendars
+from allocate.bounds.tails import ranks
+from allocate.problem import NONE, Problem
+from allocate.schedule import Schedule, candidates, earliest_times
+
+if TYPE_CHECKING:
+    from allocate.bounds.competition import Dues
+
+MAX_PAIRS = 50_000
+"""At most this many contested pairs are tried (those of the dues due first): each costs a
+few calendar look-ups per pair of people. Leaving pairs out keeps the bound valid."""
+
+
+def gains(problem: Problem, dues: Dues, earliest: Schedule) -> list[tuple[float, frozenset[int]]]:
+    """Per pair of dues whose tasks contest a person, the weighted ticks late beyond their own
+    floors that they add at least (the best pair of their tasks), with the two dues."""
+    found: dict[frozenset[int], float] = {}
+    chains = _Chains(problem, earliest)
+    for a, b in _contested(problem, dues, chains):
+        extra = _pair_gain(problem, dues, chains, a, b)
+        if extra > 0:
+            key = frozenset((int(dues.owners[a]), int(dues.owners[b])))
+            found[key] = max(found.get(key, 0.0), extra)
+    return [(extra, key) for key, extra in found.items()]
+
+
+def _contested(problem: Problem, dues: Dues, chains: _Chains) -> list[tuple[int, int]]:
+    """Pairs of due-owned tasks (team leaders) of different dues whose resource-free windows
+    overlap (elsewhere each keeps its own earliest times) and that cannot both stay within
+    their dues' own floors on two different people."""
+    owners, earliest = dues.owners, chains.earliest
+    lead = np.arange(problem.n_tasks) if not len(problem.leader) else problem.leader
+    tasks = np.flatnonzero(
+        (owners >= 0) & problem.staffed & (problem.effort > 0) & (lead == np.arange(len(lead)))
+    )
+    tasks = tasks[np.argsort(dues.ticks[owners[tasks]], kind="stable")]
+    who = np.zeros((len(tasks), problem.n_people), dtype=np.float32)
+    free = np.zeros_like(who)  # on this person, the task keeps its due within its own floor
+    for i, t in enumerate(tasks.tolist()):
+        d = int(owners[t])
+        limit = max(int(dues.finishes[d]), int(dues.ticks[d]))
+        people = candidates(problem, t).tolist()
+        ends = {p: _end(problem, t, p, earliest.start[t]) for p in people}
+        options = sorted(set(ends.values()))
+        lo, hi = 0, len(options)  # due_end grows with the end: the free ends are a prefix
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if chains.due_end(d, t, options[mid]) <= limit:
+                lo = mid + 1
+            else:
+                hi = mid
+        latest_free = options[lo - 1] if lo else -1
+        who[i, people] = 1
+        free[i, people] = [ends[p] <= latest_free for p in people]
+    start, end = earliest.start[tasks], earliest.end[tasks]
+    pair = (who @ who.T > 0) & (start[:, None] < end[None, :]) & (start[None, :] < end[:, None])
+    pair &= owners[tasks][:, None] != owners[tasks][None, :]
+    # apart: a on some free person and b on another free one
+    count = free.sum(axis=1)
+    alone = (free @ free.T == 1) & (count[:, None] == 1) & (count[None, :] == 1)
+    pair &= ~((count[:, None] >= 1) & (count[None, :] >= 1) & ~alone)
+    i, j = np.nonzero(np.triu(pair, 1))
+    return list(zip(tasks[i].tolist(), tasks[j].tolist(), strict=True))[:MAX_PAIRS]
+
+
+def _pair_gain(problem: Problem, dues: Dues, chains: _Chains, a: int, b: int) -> float:
+    """The least weighted lateness of the owners of `a` and `b` over who does each and, for one
+    person, in which order; minus their own floors' (0: some case costs nothing more)."""
+    da, db = int(dues.owners[a]), int(dues.owners[b])
+    alone = _cost(dues, da, 0) + _cost(dues, db, 0)
+    first = chains.earliest.start
+
+    def cost(end_a: int, end_b: int) -> float:
+        ends = chains.due_end(da, a, end_a), chains.due_end(db, b, end_b)
+        return _cost(dues, da, ends[0]) + _cost(dues, db, ends[1])
+
+    best = np.inf
+    for p in candidates(problem, a).tolist():
+        end_a = _end(problem, a, p, first[a])
+        for q in candidates(problem, b).tolist():
+            end_b = _end(problem, b, q, first[b])
+            if p != q:
+                found = cost(end_a, end_b)
+            else:
+                after_a = _end(problem, b, q, max(first[b], end_a))
+                after_b = _end(problem, a, p, max(first[a], end_b))
+                found = min(cost(end_a, after_a), cost(after_b, end_b))
+            best = min(best, found)
+            if best <= alone:
+                return 0.0
+    return float(best - alone)
+
+
+class _Chains:
+    """How a due's end follows from one of its tasks ending later than its floor: the earliest
+    schedule redone for what follows that task within the due's closure, on exact calendars
+    (as `earliest` does), everything else at its floor."""
+
+    def __init__(self, problem: Problem, earliest: Schedule):
+        self.problem, self.earliest = problem, earliest
+        self.closures = energy.closures(problem)
+        self.rank = ranks(problem)
+        self.calendars = problem.shared(_Calendars)
+        self.after: list[list[int]] = [[] for _ in range(problem.n_tasks)]
+        for prec in problem.precedences:
+            self.after[prec.pred].append(prec.succ)
+
+    def due_end(self, due: int, task: int, end: int) -> int:
+        """A tick before which `due`'s last task cannot end when `task` ends at `end` or later."""
+        problem, closure = self.problem, self.closures[due]
+        schedule = self.earliest.copy()
+        team = problem.team(task)
+        schedule.end[team.start : team.stop] = np.maximum(schedule.end[team.start : team.stop], end)
+        later, seen = [], {task}
+        stack = [task]
+        while stack:
+            for s in self.after[stack.pop()]:
+                if s in closure and s not in seen:
+                    seen.add(s)
+                    later.append(s)
+                    stack.append(s)
+        for s in sorted(later, key=lambda t: self.rank[t]):
+            if len(problem.leader) and problem.leader[s] != s:
+                continue
+            start, end_at_least = earliest_times(problem, schedule, s)
+            start = max(start, int(self.earliest.start[s]))
+            finish = max(start, end_at_least, int(self.earliest.end[s]))
+            if not problem.is_milestone(s):
+                slots = problem.team(s)
+                finish = max(
+                    [finish, *(self.calendars.earliest_end(slot, start) for slot in slots)]
+                )
+            slots = problem.team(s)
+            schedule.start[slots.start : slots.stop] = start
+            schedule.end[slots.start : slots.stop] = finish
+        return int(schedule.end[list(problem.dues[due].tasks)].max())
+
+
+def _end(problem: Problem, task: int, person: int, start: int) -> int:
+    """Where `task` begun no earlier than `start` ends on `person`'s calendar (the horizon
+    when it cannot end in it: no plan places it there)."""
+    timeline = problem.timeline(person)
+    end = timeline.end(min(max(int(start), 0), timeline.horizon), int(problem.effort[task]))
+    return problem.horizon if end == NONE else end
+
+
+def _cost(dues: Dues, due: int, end: int) -> float:
+    """The due's weighted lateness when it ends no earlier than `end` and its own floor."""
+    return float(dues.weights[due] * max(0, max(int(dues.finishes[due]), end) - dues.ticks[due]))
