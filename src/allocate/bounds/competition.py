@@ -15,8 +15,9 @@ least tail of its job's tasks to go (`tails`) and is no earlier than its own flo
 (`finish_bounds`), so the weighted lateness of the dues with work past r is at least the cheapest
 way to give them the times P_1..P_k, one each: an assignment problem, solved exactly
 (`matching.min_assignment`) when a quick Hall test finds no way for all to stay within their own
-floors. The best source and threshold count, plus the other dues' own floors. Dues of optional
-tasks only count for nothing.
+floors. Per source the best threshold counts. Each source's gain over its dues' own floors, and
+each pair's (`pairs`), holds in every plan, so the gains of groups on disjoint dues add up, on
+top of every due's own floor. Dues of optional tasks only count for nothing.
 """
 
 from __future__ import annotations

@@ -1,18 +1,17 @@
 """Pairs of tasks that may need the same person: one of them waits, or one goes elsewhere.
 
-Take two tasks a and b owned by different dues (`competition`: each task counts for one due,
-and the due ends no earlier than the task's end plus its tail). In every plan a runs on one of
-its people p, b on one of its people q, each from no earlier than its floor (the earliest
-schedule's start) and for its effort in that person's working ticks (`Timeline.end`). When p
-and q differ, each ends no earlier than on its own calendar from its floor; when they are the
-same person, one of the two starts only after the other ends. The least total weighted lateness
-of the two dues over these few cases (each due also no earlier than its own floor F) holds in
-every plan, whatever else is placed: its gain over the two dues' own floors adds to those of
-other pairs and sources on other dues (`competition`). This is
-disjunctive reasoning on one person at a time, which the pools of `energy`, summing their
-members' hours as one machine, cannot do: a task cannot be split between two people.
-Only pairs whose resource-free windows overlap, and that cannot both keep their dues within
-their own floors on two different people, can gain; only those are tried.
+A pool (`energy`) sums its members' hours as one machine, so it lets a task be split between
+two people; a person does one task at a time, whole. Take two tasks a and b owned by different
+dues (`competition`: each task counts for one due). In every plan a runs on one of its people p
+and b on one of its people q, each from no earlier than its floor (the earliest schedule's
+start) for its effort in that person's working ticks (`Timeline.end`); when p and q are the same
+person, one of them starts only after the other ends. Each case gives a and b an end, and each
+due an end no earlier than the earliest schedule redone downstream of its task within its
+closure, on exact calendars (`_Chains`), and no earlier than its own floor F. The cheapest case
+bounds the two dues' weighted lateness in every plan, whatever else is placed: its gain over
+their own floors adds to those of other pairs and sources on other dues (`competition`). Only
+pairs whose resource-free windows overlap, and whose dues cannot both keep their own floors on
+two different people, can gain; only those are tried.
 """
 
 from __future__ import annotations
@@ -30,6 +29,9 @@ from allocate.schedule import Schedule, candidates, earliest_times
 if TYPE_CHECKING:
     from allocate.bounds.competition import Dues
 
+MAX_TASKS = 3000
+"""At most this many tasks (those of the dues due first) are paired: the pairs are found with
+square matrices over them."""
 MAX_PAIRS = 50_000
 """At most this many contested pairs are tried (those of the dues due first): each costs a
 few calendar look-ups per pair of people. Leaving pairs out keeps the bound valid."""
@@ -57,7 +59,7 @@ def _contested(problem: Problem, dues: Dues, chains: _Chains) -> list[tuple[int,
     tasks = np.flatnonzero(
         (owners >= 0) & problem.staffed & (problem.effort > 0) & (lead == np.arange(len(lead)))
     )
-    tasks = tasks[np.argsort(dues.ticks[owners[tasks]], kind="stable")]
+    tasks = tasks[np.argsort(dues.ticks[owners[tasks]], kind="stable")][:MAX_TASKS]
     who = np.zeros((len(tasks), problem.n_people), dtype=np.float32)
     free = np.zeros_like(who)  # on this person, the task keeps its due within its own floor
     for i, t in enumerate(tasks.tolist()):
@@ -79,10 +81,10 @@ def _contested(problem: Problem, dues: Dues, chains: _Chains) -> list[tuple[int,
     start, end = earliest.start[tasks], earliest.end[tasks]
     pair = (who @ who.T > 0) & (start[:, None] < end[None, :]) & (start[None, :] < end[:, None])
     pair &= owners[tasks][:, None] != owners[tasks][None, :]
-    # apart: a on some free person and b on another free one
+    # apart, each on a person of its own where its due keeps its floor: nothing to gain
     count = free.sum(axis=1)
-    alone = (free @ free.T == 1) & (count[:, None] == 1) & (count[None, :] == 1)
-    pair &= ~((count[:, None] >= 1) & (count[None, :] >= 1) & ~alone)
+    same_one = (free @ free.T == 1) & (count[:, None] == 1) & (count[None, :] == 1)
+    pair &= ~((count[:, None] >= 1) & (count[None, :] >= 1) & ~same_one)
     i, j = np.nonzero(np.triu(pair, 1))
     return list(zip(tasks[i].tolist(), tasks[j].tolist(), strict=True))[:MAX_PAIRS]
 
