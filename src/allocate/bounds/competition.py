@@ -16,8 +16,9 @@ least tail of its job's tasks to go (`tails`) and is no earlier than its own flo
 way to give them the times P_1..P_k, one each: an assignment problem, solved exactly
 (`matching.min_assignment`) when a quick Hall test finds no way for all to stay within their own
 floors. Per source the best threshold counts. Each source's gain over its dues' own floors, and
-each pair's (`pairs`), holds in every plan, so the gains of groups on disjoint dues add up, on
-top of every due's own floor. Dues of optional tasks only count for nothing.
+each pair's (`pairs`), holds in every plan: groups on disjoint dues add up, and overlapping ones
+count in part (`_packed`), on top of every due's own floor. Dues of optional tasks only count
+for nothing.
 """
 
 from __future__ import annotations
@@ -37,8 +38,6 @@ from allocate.schedule import Schedule, required
 MAX_DUES = 40
 """Per source, at most this many dues (those due first) enter the assignment: it is cubic in
 their number. Leaving dues out keeps the bound valid (they count with their own floors)."""
-MAX_GROUPS = 16
-"""Up to this many groups of dues with a gain (sources, pairs) are combined exactly."""
 MAX_SOURCES = 32
 """At most this many sources (those whose due work is largest against their capacity) are
 tried."""
@@ -60,37 +59,39 @@ def weighted_lateness(
     start = earliest.start
     groups = [_source_gain(sources, row, dues, start) for row in _busiest(sources, owners, ticks)]
     groups += pairs.gains(problem, dues, earliest)
-    return float(alone.sum()) + _disjoint(groups)
+    return float(alone.sum()) + _packed(groups)
 
 
-def _disjoint(groups: list[tuple[float, frozenset[int]]]) -> float:
-    """The largest total gain of groups of dues that share no due: each group's gain over its
-    dues' own floors holds in every plan, so those of disjoint groups add up. Exact (branch and
-    bound over the groups, largest first) for up to `MAX_GROUPS` groups with a gain, which is
-    the usual case; greedy, largest first, beyond."""
-    groups = sorted((g for g in groups if g[0] > 0), key=lambda group: -group[0])
-    if len(groups) > MAX_GROUPS:
-        total, used = 0.0, set()
-        for extra, members in groups:
-            if not members & used:
-                used |= members
-                total += extra
-        return total
-    rest = np.cumsum([extra for extra, _ in groups][::-1])[::-1].tolist() + [0.0]
-    best = 0.0
+def _packed(groups: list[tuple[float, frozenset[int]]]) -> float:
+    """The largest weighted sum of the groups' gains, each group taken a share in [0, 1] and
+    each due's groups' shares summing to at most 1 (a linear program, GLOP). Each group's gain
+    G bounds the sum of its dues' lateness beyond their own floors, x_d >= 0, so any such
+    shares give sum(share * G) <= sum over dues of x_d * (its groups' shares) <= sum of x_d:
+    disjoint groups add up, and overlapping ones count in part. The shares found are scaled
+    down until they keep every due's sum within 1 exactly, so that float noise cannot lift the
+    bound."""
+    groups = [g for g in groups if g[0] > 0]
+    if len(groups) <= 1:
+        return max((extra for extra, _ in groups), default=0.0)
+    from ortools.linear_solver import pywraplp
 
-    def pick(i: int, used: frozenset[int], total: float) -> None:
-        nonlocal best
-        best = max(best, total)
-        if i == len(groups) or total + rest[i] <= best:
-            return
-        extra, members = groups[i]
-        if not members & used:
-            pick(i + 1, used | members, total + extra)
-        pick(i + 1, used, total)
-
-    pick(0, frozenset(), 0.0)
-    return best
+    lp = pywraplp.Solver.CreateSolver("GLOP")
+    share = [lp.NumVar(0.0, 1.0, "") for _ in groups]
+    members: dict[int, list[int]] = {}
+    for g, (_, dues) in enumerate(groups):
+        for d in dues:
+            members.setdefault(d, []).append(g)
+    for mine in members.values():
+        if len(mine) > 1:
+            lp.Add(sum(share[g] for g in mine) <= 1.0)
+    lp.Maximize(sum(extra * x for (extra, _), x in zip(groups, share, strict=True)))
+    if lp.Solve() != lp.OPTIMAL:
+        return max(extra for extra, _ in groups)
+    found = np.clip([x.solution_value() for x in share], 0.0, 1.0)
+    worst = max(float(found[mine].sum()) for mine in members.values())
+    found /= max(1.0, worst)
+    extras = np.array([extra for extra, _ in groups])
+    return max(float(extras @ found), float(extras.max()))
 
 
 @dataclass(frozen=True)

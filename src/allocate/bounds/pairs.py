@@ -2,15 +2,16 @@
 
 A pool (`energy`) sums its members' hours as one machine, so it lets a task be split between
 two people; a person does one task at a time, whole. Take two tasks a and b owned by different
-dues (`competition`: each task counts for one due). In every plan a runs on one of its people p
-and b on one of its people q, each from no earlier than its floor (the earliest schedule's
-start) for its effort in that person's working ticks (`Timeline.end`); when p and q are the same
-person, one of them starts only after the other ends. Each case gives a and b an end, and each
-due an end no earlier than the earliest schedule redone downstream of its task within its
+dues (`competition`). In every plan a runs on one of its people p and b on one of its people q,
+each from no earlier than its floor (the earliest schedule's start) for its effort in that
+person's working ticks (`Timeline.end`); when p and q are the same person, one of them starts
+only after the other ends. Each case gives a and b an end, and every due whose closure holds
+either an end no earlier than the earliest schedule redone downstream of them within that
 closure, on exact calendars (`_Chains`), and no earlier than its own floor F. The cheapest case
-bounds the two dues' weighted lateness in every plan, whatever else is placed: its gain over
-their own floors adds to those of other pairs and sources on other dues (`competition`). Only
-pairs whose resource-free windows overlap, and whose dues cannot both keep their own floors on
+bounds those dues' weighted lateness in every plan, whatever else is placed; so does it bound
+the two owners' alone (a smaller group, which combines more easily with others). Each gain over
+the group's own floors combines with those of other groups (`competition`). Only pairs whose
+resource-free windows overlap, and that cannot both keep their dues within their own floors on
 two different people, can gain; only those are tried.
 """
 
@@ -43,10 +44,9 @@ def gains(problem: Problem, dues: Dues, earliest: Schedule) -> list[tuple[float,
     found: dict[frozenset[int], float] = {}
     chains = _Chains(problem, earliest)
     for a, b in _contested(problem, dues, chains):
-        extra = _pair_gain(problem, dues, chains, a, b)
-        if extra > 0:
-            key = frozenset((int(dues.owners[a]), int(dues.owners[b])))
-            found[key] = max(found.get(key, 0.0), extra)
+        for extra, group in _pair_gains(problem, dues, chains, a, b):
+            if extra > 0:
+                found[group] = max(found.get(group, 0.0), extra)
     return [(extra, key) for key, extra in found.items()]
 
 
@@ -63,15 +63,16 @@ def _contested(problem: Problem, dues: Dues, chains: _Chains) -> list[tuple[int,
     who = np.zeros((len(tasks), problem.n_people), dtype=np.float32)
     free = np.zeros_like(who)  # on this person, the task keeps its due within its own floor
     for i, t in enumerate(tasks.tolist()):
-        d = int(owners[t])
-        limit = max(int(dues.finishes[d]), int(dues.ticks[d]))
         people = candidates(problem, t).tolist()
         ends = {p: _end(problem, t, p, earliest.start[t]) for p in people}
         options = sorted(set(ends.values()))
         lo, hi = 0, len(options)  # due_end grows with the end: the free ends are a prefix
         while lo < hi:
             mid = (lo + hi) // 2
-            if chains.due_end(d, t, options[mid]) <= limit:
+            if all(
+                chains.due_end(d, {t: options[mid]}) <= max(dues.finishes[d], dues.ticks[d])
+                for d in chains.holding[t]
+            ):
                 lo = mid + 1
             else:
                 hi = mid
@@ -89,32 +90,49 @@ def _contested(problem: Problem, dues: Dues, chains: _Chains) -> list[tuple[int,
     return list(zip(tasks[i].tolist(), tasks[j].tolist(), strict=True))[:MAX_PAIRS]
 
 
-def _pair_gain(problem: Problem, dues: Dues, chains: _Chains, a: int, b: int) -> float:
-    """The least weighted lateness of the owners of `a` and `b` over who does each and, for one
-    person, in which order; minus their own floors' (0: some case costs nothing more)."""
-    da, db = int(dues.owners[a]), int(dues.owners[b])
-    alone = _cost(dues, da, 0) + _cost(dues, db, 0)
+def _pair_gains(
+    problem: Problem, dues: Dues, chains: _Chains, a: int, b: int
+) -> list[tuple[float, frozenset[int]]]:
+    """Over who does `a` and `b` and, for one person, in which order: the least weighted
+    lateness beyond their own floors of the dues whose closures hold either, and of their two
+    owners alone (a smaller group packs better with others)."""
+    held = chains.holding[a] | chains.holding[b]
+    owners = frozenset((int(dues.owners[a]), int(dues.owners[b])))
+    groups = [sorted(held), sorted(owners)]
+    alone = [sum(_cost(dues, d, 0) for d in group) for group in groups]
     first = chains.earliest.start
 
-    def cost(end_a: int, end_b: int) -> float:
-        ends = chains.due_end(da, a, end_a), chains.due_end(db, b, end_b)
-        return _cost(dues, da, ends[0]) + _cost(dues, db, ends[1])
+    known: dict[tuple[int, int | None, int | None], float] = {}
 
-    best = np.inf
+    def late(d: int, end_a: int, end_b: int) -> float:
+        closure = chains.closures[d]  # a due's end depends on the ends of its closure's tasks
+        key = (d, end_a if a in closure else None, end_b if b in closure else None)
+        if key not in known:
+            known[key] = _cost(dues, d, chains.due_end(d, {a: end_a, b: end_b}))
+        return known[key]
+
+    def costs(end_a: int, end_b: int) -> np.ndarray:
+        found = {d: late(d, end_a, end_b) for d in held}
+        return np.array([sum(found[d] for d in group) for group in groups])
+
+    best = np.full(len(groups), np.inf)
     for p in candidates(problem, a).tolist():
         end_a = _end(problem, a, p, first[a])
         for q in candidates(problem, b).tolist():
             end_b = _end(problem, b, q, first[b])
             if p != q:
-                found = cost(end_a, end_b)
+                found = costs(end_a, end_b)
             else:
                 after_a = _end(problem, b, q, max(first[b], end_a))
                 after_b = _end(problem, a, p, max(first[a], end_b))
-                found = min(cost(end_a, after_a), cost(after_b, end_b))
-            best = min(best, found)
-            if best <= alone:
-                return 0.0
-    return float(best - alone)
+                found = np.minimum(costs(end_a, after_a), costs(after_b, end_b))
+            best = np.minimum(best, found)
+            if best[0] <= alone[0]:
+                return []  # the smaller group gains no more than the larger one
+    return [
+        (float(extra - base), frozenset(group))
+        for extra, base, group in zip(best, alone, groups, strict=True)
+    ]
 
 
 class _Chains:
@@ -130,15 +148,26 @@ class _Chains:
         self.after: list[list[int]] = [[] for _ in range(problem.n_tasks)]
         for prec in problem.precedences:
             self.after[prec.pred].append(prec.succ)
+        self.holding: list[frozenset[int]] = [frozenset()] * problem.n_tasks
+        """Per task, the dues whose closure holds it."""
+        for d, closure in enumerate(self.closures):
+            for t in closure:
+                self.holding[t] = self.holding[t] | {d}
 
-    def due_end(self, due: int, task: int, end: int) -> int:
-        """A tick before which `due`'s last task cannot end when `task` ends at `end` or later."""
+    def due_end(self, due: int, raised: dict[int, int]) -> int:
+        """A tick before which `due`'s last task cannot end when each task of `raised` ends no
+        earlier than its tick there (tasks outside the due's closure do not count)."""
         problem, closure = self.problem, self.closures[due]
         schedule = self.earliest.copy()
-        team = problem.team(task)
-        schedule.end[team.start : team.stop] = np.maximum(schedule.end[team.start : team.stop], end)
-        later, seen = [], {task}
-        stack = [task]
+        later, seen = [], set()
+        stack = []
+        for task, end in raised.items():
+            if task in closure:
+                team = problem.team(task)
+                ends = schedule.end[team.start : team.stop]
+                schedule.end[team.start : team.stop] = np.maximum(ends, end)
+                seen.add(task)
+                stack.append(task)
         while stack:
             for s in self.after[stack.pop()]:
                 if s in closure and s not in seen:
@@ -151,12 +180,11 @@ class _Chains:
             start, end_at_least = earliest_times(problem, schedule, s)
             start = max(start, int(self.earliest.start[s]))
             finish = max(start, end_at_least, int(self.earliest.end[s]))
+            slots = problem.team(s)
             if not problem.is_milestone(s):
-                slots = problem.team(s)
                 finish = max(
                     [finish, *(self.calendars.earliest_end(slot, start) for slot in slots)]
                 )
-            slots = problem.team(s)
             schedule.start[slots.start : slots.stop] = start
             schedule.end[slots.start : slots.stop] = finish
         return int(schedule.end[list(problem.dues[due].tasks)].max())
