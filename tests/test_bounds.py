@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from allocate import Calendar, Person, Project, Scenario, Task, solve, terms
 from allocate.bounds import finish_bounds, level_bounds, term_bounds
+from allocate.bounds.competition import _packed
 from allocate.bounds.earliest import earliest_schedule
 from allocate.bounds.tails import shortest_spans
 from allocate.bounds.weekly import _capped
@@ -216,6 +217,15 @@ def test_min_assignment_is_the_cheapest_matching(cost):
     """The Hungarian method's total equals the best of all permutations, ties included."""
     cheapest = min(cost[range(len(cost)), list(p)].sum() for p in permutations(range(len(cost))))
     assert min_assignment(cost) == cheapest
+
+
+def test_gains_of_groups_of_dues_add_up_where_they_share_no_due_and_in_part_where_they_do():
+    """Disjoint groups add up; three groups that pairwise share a due count half each (each
+    due's lateness beyond its floor is split between its two groups)."""
+    assert _packed([(5.0, frozenset({0, 1})), (7.0, frozenset({2}))]) == 12.0
+    triangle = [(10.0, frozenset(pair)) for pair in ({0, 1}, {1, 2}, {0, 2})]
+    assert abs(_packed(triangle) - 15.0) < 1e-6
+    assert _packed([(10.0, frozenset({0, 1})), (4.0, frozenset({1}))]) == 10.0
 
 
 def test_resource_energy_bounds_the_makespan_of_work_without_people():
