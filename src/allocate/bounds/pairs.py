@@ -178,8 +178,9 @@ class _Chains:
             if len(problem.leader) and problem.leader[s] != s:
                 continue
             start, end_at_least = earliest_times(problem, schedule, s)
-            start = max(start, int(self.earliest.start[s]))
-            finish = max(start, end_at_least, int(self.earliest.end[s]))
+            # past the horizon no plan places it: capped, as `earliest` caps, to stay a floor
+            start = min(max(start, int(self.earliest.start[s])), problem.horizon)
+            finish = min(max(start, end_at_least, int(self.earliest.end[s])), problem.horizon)
             slots = problem.team(s)
             if not problem.is_milestone(s):
                 finish = max(
