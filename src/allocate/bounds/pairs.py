@@ -11,8 +11,8 @@ closure, on exact calendars (`_Chains`), and no earlier than its own floor F. Th
 bounds those dues' weighted lateness in every plan, whatever else is placed; so does it bound
 the two owners' alone (a smaller group, which combines more easily with others). Each gain over
 the group's own floors combines with those of other groups (`competition`). Only pairs whose
-resource-free windows overlap, and that cannot both keep their dues within their own floors on
-two different people, can gain; only those are tried.
+resource-free windows overlap, and whose dues keep their own floors on one and the same person
+only, can gain; only those are tried.
 """
 
 from __future__ import annotations
@@ -52,42 +52,41 @@ def gains(problem: Problem, dues: Dues, earliest: Schedule) -> list[tuple[float,
 
 def _contested(problem: Problem, dues: Dues, chains: _Chains) -> list[tuple[int, int]]:
     """Pairs of due-owned tasks (team leaders) of different dues whose resource-free windows
-    overlap (elsewhere each keeps its own earliest times) and that cannot both stay within
-    their dues' own floors on two different people."""
+    overlap (elsewhere each keeps its own earliest times) and that have one and the same person
+    on whom their dues keep their own floors (with two such people between them, each takes
+    one and neither due is later than alone)."""
     owners, earliest = dues.owners, chains.earliest
     lead = np.arange(problem.n_tasks) if not len(problem.leader) else problem.leader
     tasks = np.flatnonzero(
         (owners >= 0) & problem.staffed & (problem.effort > 0) & (lead == np.arange(len(lead)))
     )
     tasks = tasks[np.argsort(dues.ticks[owners[tasks]], kind="stable")][:MAX_TASKS]
-    who = np.zeros((len(tasks), problem.n_people), dtype=np.float32)
-    free = np.zeros_like(who)  # on this person, the task keeps its due within its own floor
-    for i, t in enumerate(tasks.tolist()):
-        people = candidates(problem, t).tolist()
-        ends = {p: _end(problem, t, p, earliest.start[t]) for p in people}
-        options = sorted(set(ends.values()))
-        lo, hi = 0, len(options)  # due_end grows with the end: the free ends are a prefix
-        while lo < hi:
-            mid = (lo + hi) // 2
-            if all(
-                chains.due_end(d, {t: options[mid]}) <= max(dues.finishes[d], dues.ticks[d])
-                for d in chains.holding[t]
-            ):
-                lo = mid + 1
-            else:
-                hi = mid
-        latest_free = options[lo - 1] if lo else -1
-        who[i, people] = 1
-        free[i, people] = [ends[p] <= latest_free for p in people]
+    only = np.array([_only_free(problem, dues, chains, t) for t in tasks.tolist()], dtype=np.int64)
     start, end = earliest.start[tasks], earliest.end[tasks]
-    pair = (who @ who.T > 0) & (start[:, None] < end[None, :]) & (start[None, :] < end[:, None])
+    pair = (only[:, None] == only[None, :]) & (only[:, None] != NONE)
+    pair &= (start[:, None] < end[None, :]) & (start[None, :] < end[:, None])
     pair &= owners[tasks][:, None] != owners[tasks][None, :]
-    # apart, each on a person of its own where its due keeps its floor: nothing to gain
-    count = free.sum(axis=1)
-    same_one = (free @ free.T == 1) & (count[:, None] == 1) & (count[None, :] == 1)
-    pair &= ~((count[:, None] >= 1) & (count[None, :] >= 1) & ~same_one)
     i, j = np.nonzero(np.triu(pair, 1))
     return list(zip(tasks[i].tolist(), tasks[j].tolist(), strict=True))[:MAX_PAIRS]
+
+
+def _only_free(problem: Problem, dues: Dues, chains: _Chains, task: int) -> int:
+    """The one person on whom `task` keeps every due that holds it within its own floor; NONE
+    when there are several. Its fastest person always does (that is the floor), and the dues'
+    ends grow with the task's end, so the question is only whether the next fastest does too."""
+    begin = chains.earliest.start[task]
+    ends = {p: _end(problem, task, p, begin) for p in candidates(problem, task).tolist()}
+    fastest = min(ends.values())
+    first = [p for p, end in ends.items() if end == fastest]
+    later = [end for end in ends.values() if end > fastest]
+    if len(first) > 1:
+        return NONE
+    if later and all(
+        chains.due_end(d, {task: min(later)}) <= max(dues.finishes[d], dues.ticks[d])
+        for d in chains.holding[task]
+    ):
+        return NONE
+    return int(first[0])
 
 
 def _pair_gains(
@@ -156,38 +155,42 @@ class _Chains:
 
     def due_end(self, due: int, raised: dict[int, int]) -> int:
         """A tick before which `due`'s last task cannot end when each task of `raised` ends no
-        earlier than its tick there (tasks outside the due's closure do not count)."""
-        problem, closure = self.problem, self.closures[due]
-        schedule = self.earliest.copy()
-        later, seen = [], set()
-        stack = []
+        earlier than its tick there (tasks outside the due's closure do not count). Only what
+        a raised end reaches is redone: a task whose times stay at their floors stops it."""
+        problem, closure, earliest = self.problem, self.closures[due], self.earliest
+        schedule = None
+        moved: set[int] = set()
         for task, end in raised.items():
-            if task in closure:
+            if task in closure and end > earliest.end[task]:
+                schedule = schedule or earliest.copy()
                 team = problem.team(task)
-                ends = schedule.end[team.start : team.stop]
-                schedule.end[team.start : team.stop] = np.maximum(ends, end)
-                seen.add(task)
-                stack.append(task)
-        while stack:
-            for s in self.after[stack.pop()]:
-                if s in closure and s not in seen:
-                    seen.add(s)
-                    later.append(s)
-                    stack.append(s)
-        for s in sorted(later, key=lambda t: self.rank[t]):
+                schedule.end[team.start : team.stop] = end
+                moved.update(team)
+        if schedule is None:
+            return int(earliest.end[list(problem.dues[due].tasks)].max())
+        waiting = sorted(
+            {s for t in moved for s in self.after[t] if s in closure}, key=self.rank.__getitem__
+        )
+        while waiting:
+            s = waiting.pop(0)
             if len(problem.leader) and problem.leader[s] != s:
                 continue
             start, end_at_least = earliest_times(problem, schedule, s)
             # past the horizon no plan places it: capped, as `earliest` caps, to stay a floor
-            start = min(max(start, int(self.earliest.start[s])), problem.horizon)
-            finish = min(max(start, end_at_least, int(self.earliest.end[s])), problem.horizon)
+            start = min(max(start, int(earliest.start[s])), problem.horizon)
+            finish = min(max(start, end_at_least, int(earliest.end[s])), problem.horizon)
             slots = problem.team(s)
             if not problem.is_milestone(s):
                 finish = max(
                     [finish, *(self.calendars.earliest_end(slot, start) for slot in slots)]
                 )
+            if start == earliest.start[s] and finish == earliest.end[s]:
+                continue  # absorbed: nothing after it moves on its account
             schedule.start[slots.start : slots.stop] = start
             schedule.end[slots.start : slots.stop] = finish
+            moved.update(slots)
+            later = {n for t in slots for n in self.after[t] if n in closure}
+            waiting = sorted(set(waiting) | later, key=self.rank.__getitem__)
         return int(schedule.end[list(problem.dues[due].tasks)].max())
 
 
