@@ -22,6 +22,7 @@ from allocate.bounds.competition import _packed
 from allocate.bounds.earliest import earliest_schedule
 from allocate.bounds.tails import shortest_spans
 from allocate.bounds.weekly import _capped
+from allocate.budget import Budget
 from allocate.matching import min_assignment
 from allocate.problem import compile_problem
 from allocate.scenario import Resource
@@ -390,21 +391,24 @@ def _generate():
     [("4x12", s) for s in (1, 3, 4, 5, 7, 8, 9, 10)]
     + [("5x16", s) for s in (1, 2, 3, 5, 7, 8, 10)]
     + [("6x20", 1), ("6x20", 5)]
-    + [("8x30", s) for s in (2, 3, 4, 6, 8, 9, 10)],
+    + [("8x30", s) for s in (2, 4, 6, 10)],
 )
 def test_lateness_bound_stays_below_plans_of_generated_agencies(size, seed):
     """On small generated agency scenarios (benchmarks/generate.py; the seeds whose work fits
-    the horizon), where queues for the same people make most of the lateness, the bound stays
-    below CP-SAT's best plan (one worker; proven optimal within seconds when run alone) and
-    never below the resource-free floor."""
+    the horizon and whose optimum CP-SAT proves within one deterministic unit), where queues for
+    the same people make most of the lateness, the bound stays below the optimal plan and never
+    below the resource-free floor. A deterministic budget keeps the outcome (and the test's
+    length, a few seconds in all) independent of the machine's load."""
     people, tasks = map(int, size.split("x"))
     scenario = _generate()(people, tasks, seed)
     scenario = scenario.model_copy(update={"objective": ({"lateness": 1.0},)})
     problem = compile_problem(scenario)
     bound = term_bounds(problem, {"lateness"})["lateness"]
-    outcome = CpSat(workers=1).solve(problem, time_limit=20, seed=1)
+    outcome = CpSat(workers=1).solve(
+        problem, time_limit=60, seed=1, budget=Budget.deterministic(1.0)
+    )
+    assert outcome.status == "optimal", outcome.stats
     schedule = outcome.schedule
-    assert schedule.complete, outcome.status
     assert bound <= terms.TERMS["lateness"].value(problem, schedule.end, schedule.person) + 1e-9
     assert bound >= resource_free(problem, "lateness")
 
