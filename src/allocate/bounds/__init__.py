@@ -18,7 +18,7 @@ from functools import cached_property
 
 import numpy as np
 
-from allocate.bounds import competition, energy
+from allocate.bounds import competition, dues, energy
 from allocate.bounds.earliest import earliest_schedule
 from allocate.bounds.heads import heads_schedule
 from allocate.problem import Problem
@@ -78,7 +78,7 @@ class Floors:
     def late(self) -> np.ndarray:
         """Per due: is it late in every plan?"""
         ticks = np.array([due.tick for due in self.problem.dues], dtype=np.int64)
-        return (self.finishes > ticks) & competition.held(self.problem)
+        return (self.finishes > ticks) & dues.held(self.problem)
 
     @cached_property
     def weighted_lateness(self) -> float:

@@ -25,15 +25,14 @@ from __future__ import annotations
 
 import heapq
 import math
-from dataclasses import dataclass
 
 import numpy as np
 
 from allocate.bounds import energy, pairs
-from allocate.bounds.tails import ranks, successors, tails
+from allocate.bounds.dues import Dues, held, own_tails, owners
 from allocate.matching import min_assignment
 from allocate.problem import Problem
-from allocate.schedule import Schedule, required
+from allocate.schedule import Schedule
 
 MAX_DUES = 40
 """Per source, at most this many dues (those due first) enter the assignment: it is cubic in
@@ -54,10 +53,10 @@ def weighted_lateness(
     ticks = np.array([due.tick for due in problem.dues], dtype=np.int64)
     weights = np.array([due.weight for due in problem.dues], dtype=float) * held(problem)
     alone = weights * np.maximum(0, finishes - ticks)
-    owners = _owners(problem, ticks)
-    dues = Dues(ticks, weights, finishes, owners, _own_tails(problem, owners))
+    owner = owners(problem, ticks)
+    dues = Dues(ticks, weights, finishes, owner, own_tails(problem, owner))
     start = earliest.start
-    groups = [_source_gain(sources, row, dues, start) for row in _busiest(sources, owners, ticks)]
+    groups = [_source_gain(sources, row, dues, start) for row in _busiest(sources, owner, ticks)]
     groups += pairs.gains(problem, dues, earliest)
     return float(alone.sum()) + _packed(groups)
 
@@ -92,49 +91,6 @@ def _packed(groups: list[tuple[float, frozenset[int]]]) -> float:
     found /= max(1.0, worst)
     extras = np.array([extra for extra, _ in groups])
     return max(float(extras @ found), float(extras.max()))
-
-
-@dataclass(frozen=True)
-class Dues:
-    """Per due: its tick, weight and own floor; per task: its owner due (-1: none) and the least
-    ticks from its end to that due's end."""
-
-    ticks: np.ndarray
-    weights: np.ndarray
-    finishes: np.ndarray
-    owners: np.ndarray
-    tail: np.ndarray
-
-
-def held(problem: Problem) -> np.ndarray:
-    """Per due, whether every plan holds one of its tasks: a due of optional tasks only may be
-    left out with them, and is then never late."""
-    must = required(problem)
-    return np.array([must[list(due.tasks)].any() for due in problem.dues], dtype=bool)
-
-
-def _owners(problem: Problem, ticks: np.ndarray) -> np.ndarray:
-    """Per task, the earliest due (by tick) whose closure holds it; -1 for none."""
-    owner = np.full(problem.n_tasks, -1, dtype=np.int64)
-    closures = energy.closures(problem)
-    for d in np.argsort(ticks, kind="stable").tolist():
-        free = [t for t in closures[d] if owner[t] < 0]
-        owner[free] = d
-    return owner
-
-
-def _own_tails(problem: Problem, owners: np.ndarray) -> np.ndarray:
-    """Per task, the least ticks from its end to the end of its owner due (0: none known)."""
-    after, rank = successors(problem), ranks(problem)
-    found = np.zeros(problem.n_tasks, dtype=np.int64)
-    for d, (due, closure) in enumerate(zip(problem.dues, energy.closures(problem), strict=True)):
-        mine = [t for t in closure if owners[t] == d]
-        if not mine:
-            continue
-        targets = {slot for t in due.tasks for slot in problem.team(t)}
-        tail = tails(problem, closure, targets, after, rank)
-        found[mine] = [max(0, tail[t]) if tail[t] != -math.inf else 0 for t in mine]
-    return found
 
 
 def _busiest(sources: energy.Sources, owners: np.ndarray, ticks: np.ndarray) -> list[int]:

@@ -2,7 +2,7 @@
 
 A pool (`energy`) sums its members' hours as one machine, so it lets a task be split between
 two people; a person does one task at a time, whole. Take two tasks a and b owned by different
-dues (`competition`). In every plan a runs on one of its people p and b on one of its people q,
+dues (`dues`). In every plan a runs on one of its people p and b on one of its people q,
 each from no earlier than its floor (the earliest schedule's start) for its effort in that
 person's working ticks (`Timeline.end`); when p and q are the same person, one of them starts
 only after the other ends. Each case gives a and b an end, and every due whose closure holds
@@ -17,18 +17,14 @@ only, can gain; only those are tried.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 
 from allocate.bounds import energy
+from allocate.bounds.dues import Dues
 from allocate.bounds.earliest import _Calendars
 from allocate.bounds.tails import ranks
 from allocate.problem import NONE, Problem
 from allocate.schedule import Schedule, candidates, earliest_times
-
-if TYPE_CHECKING:
-    from allocate.bounds.competition import Dues
 
 MAX_TASKS = 3000
 """At most this many tasks (those of the dues due first) are paired: the pairs are found with
