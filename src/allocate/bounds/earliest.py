@@ -27,7 +27,7 @@ def earliest_schedule(
     schedule)`, when given, is a further tick before which `task` cannot start, from the times
     placed so far (its predecessors'): `heads` uses it for the work that must be done first."""
     schedule = Schedule.empty(problem.n_tasks, problem.optional)
-    calendars = problem.shared(_Calendars)
+    calendars = problem.shared(Calendars)
     must = required(problem)
     for task in topological_order(problem):
         if len(problem.leader) and problem.leader[task] != task:
@@ -48,7 +48,7 @@ def earliest_schedule(
     return schedule
 
 
-class _Calendars:
+class Calendars:
     """Every calendar's working ticks in one padded array (the organisation's last, so that
     index NONE picks it): a task's earliest end by each of its people is one look-up. Made once
     per problem (`Problem.shared`), as wide as the most working ticks anyone has."""

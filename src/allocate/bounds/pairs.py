@@ -21,7 +21,7 @@ import numpy as np
 
 from allocate.bounds import energy
 from allocate.bounds.dues import Dues
-from allocate.bounds.earliest import _Calendars
+from allocate.bounds.earliest import Calendars
 from allocate.bounds.tails import ranks
 from allocate.problem import NONE, Problem
 from allocate.schedule import Schedule, candidates, earliest_times
@@ -139,7 +139,7 @@ class _Chains:
         self.problem, self.earliest = problem, earliest
         self.closures = energy.closures(problem)
         self.rank = ranks(problem)
-        self.calendars = problem.shared(_Calendars)
+        self.calendars = problem.shared(Calendars)
         self.after: list[list[int]] = [[] for _ in range(problem.n_tasks)]
         for prec in problem.precedences:
             self.after[prec.pred].append(prec.succ)
