@@ -8,13 +8,12 @@ side by side. Each owned task keeps the least ticks from its end to its owner du
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
 
 from allocate.bounds import energy
-from allocate.bounds.tails import ranks, successors, tails
+from allocate.bounds.tails import as_ticks, ranks, successors, tails
 from allocate.problem import Problem
 from allocate.schedule import required
 
@@ -58,5 +57,5 @@ def own_tails(problem: Problem, owners: np.ndarray) -> np.ndarray:
             continue
         targets = {slot for t in due.tasks for slot in problem.team(t)}
         tail = tails(problem, closure, targets, after, rank)
-        found[mine] = [max(0, tail[t]) if tail[t] != -math.inf else 0 for t in mine]
+        found[mine] = as_ticks(problem, tail)[mine]
     return found

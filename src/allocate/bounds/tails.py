@@ -58,6 +58,15 @@ def tails(
     return tail
 
 
+def as_ticks(problem: Problem, tail: dict[int, float]) -> np.ndarray:
+    """`tails` as ticks per task, 0 where none is known (-inf, or not asked): a task of a due's
+    closure ends by the due's end in every plan, so its tail is never negative."""
+    found = np.zeros(problem.n_tasks, dtype=np.int64)
+    for task, ticks in tail.items():
+        found[task] = max(0, int(ticks)) if ticks != -math.inf else 0
+    return found
+
+
 def ranks(problem: Problem) -> np.ndarray:
     order = topological_order(problem)
     rank = np.zeros(problem.n_tasks, dtype=np.int64)
