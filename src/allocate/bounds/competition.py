@@ -86,11 +86,11 @@ def _packed(groups: list[tuple[float, frozenset[int]]]) -> float:
     lp.Maximize(sum(extra * x for (extra, _), x in zip(groups, share, strict=True)))
     if lp.Solve() != lp.OPTIMAL:
         return max(extra for extra, _ in groups)
-    found = np.clip([x.solution_value() for x in share], 0.0, 1.0)
-    worst = max(float(found[mine].sum()) for mine in members.values())
-    found /= max(1.0, worst)
+    shares = np.clip([x.solution_value() for x in share], 0.0, 1.0)
+    worst = max(float(shares[mine].sum()) for mine in members.values())
+    shares /= max(1.0, worst)
     extras = np.array([extra for extra, _ in groups])
-    return max(float(extras @ found), float(extras.max()))
+    return max(float(extras @ shares), float(extras.max()))
 
 
 def _busiest(sources: energy.Sources, owners: np.ndarray, ticks: np.ndarray) -> list[int]:
@@ -139,8 +139,8 @@ def _source_gain(
         times = energy.reach(sources.cum, np.full(len(ends), row), np.zeros_like(ends), ends)
         if r == first:
             times = np.maximum(times, common)  # every due's own work is there
-        found = _assign(dues, taken[present], times, tail[present])
-        best = max(best, found, key=lambda group: group[0])
+        group = _assign(dues, taken[present], times, tail[present])
+        best = max(best, group, key=lambda g: g[0])
     return best
 
 

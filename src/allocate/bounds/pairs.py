@@ -37,13 +37,13 @@ few calendar look-ups per pair of people. Leaving pairs out keeps the bound vali
 def gains(problem: Problem, dues: Dues, earliest: Schedule) -> list[tuple[float, frozenset[int]]]:
     """Per pair of dues whose tasks contest a person, the weighted ticks late beyond their own
     floors that they add at least (the best pair of their tasks), with the two dues."""
-    found: dict[frozenset[int], float] = {}
+    gain_of: dict[frozenset[int], float] = {}
     chains = _Chains(problem, earliest)
     for a, b in _contested(problem, dues, chains):
         for extra, group in _pair_gains(problem, dues, chains, a, b):
             if extra > 0:
-                found[group] = max(found.get(group, 0.0), extra)
-    return [(extra, key) for key, extra in found.items()]
+                gain_of[group] = max(gain_of.get(group, 0.0), extra)
+    return [(extra, group) for group, extra in gain_of.items()]
 
 
 def _contested(problem: Problem, dues: Dues, chains: _Chains) -> list[tuple[int, int]]:
@@ -57,32 +57,34 @@ def _contested(problem: Problem, dues: Dues, chains: _Chains) -> list[tuple[int,
         (owners >= 0) & problem.staffed & (problem.effort > 0) & (lead == np.arange(len(lead)))
     )
     tasks = tasks[np.argsort(dues.ticks[owners[tasks]], kind="stable")][:MAX_TASKS]
-    only = np.array([_only_free(problem, dues, chains, t) for t in tasks.tolist()], dtype=np.int64)
+    sole = np.array(
+        [_sole_fast_person(problem, dues, chains, t) for t in tasks.tolist()], dtype=np.int64
+    )
     start, end = earliest.start[tasks], earliest.end[tasks]
-    pair = (only[:, None] == only[None, :]) & (only[:, None] != NONE)
+    pair = (sole[:, None] == sole[None, :]) & (sole[:, None] != NONE)
     pair &= (start[:, None] < end[None, :]) & (start[None, :] < end[:, None])
     pair &= owners[tasks][:, None] != owners[tasks][None, :]
     i, j = np.nonzero(np.triu(pair, 1))
     return list(zip(tasks[i].tolist(), tasks[j].tolist(), strict=True))[:MAX_PAIRS]
 
 
-def _only_free(problem: Problem, dues: Dues, chains: _Chains, task: int) -> int:
+def _sole_fast_person(problem: Problem, dues: Dues, chains: _Chains, task: int) -> int:
     """The one person on whom `task` keeps every due that holds it within its own floor; NONE
     when there are several. Its fastest person always does (that is the floor), and the dues'
     ends grow with the task's end, so the question is only whether the next fastest does too."""
     begin = chains.earliest.start[task]
     ends = {p: _end(problem, task, p, begin) for p in candidates(problem, task).tolist()}
     fastest = min(ends.values())
-    first = [p for p, end in ends.items() if end == fastest]
-    later = [end for end in ends.values() if end > fastest]
-    if len(first) > 1:
+    quickest = [p for p, end in ends.items() if end == fastest]
+    slower = [end for end in ends.values() if end > fastest]
+    if len(quickest) > 1:
         return NONE
-    if later and all(
-        chains.due_end(d, {task: min(later)}) <= max(dues.finishes[d], dues.ticks[d])
+    if slower and all(
+        chains.due_end(d, {task: min(slower)}) <= max(dues.finishes[d], dues.ticks[d])
         for d in chains.holding[task]
     ):
         return NONE
-    return int(first[0])
+    return int(quickest[0])
 
 
 def _pair_gains(
@@ -107,8 +109,8 @@ def _pair_gains(
         return known[key]
 
     def costs(end_a: int, end_b: int) -> np.ndarray:
-        found = {d: late(d, end_a, end_b) for d in held}
-        return np.array([sum(found[d] for d in group) for group in groups])
+        late_of = {d: late(d, end_a, end_b) for d in held}
+        return np.array([sum(late_of[d] for d in group) for group in groups])
 
     best = np.full(len(groups), np.inf)
     for p in candidates(problem, a).tolist():
@@ -116,12 +118,12 @@ def _pair_gains(
         for q in candidates(problem, b).tolist():
             end_b = _end(problem, b, q, first[b])
             if p != q:
-                found = costs(end_a, end_b)
+                case = costs(end_a, end_b)
             else:
                 after_a = _end(problem, b, q, max(first[b], end_a))
                 after_b = _end(problem, a, p, max(first[a], end_b))
-                found = np.minimum(costs(end_a, after_a), costs(after_b, end_b))
-            best = np.minimum(best, found)
+                case = np.minimum(costs(end_a, after_a), costs(after_b, end_b))
+            best = np.minimum(best, case)
             if best[0] <= alone[0]:
                 return []  # the smaller group gains no more than the larger one
     return [
