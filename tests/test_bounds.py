@@ -5,18 +5,24 @@ and the resource-free floor alone is not; a hypothesis test checks every term's 
 plans of every strategy on random scenarios with teams, pins, resources and limits.
 """
 
+import importlib.util
 from datetime import UTC, datetime, timedelta
 from itertools import permutations
+from pathlib import Path
 
 import hypothesis.extra.numpy as hnp
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from allocate import Calendar, Person, Project, Scenario, Task, solve, terms
 from allocate.bounds import finish_bounds, level_bounds, term_bounds
+from allocate.bounds.competition import _packed
 from allocate.bounds.earliest import earliest_schedule
+from allocate.bounds.tails import shortest_spans
 from allocate.bounds.weekly import _capped
+from allocate.budget import Budget
 from allocate.matching import min_assignment
 from allocate.problem import compile_problem
 from allocate.scenario import Resource
@@ -117,6 +123,77 @@ def test_dues_that_compete_for_a_person_cannot_all_be_met():
     assert (finishes <= [due.tick for due in problem.dues]).all()
 
 
+def test_a_task_waits_for_the_work_its_predecessors_queue_for():
+    """Two days of Ana's work, then Ben's day: the resource-free schedule ends Ben's task on
+    Tuesday, but Ana's two days end on Tuesday evening, so Ben works on Wednesday (`heads`)."""
+    people = [
+        Person(id="ana", skills={"design": 1}, calendar=BERLIN),
+        Person(id="ben", skills={"backend": 1}, calendar=BERLIN),
+    ]
+    tasks = [
+        *(Task(id=f"d{i}", effort_hours=8, skills={"design": 1}) for i in range(2)),
+        Task(
+            id="api",
+            effort_hours=8,
+            skills={"backend": 1},
+            after=["d0", "d1"],
+            deadline=MONDAY + timedelta(hours=8),  # Monday 17:00
+        ),
+    ]
+    problem = problem_of(({"lateness": 1.0},), people, tasks)
+    assert level_bounds(problem) == optimum(problem) == (2 * 24.0,)
+    assert resource_free(problem, "lateness") == 24
+
+
+def test_dues_released_late_cannot_use_the_idle_days_before():
+    """Ana works Monday on a task due Friday; two one-day tasks released on Wednesday and due
+    that evening cannot both make it. Counted from Monday (the first release), three days of work
+    would leave room for both; the shortest-remaining-work schedule from the releases does not."""
+    wednesday = MONDAY + timedelta(days=2)
+    people, tasks = ana_and(
+        Task(id="early", effort_hours=8, skills={"design": 1}, deadline=MONDAY + timedelta(days=4)),
+        *(
+            Task(
+                id=f"late{i}",
+                effort_hours=8,
+                skills={"design": 1},
+                release=wednesday,
+                deadline=wednesday + timedelta(hours=8),
+            )
+            for i in range(2)
+        ),
+    )
+    problem = problem_of(({"lateness": 1.0},), people, tasks)
+    assert level_bounds(problem) == optimum(problem) == (24.0,)
+
+
+def test_a_task_cannot_be_split_between_two_people():
+    """Ana's one-day task is due Monday evening; the two-day task either of them may do is due
+    Tuesday evening, but Ben works Mondays only. Summed, their hours fit both deadlines; one
+    person at a time, the two-day task ends a day late on Ana (or a week late on Ben), or Ana's
+    task two days late (`pairs`)."""
+    mondays = Calendar(timezone="Europe/Berlin", weekly_hours={"mon": ["09:00-17:00"]})
+    people = [
+        Person(id="ana", skills={"design": 2}, calendar=BERLIN),
+        Person(id="ben", skills={"design": 1}, calendar=mondays),
+    ]
+    monday, tuesday = MONDAY + timedelta(hours=8), MONDAY + timedelta(hours=32)  # 17:00
+    tasks = [
+        Task(id="only", effort_hours=8, skills={"design": 2}, deadline=monday),
+        Task(id="long", effort_hours=16, skills={"design": 1}, deadline=tuesday),
+    ]
+    problem = problem_of(({"lateness": 1.0},), people, tasks)
+    assert level_bounds(problem) == optimum(problem) == (24.0,)
+
+
+def test_a_task_lasts_at_least_its_shortest_window_of_working_hours():
+    """Twelve hours on a 09:00-17:00 weekday calendar take at least a day and a half: 8 + 16
+    (the night) + 4 elapsed hours; a team lasts as long as its slowest member needs."""
+    people, tasks = ana_and(Task(id="long", effort_hours=12, skills={"design": 1}))
+    problem = problem_of(({"makespan": 1.0},), people, tasks)
+    assert shortest_spans(problem).tolist() == [28]
+
+
 def test_a_due_of_optional_work_only_may_be_left_out_on_time():
     """An optional task already past its deadline can be left out: no lateness is unavoidable."""
     people, tasks = ana_and(
@@ -141,6 +218,15 @@ def test_min_assignment_is_the_cheapest_matching(cost):
     """The Hungarian method's total equals the best of all permutations, ties included."""
     cheapest = min(cost[range(len(cost)), list(p)].sum() for p in permutations(range(len(cost))))
     assert min_assignment(cost) == cheapest
+
+
+def test_gains_of_groups_of_dues_add_up_where_they_share_no_due_and_in_part_where_they_do():
+    """Disjoint groups add up; three groups that pairwise share a due count half each (each
+    due's lateness beyond its floor is split between its two groups)."""
+    assert _packed([(5.0, frozenset({0, 1})), (7.0, frozenset({2}))]) == 12.0
+    triangle = [(10.0, frozenset(pair)) for pair in ({0, 1}, {1, 2}, {0, 2})]
+    assert abs(_packed(triangle) - 15.0) < 1e-6
+    assert _packed([(10.0, frozenset({0, 1})), (4.0, frozenset({1}))]) == 10.0
 
 
 def test_resource_energy_bounds_the_makespan_of_work_without_people():
@@ -290,6 +376,41 @@ def test_no_bound_exceeds_any_plan(scenario):
             assert bounds[name] <= value + 1e-9, (name, bounds[name], value)
         values = level_values(problem, schedule.end, schedule.person)
         assert all(b <= v + 1e-9 for b, v in zip(level_bounds(problem), values, strict=True))
+
+
+def _generate():
+    path = Path(__file__).resolve().parents[1] / "benchmarks" / "generate.py"
+    spec = importlib.util.spec_from_file_location("benchmarks_generate", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.generate
+
+
+@pytest.mark.parametrize(
+    ("size", "seed"),
+    [("4x12", s) for s in (1, 3, 4, 5, 7, 8, 9, 10)]
+    + [("5x16", s) for s in (1, 2, 3, 5, 7, 8, 10)]
+    + [("6x20", 1), ("6x20", 5)]
+    + [("8x30", s) for s in (2, 4, 6, 10)],
+)
+def test_lateness_bound_stays_below_plans_of_generated_agencies(size, seed):
+    """On small generated agency scenarios (benchmarks/generate.py; the seeds whose work fits
+    the horizon and whose optimum CP-SAT proves within one deterministic unit), where queues for
+    the same people make most of the lateness, the bound stays below the optimal plan and never
+    below the resource-free floor. A deterministic budget keeps the outcome (and the test's
+    length, a few seconds in all) independent of the machine's load."""
+    people, tasks = map(int, size.split("x"))
+    scenario = _generate()(people, tasks, seed)
+    scenario = scenario.model_copy(update={"objective": ({"lateness": 1.0},)})
+    problem = compile_problem(scenario)
+    bound = term_bounds(problem, {"lateness"})["lateness"]
+    outcome = CpSat(workers=1).solve(
+        problem, time_limit=60, seed=1, budget=Budget.deterministic(1.0)
+    )
+    assert outcome.status == "optimal", outcome.stats
+    schedule = outcome.schedule
+    assert bound <= terms.TERMS["lateness"].value(problem, schedule.end, schedule.person) + 1e-9
+    assert bound >= resource_free(problem, "lateness")
 
 
 @settings(

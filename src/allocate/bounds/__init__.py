@@ -4,10 +4,11 @@ CP-SAT's own bound barely moves on realistic plans (calendars make durations dep
 so `solve()` reports the gap to these instead, per lexicographic level (`level_bounds`). Each term
 states its own bound (`Term.lower`) from the floors below (`Floors`, each computed once and only
 when a term asks): time terms take, per due and for the makespan, the later of two floors: the
-resource-free earliest schedule (`earliest`: the chain of work on exact calendars) and energy
-(`energy`: the work only a group of people, or a resource, can do needs that much of their
-working time); lateness also counts the dues that compete for one group or resource
-(`competition`); people terms follow from who may do what. Every bound holds for every complete
+earliest schedule (`earliest`: the chain of work on exact calendars, each start raised to the
+energy floor of the work that must end first, `heads`) and energy (`energy`: the work only a
+group of people, or a resource, can do needs that much of their working time); lateness also
+counts the dues that compete for one group or resource (`competition`) or for one person
+(`pairs`); people terms follow from who may do what. Every bound holds for every complete
 plan; tests check each against proven optima and against the plans of every strategy.
 """
 
@@ -17,8 +18,9 @@ from functools import cached_property
 
 import numpy as np
 
-from allocate.bounds import competition, energy
+from allocate.bounds import competition, dues, energy
 from allocate.bounds.earliest import earliest_schedule
+from allocate.bounds.heads import heads_schedule
 from allocate.problem import Problem
 from allocate.schedule import Schedule
 from allocate.terms import TERMS
@@ -55,8 +57,8 @@ class Floors:
 
     @cached_property
     def earliest(self) -> Schedule:
-        """The resource-free earliest schedule, optional work left out."""
-        return earliest_schedule(self.problem, without_optional=True)
+        """The earliest schedule with energy heads, optional work left out."""
+        return heads_schedule(self.problem, self.sources)
 
     @cached_property
     def _finishes(self) -> tuple[np.ndarray, int]:
@@ -76,13 +78,13 @@ class Floors:
     def late(self) -> np.ndarray:
         """Per due: is it late in every plan?"""
         ticks = np.array([due.tick for due in self.problem.dues], dtype=np.int64)
-        return (self.finishes > ticks) & competition.held(self.problem)
+        return (self.finishes > ticks) & dues.held(self.problem)
 
     @cached_property
     def weighted_lateness(self) -> float:
         """Priority-weighted ticks late, at least (`competition`)."""
         return competition.weighted_lateness(
-            self.problem, self.sources, self.earliest.start, self.finishes
+            self.problem, self.sources, self.earliest, self.finishes
         )
 
     @property
@@ -100,9 +102,10 @@ def finish_bounds(
     problem: Problem, sources: energy.Sources | None = None, earliest: Schedule | None = None
 ) -> tuple[np.ndarray, int]:
     """Per due, a tick before which its last task cannot end, and one for the last end of all:
-    the later of the resource-free and the energy floors."""
+    the later of the earliest schedule's (`earliest`, by default with energy heads) and the
+    energy floors."""
     sources = sources or energy.sources(problem)
-    earliest = earliest or earliest_schedule(problem, without_optional=True)
+    earliest = earliest or heads_schedule(problem, sources)
     free = np.array([earliest.end[list(due.tasks)].max() for due in problem.dues], dtype=np.int64)
     finishes = np.maximum(free, energy.due_finishes(problem, sources, earliest.start))
     last = max(

@@ -9,17 +9,25 @@ make durations depend on the start.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from allocate.problem import NONE, Problem
 from allocate.schedule import Schedule, candidates, earliest_times, required, topological_order
 
+Head = Callable[[int, Schedule], int]
 
-def earliest_schedule(problem: Problem, without_optional: bool = False) -> Schedule:
+
+def earliest_schedule(
+    problem: Problem, without_optional: bool = False, head: Head | None = None
+) -> Schedule:
     """Each task's earliest possible start and end, with nobody ever busy; `without_optional`
-    leaves every optional task out (NONE), which frees its successors too."""
+    leaves every optional task out (NONE), which frees its successors too. `head(task,
+    schedule)`, when given, is a further tick before which `task` cannot start, from the times
+    placed so far (its predecessors'): `heads` uses it for the work that must be done first."""
     schedule = Schedule.empty(problem.n_tasks, problem.optional)
-    calendars = problem.shared(_Calendars)
+    calendars = problem.shared(Calendars)
     must = required(problem)
     for task in topological_order(problem):
         if len(problem.leader) and problem.leader[task] != task:
@@ -29,6 +37,8 @@ def earliest_schedule(problem: Problem, without_optional: bool = False) -> Sched
         start, end_at_least = earliest_times(problem, schedule, task)
         if problem.pinned_start[task] != NONE:
             start = max(start, int(problem.pinned_start[task]))
+        if head is not None:
+            start = max(start, head(task, schedule))
         team = problem.team(task)
         end = max(start, end_at_least)
         if not problem.is_milestone(task):
@@ -38,7 +48,7 @@ def earliest_schedule(problem: Problem, without_optional: bool = False) -> Sched
     return schedule
 
 
-class _Calendars:
+class Calendars:
     """Every calendar's working ticks in one padded array (the organisation's last, so that
     index NONE picks it): a task's earliest end by each of its people is one look-up. Made once
     per problem (`Problem.shared`), as wide as the most working ticks anyone has."""

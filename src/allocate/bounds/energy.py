@@ -20,7 +20,6 @@ them keeps the bound valid.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from functools import reduce
 from operator import or_
@@ -28,7 +27,7 @@ from operator import or_
 import numpy as np
 
 from allocate.bounds import weekly
-from allocate.bounds.tails import ranks, successors, tails
+from allocate.bounds.tails import as_ticks, ranks, successors, tails
 from allocate.problem import FF, FS, NONE, Problem
 from allocate.schedule import candidates, required, topological_order
 
@@ -157,7 +156,7 @@ def energy_queries(sources: Sources, tasks: np.ndarray, start: np.ndarray, tail:
 def makespan_end(problem: Problem, sources: Sources, start: np.ndarray) -> int:
     """A lower bound on the tick at which the last task ends (0 when no energy is needed)."""
     everything = np.flatnonzero(required(problem)).tolist()
-    tail = _array(problem, tails(problem, everything, set(everything)))
+    tail = as_ticks(problem, tails(problem, everything, set(everything)))
     rows, thresholds, work, rest = energy_queries(sources, np.arange(problem.n_tasks), start, tail)
     return int((finish(sources, rows, thresholds, work) + rest).max(initial=0))
 
@@ -168,7 +167,7 @@ def due_finishes(problem: Problem, sources: Sources, start: np.ndarray) -> np.nd
     queries = []
     for d, (due, closure) in enumerate(zip(problem.dues, closures(problem), strict=True)):
         targets = {slot for t in due.tasks for slot in problem.team(t)}
-        tail = _array(problem, tails(problem, closure, targets, after, rank))
+        tail = as_ticks(problem, tails(problem, closure, targets, after, rank))
         tasks = np.array(sorted(closure), dtype=np.int64)
         rows, thresholds, work, rest = energy_queries(sources, tasks, start, tail)
         queries.append((np.full(len(rows), d), rows, thresholds, work, rest))
@@ -191,14 +190,6 @@ def finish(sources: Sources, rows: np.ndarray, start: np.ndarray, work: np.ndarr
         place = np.cumsum(limited) - 1  # a limited row's place in `capped`
         at = place[rows[mine]]
         found[mine] = np.maximum(found[mine], reach(capped, at, start[mine], work[mine], floor))
-    return found
-
-
-def _array(problem: Problem, tail: dict[int, float]) -> np.ndarray:
-    """Tails as ticks per task; 0 where unknown (every task of a closure ends by its due)."""
-    found = np.zeros(problem.n_tasks, dtype=np.int64)
-    for task, ticks in tail.items():
-        found[task] = max(0, int(ticks)) if ticks != -math.inf else 0
     return found
 
 
