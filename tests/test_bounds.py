@@ -426,3 +426,28 @@ def test_no_bound_exceeds_a_plan_with_weekly_limits(scenario):
         bounds = term_bounds(compile_problem(scenario), ALL_TERMS)
         for name in ALL_TERMS:
             assert bounds[name] <= plan.objective[name] + 1e-6, (name, bounds[name])
+
+
+def test_bounds_without_the_costlier_parts_are_weaker_never_stronger():
+    """A solve whose time limit leaves no room computes the bounds without energy heads and
+    contested pairs: each level's bound is then at most the thorough one (and still a bound)."""
+    from allocate.bounds import level_bounds
+    from test_lns import generated
+
+    for seed in (1, 2, 3):
+        problem, greedy = generated(10, 100, seed=seed)
+        quick, thorough = level_bounds(problem, thorough=False), level_bounds(problem)
+        assert all(q <= t + 1e-9 for q, t in zip(quick, thorough, strict=True))
+        assert all(t <= v + 1e-9 for t, v in zip(thorough, greedy.level_values, strict=True))
+    assert quick[0] < thorough[0]  # the costlier parts matter here
+
+
+def test_only_a_budget_with_room_computes_the_costlier_bounds():
+    """Room means six times the first plan's time left, or a budget that counts work (whose
+    results must not depend on the clock)."""
+    from allocate.budget import Budget
+    from allocate.solve import _room_for_thorough_bounds
+
+    assert _room_for_thorough_bounds(Budget.deterministic(5.0), first_plan=100.0)
+    assert _room_for_thorough_bounds(Budget(60.0), first_plan=0.3)
+    assert not _room_for_thorough_bounds(Budget(1.0), first_plan=0.3)

@@ -43,7 +43,11 @@ tried."""
 
 
 def weighted_lateness(
-    problem: Problem, sources: energy.Sources, earliest: Schedule, finishes: np.ndarray
+    problem: Problem,
+    sources: energy.Sources,
+    earliest: Schedule,
+    finishes: np.ndarray,
+    with_pairs: bool = True,
 ) -> float:
     """A lower bound on the weighted lateness in ticks, at least that of the dues' own floors
     `finishes` (each due's finish tick at the earliest) given the tasks' `earliest` times,
@@ -57,7 +61,8 @@ def weighted_lateness(
     dues = Dues(ticks, weights, finishes, owner, own_tails(problem, owner))
     start = earliest.start
     groups = [_source_gain(sources, row, dues, start) for row in _busiest(sources, owner, ticks)]
-    groups += pairs.gains(problem, dues, earliest)
+    if with_pairs:
+        groups += pairs.gains(problem, dues, earliest)
     return float(alone.sum()) + _packed(groups)
 
 
