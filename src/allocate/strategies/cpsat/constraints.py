@@ -90,14 +90,13 @@ def one_at_a_time(model: cp_model.CpModel, variables: Variables, n_people: int) 
 
 def close_at(
     model: cp_model.CpModel, variables: Variables, last: cp_model.IntVar
-) -> tuple[list[cp_model.IntVar], int]:
+) -> list[cp_model.IntVar]:
     """Redundant: nobody and nothing is busy after the last end `last`, so an interval from
     `last` to the model's end that takes a whole person or resource fits in each closable
     NoOverlap and cumulative. They then reason about the last end itself: work still to do on a
     resource pushes `last` later, and a bound on `last` squeezes the work before it (OR-Tools'
-    own RCPSP model states its makespan so). Measured on the 79 hard PSPLIB j60 instances
-    (docs/design.md). Returns the closing intervals' sizes and where they end (size = end -
-    `last`, for hints)."""
+    own RCPSP model states its makespan so; neutral on PSPLIB and MSLIB, docs/design.md).
+    Returns the closing intervals' sizes, each the last tick `last` may take minus `last`."""
     domain = list(last.proto.domain)  # (this proto's lists do not index from the end)
     lowest, top = int(domain[0]), int(domain[-1])
     sizes = []
@@ -111,7 +110,7 @@ def close_at(
         else:
             constraint.cumulative.intervals.append(closing)
             constraint.cumulative.demands.add().offset = capacity
-    return sizes, top
+    return sizes
 
 
 def people(model: cp_model.CpModel, problem: Problem, variables: Variables) -> None:
