@@ -186,6 +186,31 @@ def test_a_task_cannot_be_split_between_two_people():
     assert level_bounds(problem) == optimum(problem) == (24.0,)
 
 
+def test_a_raised_end_is_not_lowered_by_a_raised_predecessor():
+    """`pairs` raises the ends of two tasks at once; when one follows the other, redoing the
+    follower from its predecessor's raised end must keep its own raised end where that is later
+    (the bound stays valid either way, but would be weaker)."""
+    from allocate.bounds.pairs import _Chains
+
+    people, tasks = ana_and(
+        Task(id="a", effort_hours=8, skills={"design": 1}),
+        Task(
+            id="b",
+            effort_hours=8,
+            skills={"design": 1},
+            after=["a"],
+            deadline=MONDAY + timedelta(days=1),
+        ),
+    )
+    problem = problem_of(({"lateness": 1.0},), people, tasks)
+    earliest = earliest_schedule(problem)
+    a, b = problem.task_ids.index("a"), problem.task_ids.index("b")
+    chains = _Chains(problem, earliest)
+    a_later, b_later = int(earliest.end[a]) + 1, int(earliest.end[b]) + 48
+    assert chains.due_end(0, {a: a_later}) < b_later
+    assert chains.due_end(0, {a: a_later, b: b_later}) == b_later
+
+
 def test_a_task_lasts_at_least_its_shortest_window_of_working_hours():
     """Twelve hours on a 09:00-17:00 weekday calendar take at least a day and a half: 8 + 16
     (the night) + 4 elapsed hours; a team lasts as long as its slowest member needs."""

@@ -154,7 +154,8 @@ class _Chains:
     def due_end(self, due: int, raised: dict[int, int]) -> int:
         """A tick before which `due`'s last task cannot end when each task of `raised` ends no
         earlier than its tick there (tasks outside the due's closure do not count). Only what
-        a raised end reaches is redone: a task whose times stay at their floors stops it."""
+        a raised end reaches is redone: a task whose times stay where they were stops it. A
+        raised task that also follows another raised task ends no earlier than either says."""
         problem, closure, earliest = self.problem, self.closures[due], self.earliest
         schedule = None
         moved: set[int] = set()
@@ -166,6 +167,7 @@ class _Chains:
                 moved.update(team)
         if schedule is None:
             return int(earliest.end[list(problem.dues[due].tasks)].max())
+        floor = schedule.end.copy()  # the earliest ends, raised where `raised` raises them
         waiting = sorted(
             {s for t in moved for s in self.after[t] if s in closure}, key=self.rank.__getitem__
         )
@@ -176,13 +178,13 @@ class _Chains:
             start, end_at_least = earliest_times(problem, schedule, s)
             # past the horizon no plan places it: capped, as `earliest` caps, to stay a floor
             start = min(max(start, int(earliest.start[s])), problem.horizon)
-            finish = min(max(start, end_at_least, int(earliest.end[s])), problem.horizon)
+            finish = min(max(start, end_at_least, int(floor[s])), problem.horizon)
             slots = problem.team(s)
             if not problem.is_milestone(s):
                 finish = max(
                     [finish, *(self.calendars.earliest_end(slot, start) for slot in slots)]
                 )
-            if start == earliest.start[s] and finish == earliest.end[s]:
+            if start == schedule.start[s] and finish == schedule.end[s]:
                 continue  # absorbed: nothing after it moves on its account
             schedule.start[slots.start : slots.stop] = start
             schedule.end[slots.start : slots.stop] = finish
