@@ -454,27 +454,6 @@ def test_reaching_known_lower_bounds_ends_the_search():
     assert at_hint.level_values == greedy.level_values == at_hint.level_bounds
 
 
-def test_known_lower_bounds_are_stated_only_where_a_plan_meets_them():
-    """Valid lower bounds become constraints (CP-SAT's bound starts there) and the plan is as
-    good as without them; bounds above a known plan are wrong and are not stated, so they
-    cannot make a feasible problem look infeasible."""
-    from allocate.bounds import level_bounds
-    from test_lns import generated
-
-    problem, greedy = generated(6, 20, time_only=True)
-    valid = level_bounds(problem)
-    assert valid[0] > 0
-    options = {"time_limit": 30.0, "seed": 1, "hint": greedy.schedule}
-    stated = CpSat(workers=1).solve(problem, bounds=valid, **options)
-    plain = CpSat(workers=1).solve(problem, **options)
-    assert stated.stats["floors"] >= 1 and plain.stats["floors"] == 0
-    assert stated.status == plain.status == "optimal"
-    assert stated.level_values == plain.level_values
-    wrong = (valid[0], greedy.level_values[1] + 100)  # a later level's bound above the plan
-    ignored = CpSat(workers=1).solve(problem, bounds=wrong, **options)
-    assert ignored.stats["floors"] == 0 and ignored.schedule.complete
-
-
 # --- options ------------------------------------------------------------------------------------
 
 

@@ -154,49 +154,6 @@ def test_exact_model_respects_capacity_and_proves_a_psplib_optimum():
     assert plan.violations == ()
 
 
-@pytest.mark.parametrize(("name", "optimum"), [("j301_1", 43), ("j301_2", 47)])
-def test_the_last_end_closes_each_resource_and_the_optimum_stays(name, optimum):
-    """Each cumulative of a resource whose capacity never drops gets one interval from the last
-    end on, taking the whole resource; CP-SAT still proves the known optimum."""
-    from pathlib import Path
-
-    from allocate.instances import read_psplib
-    from allocate.problem import compile_problem
-    from allocate.strategies.cpsat import CpSat
-    from allocate.strategies.cpsat.model import build_model
-
-    scenario = read_psplib(Path(__file__).parent / "data" / f"{name}.sm")
-    problem = compile_problem(scenario)
-    built = build_model(problem, "day-hour", problem.horizon)
-    constraints = built.model.proto.constraints
-    (makespan,) = built.variables.terms.values()  # M - first tick
-    assert len(built.variables.closable) == len(problem.resource_ids)
-    for index, capacity in built.variables.closable:
-        cumulative = constraints[index]  # (these proto lists do not index from the end)
-        closing = constraints[list(cumulative.cumulative.intervals)[-1]]
-        assert list(closing.interval.start.vars) == [makespan.index]
-        assert closing.interval.end.offset == problem.horizon
-        assert list(cumulative.cumulative.demands)[-1].offset == capacity
-    plan = solve(scenario, strategy=CpSat(workers=1), time_limit=20, seed=1, deterministic=True)
-    assert plan.status == "optimal" and plan.objective["makespan"] == optimum
-
-
-def test_a_resource_whose_capacity_drops_is_not_closed():
-    """A drop after the last end would not fit beside a closing interval: such a resource keeps
-    its cumulative as it is, and the plan stays right."""
-    from allocate.problem import compile_problem
-    from allocate.strategies.cpsat.model import build_model
-
-    later = MONDAY + timedelta(days=3)
-    scenario = lab_scenario(capacity=1, changes=[CapacityChange(start=later, capacity=0)])
-    problem = compile_problem(scenario)
-    assert build_model(problem, "day-hour", problem.horizon).variables.closable == []
-    from allocate.strategies.cpsat import CpSat
-
-    plan = solve(scenario, strategy=CpSat(workers=1), time_limit=10)
-    assert plan.status == "optimal" and plan.violations == ()
-
-
 def test_exact_model_follows_a_capacity_change():
     """No lab until Tuesday, one afterwards: CP-SAT also starts the runs Tuesday, in turn."""
     from allocate.strategies.cpsat import CpSat

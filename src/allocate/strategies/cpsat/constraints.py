@@ -85,32 +85,7 @@ def one_at_a_time(model: cp_model.CpModel, variables: Variables, n_people: int) 
             intervals[option.person].append(option.interval)
     for person_intervals in intervals:
         if len(person_intervals) > 1:
-            variables.closable.append((model.add_no_overlap(person_intervals).index, None))
-
-
-def close_at(
-    model: cp_model.CpModel, variables: Variables, last: cp_model.IntVar
-) -> list[cp_model.IntVar]:
-    """Redundant: nobody and nothing is busy after the last end `last`, so an interval from
-    `last` to the model's end that takes a whole person or resource fits in each closable
-    NoOverlap and cumulative. They then reason about the last end itself: work still to do on a
-    resource pushes `last` later, and a bound on `last` squeezes the work before it (OR-Tools'
-    own RCPSP model states its makespan so; neutral on PSPLIB and MSLIB, docs/design.md).
-    Returns the closing intervals' sizes, each the last tick `last` may take minus `last`."""
-    domain = list(last.proto.domain)  # (this proto's lists do not index from the end)
-    lowest, top = int(domain[0]), int(domain[-1])
-    sizes = []
-    for index, capacity in variables.closable:
-        size = model.new_int_var(0, top - lowest, "")
-        sizes.append(size)
-        closing = model.new_interval_var(last, size, top, "").index
-        constraint = model.proto.constraints[index]
-        if capacity is None:
-            constraint.no_overlap.intervals.append(closing)
-        else:
-            constraint.cumulative.intervals.append(closing)
-            constraint.cumulative.demands.add().offset = capacity
-    return sizes
+            model.add_no_overlap(person_intervals)
 
 
 def people(model: cp_model.CpModel, problem: Problem, variables: Variables) -> None:

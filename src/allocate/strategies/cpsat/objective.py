@@ -22,7 +22,6 @@ presence `P` (a left-out task ends nothing).
 
 from __future__ import annotations
 
-import logging
 import math
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -35,8 +34,6 @@ from allocate.problem import NONE, Problem
 from allocate.strategies.cpsat.statement import Statement
 from allocate.strategies.cpsat.variables import Variables
 from allocate.terms import TERMS, Component
-
-log = logging.getLogger("allocate")
 
 STAGE_RANGE = 2**31
 """Levels share one CP-SAT objective only while their combined range stays below this. Bounds
@@ -187,58 +184,11 @@ def level_bound(level: Level, lower: int, problem: Problem) -> float:
     value = lower / level.scale
     if not level.exact:
         value *= 1 - 1e-4  # coefficients were rounded to 5e-5 relative precision
-    return max(0.0, value + _offset(level, problem))
-
-
-def _offset(level: Level, problem: Problem) -> float:
-    """What the terms' values add to their integer units (a makespan's true start)."""
-    return sum(
+    value += sum(  # what a term's value adds to its units (a makespan's true start)
         w * TERMS[c.term].offset(problem)
         for c, w in zip(level.components, level.weights, strict=True)
     )
-
-
-def integer_lower(level: Level, bound: float, problem: Problem) -> int:
-    """The integer lower bound that a bound in the level's units gives (`level_bound`
-    inverted); 0 where the coefficients were rounded (the inverse would not be safe)."""
-    if not level.exact or not math.isfinite(bound):
-        return 0
-    bound -= _offset(level, problem)
-    return max(0, math.floor(bound * level.scale + 1e-6))
-
-
-def add_floors(
-    model: cp_model.CpModel,
-    problem: Problem,
-    levels: list[Level],
-    variables: Variables,
-    bounds: tuple[float, ...],
-    plan: tuple[float, ...],
-) -> int:
-    """Each level at least its known lower bound, as a constraint; returns how many were added.
-
-    CP-SAT's own bound then starts there instead of near zero (PSPLIB j609_1 after 5 s: 59
-    without, against our 80) and propagation cuts what the bound rules out. Only bounds that a
-    known `plan`'s level values meet are used: a bound above a plan is wrong, and as a
-    constraint it would make a feasible problem look infeasible."""
-    if any(value < bound - 1e-9 for value, bound in zip(plan, bounds, strict=False)):
-        log.warning("lower bounds %s exceed a plan's values %s: not stated", bounds, plan)
-        return 0
-    added = 0
-    for level, bound in zip(levels, bounds, strict=False):
-        lower = integer_lower(level, bound, problem)
-        if lower > 0:
-            model.add(level_expression(level, variables) >= lower)
-            added += 1
-    return added
-
-
-def level_expression(level: Level, variables: Variables) -> cp_model.LinearExpr:
-    """The level's integer value in the model."""
-    return sum(
-        c * variables.terms[component]
-        for component, c in zip(level.components, level.coefficients, strict=True)
-    )
+    return max(0.0, value)
 
 
 def _integer_scale(weights: list[float]) -> tuple[float, bool]:

@@ -139,11 +139,9 @@ class Pools:
         sizes = self.size
         for person, mine in intervals.items():
             if sizes[person] == 1 and len(mine) > 1:
-                variables.closable.append((model.add_no_overlap(mine).index, None))
+                model.add_no_overlap(mine)
             elif len(mine) > sizes[person]:
-                size = int(sizes[person])
-                cumulative = model.add_cumulative(mine, [1] * len(mine), size)
-                variables.closable.append((cumulative.index, size))
+                model.add_cumulative(mine, [1] * len(mine), int(sizes[person]))
 
     def _ordered_places(self, model: cp_model.CpModel, variables: Variables) -> None:
         for places in self.alike_places():
@@ -189,10 +187,7 @@ class Pools:
                             lead.start, effort, lead.present, ""
                         )
                     )
-            group_load = model.add_cumulative(
-                [spans[t] for t in needs], list(needs.values()), capacity
-            )
-            variables.closable.append((group_load.index, capacity))
+            model.add_cumulative([spans[t] for t in needs], list(needs.values()), capacity)
             loads.append((needs, capacity))
         self._exclusive_teams(model, spans, loads)
 

@@ -45,13 +45,10 @@ def capacity(model: cp_model.CpModel, problem: Problem, variables: Variables) ->
                 variables.holds[task] = size
             intervals.append(spans[task])
             demands.append(int(problem.demand[task, r]))
-        shortfalls = list(_shortfalls(capacity, top))
-        for start, end, units in [*shortfalls, *fixed]:
+        for start, end, units in [*_shortfalls(capacity, top), *fixed]:
             intervals.append(model.new_fixed_size_interval_var(start, end - start, ""))
             demands.append(units)
-        cumulative = model.add_cumulative(intervals, demands, top)
-        if not shortfalls:  # a drop after the last end would not fit beside a closing interval
-            variables.closable.append((cumulative.index, top))
+        model.add_cumulative(intervals, demands, top)
     _add_exclusive_cliques(model, problem, spans, tops)
 
 

@@ -17,7 +17,6 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from allocate.problem import NONE, Problem
-from allocate.strategies.cpsat.constraints import close_at
 from allocate.strategies.cpsat.variables import Variables
 
 Value = Callable[[np.ndarray, np.ndarray], int]
@@ -128,9 +127,6 @@ class Statement:
             top = max([variables.horizon, *fixed])
             last = self.model.new_int_var(problem.first_tick, top, "M")
             self._max_of(last, variables.tasks, fixed, 0)
-            if value is not None:  # (made with its value: then the closing sizes have one too)
-                for size in close_at(self.model, variables, last):
-                    self.derive(size, lambda end, person: top - value(end, person))
             self._shared["last end"] = self.derive(last, value)
         return self._shared["last end"]
 

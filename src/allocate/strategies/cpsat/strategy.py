@@ -19,7 +19,6 @@ from allocate.budget import Budget
 from allocate.problem import Problem
 from allocate.schedule import Schedule, reaches
 from allocate.strategies.base import Outcome, ProgressCallback
-from allocate.strategies.cpsat import objective
 from allocate.strategies.cpsat.fixing import Fixing
 from allocate.strategies.cpsat.hint import add_hint, hint_problem, model_horizon
 from allocate.strategies.cpsat.model import Prepared, build_model
@@ -150,9 +149,6 @@ class CpSat:
         if usable_hint is not None:
             given = usable_hint if pooled is None else pooled.to_classes(usable_hint)
             add_hint(built.model, stated, built.variables, given)
-            stats["floors"] = objective.add_floors(
-                built.model, stated, built.levels, built.variables, tuple(bounds), values
-            )
         stats["build_seconds"] = time.perf_counter() - began
         stats["variables"] = len(built.model.proto.variables)
         stats["constraints"] = len(built.model.proto.constraints)

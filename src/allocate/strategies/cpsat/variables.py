@@ -76,10 +76,6 @@ class Variables:
     lags: list[LagVars] = field(default_factory=list)
     holds: dict[int, cp_model.IntVar] = field(default_factory=dict)
     """Per task that holds resources, the size of its whole interval (`resources.py`)."""
-    closable: list = field(default_factory=list)
-    """(constraint index, capacity) per NoOverlap (capacity None) or cumulative that holds only work
-    of the model's tasks, and whose capacity never drops: the last end can close it
-    (`constraints.close_at`)."""
     dropped: dict[int, str] = field(default_factory=dict)
     """Optional tasks no option can hold: left out, with why (they have no variables)."""
     project_spans: list = field(default_factory=list)
