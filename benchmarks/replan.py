@@ -2,6 +2,7 @@
 
     python benchmarks/replan.py events            # one event at a time: example and 40x500
     python benchmarks/replan.py rolling           # eight weeks of disruptions on 40x500
+    python benchmarks/replan.py ties --sizes 40x500 --seeds 1 2 3   # neighbourhoods' tie-breaker
     python benchmarks/replan.py events --sizes example --iterations 20   # a quick look
 
 `events`: a base plan is made (neighbourhood search, one CP-SAT worker, `--base-iterations`
@@ -28,8 +29,13 @@ overruns reach past it). Reported: the changes people absorbed week after week (
 and moves of tasks both plans place, and the `changes` term), and the final lateness: tasks
 done at their recorded finish, the rest at the final plan's end, against every deadline.
 
-Results go to `benchmarks/results/replan.{json,md}` and `replan_rolling.{json,md}`, with the
-machine's load.
+`ties`: the events above, re-planned from the base plan with the default objective twice, with
+and without `changes` as the tie-breaker inside each neighbourhood sub-solve
+(`Lns(stable_ties=True)`; without it, the default, a sub-solve that cuts lateness may hand any of
+its free tasks to anyone as good), once per search seed (`--seeds`).
+
+Results go to `benchmarks/results/replan.{json,md}`, `replan_rolling.{json,md}` and
+`replan_ties.{json,md}`, with the machine's load.
 """
 
 from __future__ import annotations
@@ -223,6 +229,64 @@ def _events_table(rows: list[dict], setup: dict) -> str:
             f"| {r['scratch_lateness']:,.0f} | {ratio:+.1%} "
             f"| {r['previous_changes']:,.0f} | {r['weighted_changes']:,.0f} "
             f"| {r['scratch_changes']:,.0f} | {r['first_seconds']:.2f} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+# --- the neighbourhoods' tie-breaker ---------------------------------------------------------
+
+
+def run_ties(args) -> None:
+    rows = []
+    for size in args.sizes:
+        scenario = scenario_of(size, args.seed)
+        base = solve(
+            scenario, strategy=search(args.base_iterations), seed=args.seed, time_limit=LONG
+        )
+        for name, changed in the_events(scenario, base, args.seed).items():
+            for seed in args.seeds:
+                for variant, ties in (("ties", True), ("no ties", False)):
+                    strategy = Lns(workers=1, iterations=args.iterations, stable_ties=ties)
+                    began = time.perf_counter()
+                    plan = solve(
+                        changed, previous=base, strategy=strategy, seed=seed, time_limit=LONG
+                    )
+                    measured = _measure(changed, base, plan, time.perf_counter() - began)
+                    row = {"size": size, "event": name, "seed": seed, "variant": variant}
+                    rows.append(row | measured)
+                    print(json.dumps(rows[-1]), flush=True)
+    setup = _setup(args) | {"base_iterations": args.base_iterations, "iterations": args.iterations}
+    setup["seeds"] = args.seeds
+    out = HERE / "results" / "replan_ties"
+    out.with_suffix(".json").write_text(json.dumps({"setup": setup, "runs": rows}, indent=1))
+    out.with_suffix(".md").write_text(_ties_table(rows, setup))
+
+
+def _ties_table(rows: list[dict], setup: dict) -> str:
+    lines = [
+        "# Re-planning after one event: neighbourhoods with and without the tie-breaker",
+        "",
+        f"Setup: {json.dumps(setup)}",
+        "",
+        "Both re-plan from the base plan with the default objective and the same work; "
+        "`ties` (`Lns(stable_ties=True)`): each neighbourhood sub-solve minimises `changes` "
+        "among its equally late choices; `no ties` (the default): it keeps any of them. Seed: "
+        "the search's.",
+        "",
+        "| scenario | event | seed | reassigned: ties | no ties | changes h: ties | no ties "
+        "| lateness h: ties | no ties | difference | seconds: ties | no ties |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    pairs: dict[tuple, dict] = {}
+    for r in rows:
+        pairs.setdefault((r["size"], r["event"], r["seed"]), {})[r["variant"]] = r
+    for (size, event, seed), by in pairs.items():
+        a, b = by["ties"], by["no ties"]
+        ratio = a["lateness"] / b["lateness"] - 1 if b["lateness"] else 0.0
+        lines.append(
+            f"| {size} | {event} | {seed} | {a['reassigned']} | {b['reassigned']} "
+            f"| {a['changes']:,.0f} | {b['changes']:,.0f} | {a['lateness']:,.0f} "
+            f"| {b['lateness']:,.0f} | {ratio:+.1%} | {a['seconds']:.0f} | {b['seconds']:.0f} |"
         )
     return "\n".join(lines) + "\n"
 
@@ -448,15 +512,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("what", choices=("events", "rolling"))
+    parser.add_argument("what", choices=("events", "rolling", "ties"))
     parser.add_argument("--sizes", nargs="+", default=["example", "40x500"])
     parser.add_argument("--rolling-size", default="40x500")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--base-iterations", type=int, default=150)
     parser.add_argument("--iterations", type=int, default=60)
     parser.add_argument("--weeks", type=int, default=8)
+    parser.add_argument("--seeds", type=int, nargs="+", default=[1], help="for ties")
     args = parser.parse_args()
-    run_events(args) if args.what == "events" else run_rolling(args)
+    {"events": run_events, "rolling": run_rolling, "ties": run_ties}[args.what](args)
 
 
 if __name__ == "__main__":

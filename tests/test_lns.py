@@ -241,7 +241,7 @@ def test_a_level_at_its_lower_bound_hands_over_to_the_next():
     problem, greedy = generated(10, 100)
     lns = Lns(workers=1)
     adaptive = Adaptive(KINDS, 40, 8, 400)
-    settings = Settings(*lns._cpsat, 1, 0.5, 14.0, 6, True, True, None, adaptive)
+    settings = Settings(*lns._cpsat, 1, 0.5, 14.0, 6, True, True, False, None, adaptive)
     levels = len(greedy.level_values)
     bounds = (greedy.level_values[0],) + (0.0,) * (levels - 1)
     told = Search(settings, problem, greedy.schedule, seed=0, progress=None, bounds=bounds)
@@ -288,7 +288,7 @@ def test_a_late_result_is_carried_over_only_if_it_still_fits():
     for second, fits in ((utc(3, 8), True), (utc(2, 8), False)):
         lns = Lns(workers=2)
         adaptive = Adaptive(KINDS, 40, 8, 400)
-        settings = Settings(*lns._cpsat, 2, 1.0, 14.0, None, True, False, None, adaptive)
+        settings = Settings(*lns._cpsat, 2, 1.0, 14.0, None, True, False, False, None, adaptive)
         search = Search(settings, problem, base, seed=0, progress=None)
         settle(search, "c", "ben", utc(2, 8))  # the plan now ends Tuesday 17:00, not Wednesday
         assert search.values == (32,) and search.version == 1

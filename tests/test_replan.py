@@ -1,6 +1,7 @@
 """Re-planning from a previous plan: the `changes` term means what it says on both sides, the
 previous plan is kept where it still fits, a freeze window holds, and every re-plan is checked."""
 
+import sys
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -25,6 +26,7 @@ from test_solve import ErrorsLogged
 MONDAY = datetime(2026, 3, 2, 8, tzinfo=UTC)
 OFFICE = Calendar(timezone="UTC")  # Monday-Friday 09:00-17:00 UTC
 STRATEGIES = [Greedy(), CpSat(workers=1), Lns(workers=1, iterations=6)]
+LATENESS = {"lateness": 1.0, "unplaced": 1.0}  # the default objective's deadlines level
 
 
 def at(day: int, hour: int = 9) -> datetime:
@@ -130,6 +132,35 @@ def test_of_equally_good_plans_the_re_plan_keeps_the_previous_one(strategy):
     kept = [a for a in again.assignments if a.task != "new"]
     assert all(a == previous.assignment(a.task) for a in kept)
     assert again.objective["changes"] == 0 and check(s, again, previous) == []
+
+
+def test_neighbourhoods_of_a_re_plan_may_break_ties_by_changes(monkeypatch):
+    """With `stable_ties`, an LNS sub-solve of a re-plan also minimises `changes` among its
+    equally late choices (a second stage, with a share of the work); by default, and from
+    scratch where there is nothing to keep, it optimises the levels in focus only."""
+    from allocate.strategies.cpsat import CpSat as Exact
+    from allocate.strategies.cpsat import run
+
+    asked = []
+    solve_stages = run.solve_stages
+
+    def spy(built_run, configure, levels=None, tie=False):
+        asked.append((built_run.problem.objective[levels - 1], tie))
+        return solve_stages(built_run, configure, levels, tie)
+
+    monkeypatch.setattr(sys.modules[Exact.__module__], "solve_stages", spy)
+    s = twins(*work(12, deadline=at(3, 17)))
+    previous = solve(s, strategy="greedy")
+    longer = events.estimate(s, "t0", 24)
+    for ties, expected in ((True, ({"changes": 1.0}, True)), (False, (LATENESS, False))):
+        asked.clear()
+        search = Lns(workers=1, iterations=2, size=4, min_size=4, stable_ties=ties)
+        again = solve(longer, previous=previous, strategy=search, seed=1)
+        assert asked and set(map(repr, asked)) == {repr(expected)}
+        assert check(longer, again, previous) == []
+    asked.clear()
+    solve(longer, strategy=Lns(workers=1, iterations=2, size=4, min_size=4, stable_ties=True))
+    assert asked and set(map(repr, asked)) == {repr((LATENESS, False))}
 
 
 def test_cpsat_proves_the_least_disruptive_plan_when_someone_falls_ill():

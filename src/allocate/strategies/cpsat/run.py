@@ -38,10 +38,18 @@ Configure = Callable[[object, Budget], None]
 """Sets a solver's parameters for a stage, given the budget left."""
 
 
-def solve_stages(run: Run, configure: Configure, levels: int | None = None) -> Status:
+TIE_WORK_SHARE = 0.25
+"""The share of a stage's deterministic work that a stage solved only to break ties gets. It
+starts at the optimum of the stages before (the hint) and only has to move the tied choices."""
+
+
+def solve_stages(
+    run: Run, configure: Configure, levels: int | None = None, tie: bool = False
+) -> Status:
     """Solve each stage in turn, within the run's budget; a stage starts once the one before is
     proven optimal. With `levels`, stop once the first `levels` objective levels are solved
-    (later ones are left as the hint has them)."""
+    (later ones are left as the hint has them); with `tie`, the last of them only breaks ties:
+    a stage of its own then gets `TIE_WORK_SHARE` of the work."""
     built = run.built
     for index, stage in enumerate(built.stages):
         expression = objective.stage_expression(stage, built.levels, built.variables)
@@ -50,6 +58,8 @@ def solve_stages(run: Run, configure: Configure, levels: int | None = None) -> S
             built.model.minimize(expression)
             solver = cp_model.CpSolver()
             configure(solver.parameters, run.budget)
+            if tie and index > 0 and stage.levels == (levels - 1,):
+                solver.parameters.max_deterministic_time *= TIE_WORK_SHARE
             code = solve_watched(solver, built.model, Monitor(run, built.variables), run.budget)
             run.solve_seconds += solver.wall_time
             run.deterministic_time += solver.deterministic_time

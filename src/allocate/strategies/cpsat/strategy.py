@@ -188,6 +188,7 @@ class CpSat:
         deterministic_limit: float | None = None,
         prepared: Prepared | None = None,
         levels: int | None = None,
+        tie: bool = False,
         bounds: tuple[float, ...] = (),
         budget: Budget | None = None,
     ) -> Outcome:
@@ -200,7 +201,8 @@ class CpSat:
         `deterministic_limit` (CP-SAT's deterministic time) and one worker the answer does not
         depend on the machine's speed. If CP-SAT finds nothing, `fixing.schedule` comes back.
         `prepared` (`model.prepare`) saves recomputing the problem's calendars on every call.
-        `levels` optimises only the first that many objective levels (the others may get worse).
+        `levels` optimises only the first that many objective levels (the others may get worse);
+        with `tie`, the last of them only breaks ties (`run.solve_stages`).
         `bounds`: as for `solve` (lower bounds on the whole plan's levels).
 
         stats: build_seconds, solve_seconds, deterministic_time, variables, options, solutions.
@@ -235,7 +237,8 @@ class CpSat:
             "options": len(built.variables.options),
         }
         run = Run(problem, built, budget, None, targets=tuple(bounds))
-        status = solve_stages(run, self._configurer(problem, seed, deterministic_limit), levels)
+        configure = self._configurer(problem, seed, deterministic_limit)
+        status = solve_stages(run, configure, levels, tie)
         stats.update(
             solve_seconds=run.solve_seconds,
             deterministic_time=run.deterministic_time,

@@ -61,6 +61,7 @@ class Settings:
     candidates: int | None
     accept_equal: bool
     compact: bool
+    stable_ties: bool
     iterations: int | None
     adaptive: Adaptive
 
@@ -191,9 +192,19 @@ class Search:
             seed=proposal.seed,
             deterministic_limit=self.settings.sub_limit,
             prepared=self.prepared,
-            levels=self.focus,
+            levels=self.focus + self._ties,
+            tie=self._ties,
             bounds=self.bounds,
         )
+
+    @property
+    def _ties(self) -> bool:
+        """Does a sub-solve also minimise `changes` as a tie-breaker (`Lns.stable_ties`, in a
+        re-plan whose `changes` level comes right after those in focus)? Solved only once the
+        levels in focus are proven optimal within the neighbourhood, with a share of the work.
+        Without it a sub-solve that cuts lateness may hand any of its free tasks to anyone as
+        good, which also lets the search drift to where more lateness can be cut."""
+        return self.settings.stable_ties and self.steady == self.focus
 
     def settle(self, proposal: Proposal, outcome: Outcome, budget: Budget | None = None) -> None:
         """Keep `outcome` if it is better (or equal and different, with `accept_equal`), after
