@@ -1,7 +1,6 @@
 """Re-planning from a previous plan: the `changes` term means what it says on both sides, the
 previous plan is kept where it still fits, a freeze window holds, and every re-plan is checked."""
 
-import sys
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -138,8 +137,8 @@ def test_neighbourhoods_of_a_re_plan_may_break_ties_by_changes(monkeypatch):
     """With `stable_ties`, an LNS sub-solve of a re-plan also minimises `changes` among its
     equally late choices (a second stage, with a share of the work); by default, and from
     scratch where there is nothing to keep, it optimises the levels in focus only."""
-    from allocate.strategies.cpsat import CpSat as Exact
     from allocate.strategies.cpsat import run
+    from allocate.strategies.cpsat import strategy as exact
 
     asked = []
     solve_stages = run.solve_stages
@@ -148,7 +147,7 @@ def test_neighbourhoods_of_a_re_plan_may_break_ties_by_changes(monkeypatch):
         asked.append((built_run.problem.objective[levels - 1], tie))
         return solve_stages(built_run, configure, levels, tie)
 
-    monkeypatch.setattr(sys.modules[Exact.__module__], "solve_stages", spy)
+    monkeypatch.setattr(exact, "solve_stages", spy)
     s = twins(*work(12, deadline=at(3, 17)))
     previous = solve(s, strategy="greedy")
     longer = events.estimate(s, "t0", 24)
