@@ -92,6 +92,7 @@ HOOKS = {
     ("allocate.analysis.whatif", "allocate.report.html"): "its notebook view is the report's",
     ("allocate.analysis.recommend", "allocate.report.advice"): "its views are the report's",
     ("allocate.analysis.hiring", "allocate.report.advice"): "its views are the report's",
+    ("allocate.analysis.departures", "allocate.report.advice"): "its views are the report's",
 }
 """Imports inside methods that call back into a module built on the caller, on purpose: the only
 upward imports, and the only edges that may close a cycle."""

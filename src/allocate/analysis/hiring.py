@@ -14,16 +14,14 @@ Options are ranked first by work that only the hire makes possible (tasks the pl
 place without them), then by value for money: the deadlines level of the objective saved (by
 default priority-weighted hours late, plus optional work left out) per 1,000 of what employing
 the hire costs until the end of the forecast window; then by late projects brought back on
-time. The reverse question, what if someone leaves, is the same what-if with a person's working
-time ending (`departures`, `events.leave`), ranked by the damage: work nobody else can do first,
-then the deadlines level lost.
+time. The reverse question, what if someone leaves, is `departures`.
 """
 
 from __future__ import annotations
 
 import statistics
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from concurrent.futures import Executor
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Annotated, Any
@@ -32,15 +30,16 @@ from pydantic import Field, model_validator
 
 from allocate.analysis.forecast import Forecast, most_common_zone
 from allocate.analysis.forecast import forecast as capacity_forecast
-from allocate.analysis.whatif import replan, replan_options
+from allocate.analysis.ranked import Ranked
+from allocate.analysis.standing import Standing, against_baseline
+from allocate.analysis.whatif import replan_options
 from allocate.budget import Budget
 from allocate.calendar import working_intervals
 from allocate.diff import PlanDiff
-from allocate.events import join, leave
+from allocate.events import join
 from allocate.plan import Plan
 from allocate.scenario import Calendar, Frozen, Id, Level, Person, Scenario, hours
 from allocate.strategies.base import Strategy
-from allocate.sweep import run_all
 from allocate.validation import time_limit_seconds
 
 if TYPE_CHECKING:
@@ -105,33 +104,6 @@ class Hire(Frozen):
         return f"+1 {self.label} in {self.calendar.timezone}{when}"
 
 
-class Standing(Frozen):
-    """Where a plan stands on what a hire or a departure changes: the projects that miss their
-    deadline (or have work not placed), the elapsed hours past every missed deadline summed,
-    the objective's deadlines level (priority-weighted), tasks not placed, the cost of the
-    planned work, and the margin of the projects with a value."""
-
-    late_projects: tuple[str, ...] = ()
-    late_hours: float = 0.0
-    deadlines: float = 0.0
-    unplaced: int = 0
-    cost: float = 0.0
-    margin: float | None = None
-
-    @classmethod
-    def of(cls, scenario: Scenario, plan: Plan) -> Standing:
-        first = scenario.objective[0] if scenario.objective else {}
-        margins = [p.margin for p in plan.projects if p.margin is not None]
-        return cls(
-            late_projects=tuple(p.id for p in plan.projects if p.deadline and not p.on_time),
-            late_hours=round(sum(item.late_hours for item in plan.late), 2),
-            deadlines=round(sum(w * plan.objective.get(t, 0.0) for t, w in first.items()), 2),
-            unplaced=len(plan.unplaced),
-            cost=round(_work_cost(scenario, plan), 2),
-            margin=round(sum(margins), 2) if margins else None,
-        )
-
-
 class HireOption(Frozen):
     """One candidate hire, re-planned: how the plan stands with them against the baseline (the
     same re-plan without them), what employing them costs until `until`, the hours the plan
@@ -172,7 +144,7 @@ class HireOption(Frozen):
         return hire_sentence(self)
 
 
-class HiringAdvice(Frozen):
+class HiringAdvice(Ranked[HireOption]):
     """Candidate hires, the best value for money first (`options`), each backed by its
     re-planned plan; `baseline` is the plan's standing re-planned without a hire; `over_budget`
     the candidates that cost more than `budget` (not solved). Indexing and iteration go over the
@@ -188,14 +160,9 @@ class HiringAdvice(Frozen):
     """The current plan's standing (before any re-plan)."""
     seconds: float = 0.0
 
-    def __getitem__(self, index):
-        return self.options[index]
-
-    def __len__(self) -> int:
-        return len(self.options)
-
-    def __iter__(self) -> Iterator[HireOption]:  # type: ignore[override]
-        return iter(self.options)
+    @property
+    def ranked(self) -> tuple[HireOption, ...]:
+        return self.options
 
     def to_dataframe(self) -> pd.DataFrame:
         from allocate.report.advice import hiring_table
@@ -249,7 +216,7 @@ def advise_hiring(
     affordable = [h for h in hires if budget is None or costs[h.id][0] <= budget]
     settings = replan_options(limit, strategy, seed, workers, deterministic)
     changed = [join(scenario, h.person(), h.start) for h in affordable]
-    baseline_plan, baseline, plans = _against_baseline(scenario, plan, changed, settings, executor)
+    baseline_plan, baseline, plans = against_baseline(scenario, plan, changed, settings, executor)
     options = [
         HireOption(
             hire=hire,
@@ -322,128 +289,6 @@ def _hire(scenario: Scenario, shortage) -> Hire:
     )
 
 
-class Departure(Frozen):
-    """What happens if `person` works no more from `on`: how the plan stands re-planned without
-    them against the baseline, the requirements only they meet, how many of their tasks go to
-    others, the plan itself (checked against the current plan) and what it changes there."""
-
-    person: str
-    on: date
-    standing: Standing
-    baseline: Standing
-    sole: tuple[str, ...] = ()
-    handed: int = 0
-    plan: Plan
-    diff: PlanDiff
-
-    @property
-    def late_projects_added(self) -> tuple[str, ...]:
-        return tuple(p for p in self.standing.late_projects if p not in self.baseline.late_projects)
-
-    @property
-    def late_hours_added(self) -> float:
-        return round(self.standing.late_hours - self.baseline.late_hours, 2)
-
-    @property
-    def damage(self) -> float:
-        """The objective's deadlines level lost (priority-weighted hours)."""
-        return round(self.standing.deadlines - self.baseline.deadlines, 2)
-
-    def __str__(self) -> str:
-        from allocate.report.advice import departure_sentence
-
-        return departure_sentence(self)
-
-
-class Departures(Frozen):
-    """What-ifs of people leaving, the most damaging first; indexing and iteration go over them."""
-
-    items: tuple[Departure, ...]
-    baseline: Standing
-
-    def __getitem__(self, index):
-        return self.items[index]
-
-    def __len__(self) -> int:
-        return len(self.items)
-
-    def __iter__(self) -> Iterator[Departure]:  # type: ignore[override]
-        return iter(self.items)
-
-    def __str__(self) -> str:
-        from allocate.report.advice import departures_text
-
-        return departures_text(self)
-
-    def _repr_html_(self) -> str:
-        from allocate.report.advice import departures_html
-
-        return departures_html(self)
-
-
-def departures(
-    scenario: Scenario,
-    plan: Plan,
-    people: Sequence[str] | None = None,
-    *,
-    on: date | None = None,
-    time_limit: float = 5.0,
-    strategy: str | Strategy = "auto",
-    seed: int = 0,
-    workers: int | None = 1,
-    deterministic: bool = True,
-    executor: Executor | None = None,
-) -> Departures:
-    """Each of `people` (default: everyone the plan gives work) leaving from `on` (default: the
-    planning start), re-planned from `plan` against the same re-plan with everybody; the most
-    damaging first (deadlines level lost, then late projects added); re-plans as in
-    `advise_hiring`. Unknown ids raise a `KeyError` naming them; someone with work in progress
-    leaving at the planning start, a `ValueError` naming it (`events.leave`: hand it over
-    first)."""
-    limit = time_limit_seconds(time_limit)
-    known = {p.id for p in scenario.people}
-    chosen = list(people) if people is not None else _busy(plan, known)
-    unknown = [p for p in chosen if p not in known]
-    if unknown:
-        raise KeyError(f"unknown people {', '.join(map(repr, unknown))} (known: {_ids(known)})")
-    day = on or scenario.start.date()
-    settings = replan_options(limit, strategy, seed, workers, deterministic)
-    changed = [leave(scenario, person, day) for person in chosen]
-    _, baseline, plans = _against_baseline(scenario, plan, changed, settings, executor)
-    sole = _sole_holders(scenario, plan)
-    items = [
-        Departure(
-            person=person,
-            on=day,
-            standing=Standing.of(scenario, after),
-            baseline=baseline,
-            sole=tuple(sole.get(person, ())),
-            handed=_handed(plan, after, person),
-            plan=after,
-            diff=after.diff(plan, without),
-        )
-        for person, without, after in zip(chosen, changed, plans, strict=True)
-    ]
-    items.sort(
-        key=lambda d: (
-            d.baseline.unplaced - d.standing.unplaced,
-            -d.damage,
-            -len(d.late_projects_added),
-            d.person,
-        )
-    )
-    return Departures(items=tuple(items), baseline=baseline)
-
-
-def _against_baseline(scenario: Scenario, plan: Plan, changed: list[Scenario], settings, executor):
-    """(baseline plan, its standing, the plans of `changed`): each changed scenario re-planned
-    from `plan`, beside the same re-plan of `scenario` unchanged that its effects count against,
-    as independent jobs on `executor`."""
-    jobs = [(s, plan, settings) for s in (scenario, *changed)]
-    baseline_plan, *plans = run_all(replan, jobs, executor)
-    return baseline_plan, Standing.of(scenario, baseline_plan), plans
-
-
 def window_end(scenario: Scenario, plan: Plan) -> datetime:
     """The end of the window a hire is paid for: the later of the plan's finish and the last
     deadline (the capacity forecast's default end)."""
@@ -487,57 +332,10 @@ def _booked(plan: Plan, person: str) -> float:
     return next((p.booked_hours for p in plan.people if p.id == person), 0.0)
 
 
-def _work_cost(scenario: Scenario, plan: Plan) -> float:
-    rates = {p.id: p.hourly_rate or 0.0 for p in scenario.people}
-    total = 0.0
-    for a in plan.assignments:
-        task = scenario._tasks_by_id.get(a.task)
-        if task is not None:
-            total += task.remaining_hours * sum(rates.get(p, 0.0) for p in a.people)
-    return total
-
-
-def _busy(plan: Plan, known: set[str]) -> list[str]:
-    return [p.id for p in plan.people if p.booked_hours > 0 and p.id in known]
-
-
-def _ids(ids) -> str:
-    shown = sorted(ids)
-    return ", ".join(shown[:10]) + (f", ... ({len(shown)} in all)" if len(shown) > 10 else "")
-
-
-def _sole_holders(scenario: Scenario, plan: Plan) -> dict[str, list[str]]:
-    """Per person, the skill requirements of the scenario's work that only they meet."""
-    needs = {
-        (skill, level)
-        for t in scenario.tasks
-        if not t.done
-        for member in t.members
-        for skill, level in member.items()
-        if level > 0
-    }
-    found: dict[str, list[str]] = {}
-    for skill, level in sorted(needs):
-        holders = [p.id for p in scenario.people if p.level(skill) >= level]
-        if len(holders) == 1:
-            found.setdefault(holders[0], []).append(f"{skill} {level}+")
-    return found
-
-
-def _handed(before: Plan, after: Plan, person: str) -> int:
-    """Tasks `person` had in `before` that someone else has in `after`."""
-    theirs = {a.task for a in before.assignments if person in a.people}
-    return sum(1 for a in after.assignments if a.task in theirs and person not in a.people)
-
-
 __all__ = [
-    "Departure",
-    "Departures",
     "Hire",
     "HireOption",
     "HiringAdvice",
-    "Standing",
     "advise_hiring",
-    "departures",
     "generated_hires",
 ]

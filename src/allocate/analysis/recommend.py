@@ -40,6 +40,7 @@ from allocate.analysis import effects as effects_of
 from allocate.analysis.effects import Effects
 from allocate.analysis.fit import Fit, fit_of, team_reference
 from allocate.analysis.insertion import Kept, best_placement, place_free, sequences
+from allocate.analysis.ranked import Ranked
 from allocate.analysis.whatif import replan, replan_options
 from allocate.budget import Budget
 from allocate.calendar import absence_interval
@@ -105,7 +106,7 @@ class Excluded(Frozen):
         return f"{self.person}: {self.reason}"
 
 
-class Recommendations(Frozen):
+class Recommendations(Ranked[Option]):
     """The options for a request, best first, and the people excluded. Indexing, `len` and
     iteration go over the options: `recommend(...)[0].person` is the pick."""
 
@@ -122,14 +123,9 @@ class Recommendations(Frozen):
     baseline_diff: PlanDiff | None = None
     """What re-planning alone, without the request, would change in the current plan."""
 
-    def __getitem__(self, index):
-        return self.options[index]
-
-    def __len__(self) -> int:
-        return len(self.options)
-
-    def __iter__(self) -> Iterator[Option]:  # type: ignore[override]
-        return iter(self.options)
+    @property
+    def ranked(self) -> tuple[Option, ...]:
+        return self.options
 
     def to_dataframe(self) -> pd.DataFrame:
         """One row per option, then per excluded person (pandas, `allocate[views]`)."""

@@ -17,8 +17,10 @@ from allocate.report.html import esc, table
 if TYPE_CHECKING:
     import pandas as pd
 
-    from allocate.analysis.hiring import Departure, Departures, HireOption, HiringAdvice, Standing
+    from allocate.analysis.departures import Departure, Departures
+    from allocate.analysis.hiring import HireOption, HiringAdvice
     from allocate.analysis.recommend import Option, Recommendations
+    from allocate.analysis.standing import Standing
 
 SHOWN = 5
 

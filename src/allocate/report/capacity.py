@@ -17,8 +17,9 @@ from allocate.report.style import utilisation_colour
 if TYPE_CHECKING:
     import plotly.graph_objects as go
 
+    from allocate.analysis.departures import Departures
     from allocate.analysis.forecast import Forecast
-    from allocate.analysis.hiring import Departures, HiringAdvice
+    from allocate.analysis.hiring import HiringAdvice
 
 PERIOD_WORDS = {"week": "week", "month": "month"}
 

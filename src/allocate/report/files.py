@@ -32,7 +32,8 @@ from allocate.report.tables import write_utilisation_csv
 from allocate.scenario import Scenario
 
 if TYPE_CHECKING:
-    from allocate.analysis.hiring import Departures, HiringAdvice
+    from allocate.analysis.departures import Departures
+    from allocate.analysis.hiring import HiringAdvice
     from allocate.analysis.simulate import Risk
 
 log = logging.getLogger("allocate")
