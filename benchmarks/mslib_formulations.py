@@ -9,8 +9,8 @@ search), `pooled-no-groups` (classes of interchangeable people, no redundant gro
 or cliques), `pooled-sets` (group cumulatives per eligible set and everybody, no unions, no
 cliques), `pooled-no-cliques` (every union of eligible sets), `pooled` (what `solve()` runs: with
 the cliques of teams that cannot run together). The pooled variants use the reduced-cost search
-alone (`pools.search(1)`). Per run: makespan, the plan's bound and status. Results: `--out`
-{json,md} (appended to the json when it exists).
+alone (what `subsolvers.py` gives a pooled model on one worker). Per run: makespan, the plan's
+bound and status. Results: `--out` {json,md} (appended to the json when it exists).
 """
 
 from __future__ import annotations

@@ -202,6 +202,13 @@ class Problem:
         return teams
 
     @cached_property
+    def fixed_durations(self) -> bool:
+        """Does every task take the same ticks wherever it starts? So when no task needs a
+        person and the organisation's calendar never pauses: plain project scheduling, the
+        class of PSPLIB."""
+        return not self.staffed.any() and int(self.org_cum_work[-1]) == self.horizon
+
+    @cached_property
     def has_teams(self) -> bool:
         return bool(len(self.leader)) and bool((self.leader != np.arange(self.n_tasks)).any())
 

@@ -38,11 +38,9 @@ def justified(problem: Problem, schedule: Schedule) -> Schedule:
 
 
 def _applies(problem: Problem, schedule: Schedule) -> bool:
-    always = bool(problem.working.all()) and int(problem.org_cum_work[-1]) == problem.horizon
     return (
         schedule.complete
-        and always
-        and not problem.staffed.any()
+        and problem.fixed_durations
         and (problem.pinned_start == NONE).all()
         and (schedule.start != NONE).all()
         and all(p.kind == FS and p.lag >= 0 and not p.working_lag for p in problem.precedences)

@@ -38,18 +38,6 @@ from allocate.strategies.cpsat.resources import CLIQUE_TASKS_LIMIT, exclusive_cl
 from allocate.strategies.cpsat.variables import Variables
 from allocate.terms import TERMS
 
-
-def search(workers: int) -> str:
-    """CP-SAT's subsolvers for a pooled model (text format), measured in docs/design.md: the
-    reduced-cost search raises the makespan bound where CP-SAT's default for fewer than eight
-    workers leaves it out (on two: one LP search, and neighbourhood search on the second)."""
-    if workers == 1:
-        return 'subsolvers: "reduced_costs"'
-    if workers == 2:
-        return 'subsolvers: "default_lp" subsolvers: "reduced_costs" num_full_subsolvers: 2'
-    return 'extra_subsolvers: "reduced_costs"'
-
-
 CLIQUES = True
 """State a NoOverlap per clique of teams that cannot share some group (`_exclusive_teams`); kept
 switchable to measure it (docs/design.md)."""

@@ -22,8 +22,9 @@ from allocate.strategies.base import Outcome, ProgressCallback
 from allocate.strategies.cpsat.fixing import Fixing
 from allocate.strategies.cpsat.hint import add_hint, hint_problem, model_horizon
 from allocate.strategies.cpsat.model import Prepared, build_model
-from allocate.strategies.cpsat.pools import Pools, pools, search
+from allocate.strategies.cpsat.pools import Pools, pools
 from allocate.strategies.cpsat.run import Configure, Run, limit, solve_stages
+from allocate.strategies.cpsat.subsolvers import subsolvers
 from allocate.strategies.cpsat.variables import FORMULATIONS
 from allocate.strategies.cpsat.weeks import OVERLAPS
 from allocate.terms import level_values
@@ -255,9 +256,10 @@ class CpSat:
         deterministic_limit: float | None = None,
         pooled: Pools | None = None,
     ) -> Configure:
+        chosen = subsolvers(problem, self.workers, pooled is not None)
+
         def configure(parameters, budget: Budget) -> None:
-            if pooled is not None:
-                parameters.merge_text_format(search(self.workers))
+            parameters.merge_text_format(chosen)
             self._configure(parameters, problem, budget, seed, deterministic_limit)
 
         return configure
