@@ -14,10 +14,13 @@ NOT_SCHEDULING = (
     "graph_cst_lns",
     "graph_dec_lns",
     "graph_var_lns",
+    "rnd_cst_lns",
+    "rnd_var_lns",
 )
 """Subsolvers left out where every task has a fixed duration: first-solution and local searches
-(the greedy plan is the first solution) and neighbourhoods drawn from the constraint graph; the
-time-window, interval, precedence and random neighbourhoods keep the second worker."""
+(the greedy plan is the first solution) and neighbourhoods drawn from the constraint graph or at
+random; CP-SAT's scheduling neighbourhoods (time windows, intervals, precedences) keep the
+second worker."""
 
 
 def subsolvers(problem: Problem, workers: int, pooled: bool) -> str:
