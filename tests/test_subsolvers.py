@@ -7,9 +7,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from ortools.sat.python import cp_model
 
 import allocate.strategies.cpsat.run as run
 from allocate import Resource, Scenario, Task, check, solve
+from allocate.budget import Budget
 from allocate.problem import compile_problem
 from allocate.scenario import ALWAYS
 from allocate.strategies.cpsat import CpSat
@@ -52,11 +54,9 @@ def test_people_or_a_pausing_calendar_keep_cp_sats_default():
     assert "reduced_costs" in subsolvers(staffed, 2, pooled=True)
 
 
-@needs_psplib
-def test_a_psplib_solve_runs_without_them_and_its_plan_passes_the_checker(monkeypatch):
-    from allocate.instances import read_psplib
-
-    seen = []
+def _ignored(monkeypatch) -> list[list[str]]:
+    """The `ignore_subsolvers` of every CP-SAT solve from now on."""
+    seen: list[list[str]] = []
     watched = run.solve_watched
 
     def spy(solver, model, callback, budget):
@@ -64,7 +64,28 @@ def test_a_psplib_solve_runs_without_them_and_its_plan_passes_the_checker(monkey
         return watched(solver, model, callback, budget)
 
     monkeypatch.setattr(run, "solve_watched", spy)
+    return seen
+
+
+@needs_psplib
+def test_a_psplib_solve_runs_without_them_and_its_plan_passes_the_checker(monkeypatch):
+    from allocate.instances import read_psplib
+
+    seen = _ignored(monkeypatch)
     scenario = read_psplib(DATA / "j301_1.sm")
     plan = solve(scenario, strategy=CpSat(workers=2), time_limit=5, seed=1)
     assert plan.feasible and not check(scenario, plan)
     assert seen and all(names == list(NOT_SCHEDULING) for names in seen)
+
+
+def test_subsolvers_the_caller_names_replace_the_choice():
+    problem = compile_problem(_resource_only())
+
+    def ignored(strategy: CpSat) -> list[str]:
+        parameters = cp_model.CpSolver().parameters
+        strategy._configurer(problem, seed=1)(parameters, Budget(5))
+        return list(parameters.ignore_subsolvers)
+
+    assert ignored(CpSat(workers=2)) == list(NOT_SCHEDULING)
+    assert ignored(CpSat(workers=2, params={"ignore_subsolvers": ["ls"]})) == ["ls"]
+    assert ignored(CpSat(workers=2, params={"subsolvers": ["default_lp"]})) == []

@@ -24,7 +24,7 @@ from allocate.strategies.cpsat.hint import add_hint, hint_problem, model_horizon
 from allocate.strategies.cpsat.model import Prepared, build_model
 from allocate.strategies.cpsat.pools import Pools, pools
 from allocate.strategies.cpsat.run import Configure, Run, limit, solve_stages
-from allocate.strategies.cpsat.subsolvers import subsolvers
+from allocate.strategies.cpsat.subsolvers import SUBSOLVER_FIELDS, subsolvers
 from allocate.strategies.cpsat.variables import FORMULATIONS
 from allocate.strategies.cpsat.weeks import OVERLAPS
 from allocate.terms import level_values
@@ -49,10 +49,11 @@ class CpSat:
     equality, default) or "table" (an element table, measured slower; see `weeks.py`).
     `workers`: CP-SAT search workers. `probing`: "auto" (off above 1,000 options) or a
     `cp_model_probing_level`. `params`: further CP-SAT parameters by name, applied last (they
-    override the ones above); unknown names fail here, naming the closest valid ones.
+    override the ones above; naming any of `subsolvers.SUBSOLVER_FIELDS` replaces the choice of
+    `subsolvers.py`); unknown names fail here, naming the closest valid ones.
     `pooling`: choose classes of interchangeable people instead of people where that is exact
-    (calendars that never pause, time terms only; `pools.py`), with the search of
-    `pools.SEARCH`.
+    (calendars that never pause, time terms only; `pools.py`), with the subsolvers that
+    `subsolvers.py` gives pooled models.
 
     `solve(..., time_limit=...)` counts model building in the time limit.
     """
@@ -256,13 +257,20 @@ class CpSat:
         deterministic_limit: float | None = None,
         pooled: Pools | None = None,
     ) -> Configure:
-        chosen = subsolvers(problem, self.workers, pooled is not None)
+        chosen = (
+            "" if self._names_subsolvers else subsolvers(problem, self.workers, pooled is not None)
+        )
 
         def configure(parameters, budget: Budget) -> None:
             parameters.merge_text_format(chosen)
             self._configure(parameters, problem, budget, seed, deterministic_limit)
 
         return configure
+
+    @property
+    def _names_subsolvers(self) -> bool:
+        """Do the caller's `params` choose subsolvers? Then they replace ours entirely."""
+        return any(name in SUBSOLVER_FIELDS for name in (self.params or {}))
 
     def _configure(
         self, parameters, problem: Problem, budget: Budget, seed: int, most: float | None

@@ -22,6 +22,10 @@ NOT_SCHEDULING = (
 random; CP-SAT's scheduling neighbourhoods (time windows, intervals, precedences) keep the
 second worker."""
 
+SUBSOLVER_FIELDS = ("subsolvers", "extra_subsolvers", "ignore_subsolvers", "filter_subsolvers")
+"""CP-SAT parameters that choose subsolvers: a caller's `CpSat(params=...)` naming any of them
+replaces the choice made here."""
+
 
 def subsolvers(problem: Problem, workers: int, pooled: bool) -> str:
     """CP-SAT parameters (text format) choosing the subsolvers; '' for CP-SAT's default."""
@@ -43,4 +47,4 @@ def _pooled(workers: int) -> str:
     return 'extra_subsolvers: "reduced_costs"'
 
 
-__all__ = ["NOT_SCHEDULING", "subsolvers"]
+__all__ = ["NOT_SCHEDULING", "SUBSOLVER_FIELDS", "subsolvers"]
