@@ -7,7 +7,8 @@ from allocate.analysis.effects import Delay, Effects, Slip
 from allocate.analysis.fit import Fit
 from allocate.analysis.forecast import CapacityRow, Forecast, Shortage, SoleHolder, forecast
 from allocate.analysis.hiring import Hire, HireOption, HiringAdvice, advise_hiring, generated_hires
-from allocate.analysis.recommend import Excluded, Option, Recommendations, recommend
+from allocate.analysis.recommend import Recommendations, recommend
+from allocate.analysis.screening import Excluded, Option
 from allocate.analysis.simulate import Critical, Outlook, PersonRisk, Risk, simulate
 from allocate.analysis.standing import Standing
 from allocate.analysis.whatif import WhatIf, compare

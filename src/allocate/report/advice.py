@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from allocate.analysis.recommend import effects_sentence
+from allocate.analysis.screening import effects_sentence
 from allocate.report._optional import require
 from allocate.report.html import esc, table
 
@@ -19,7 +19,8 @@ if TYPE_CHECKING:
 
     from allocate.analysis.departures import Departure, Departures
     from allocate.analysis.hiring import HireOption, HiringAdvice
-    from allocate.analysis.recommend import Option, Recommendations
+    from allocate.analysis.recommend import Recommendations
+    from allocate.analysis.screening import Option
     from allocate.analysis.standing import Standing
 
 SHOWN = 5
