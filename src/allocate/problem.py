@@ -203,9 +203,9 @@ class Problem:
 
     @cached_property
     def fixed_durations(self) -> bool:
-        """Does every task take the same ticks wherever it starts? So when no task needs a
-        person and the organisation's calendar never pauses: plain project scheduling, the
-        class of PSPLIB."""
+        """Does every task take the same ticks wherever it starts? True when no task needs a
+        person and the organisation's calendar never pauses: plain project scheduling with
+        resources, PSPLIB's class."""
         return not self.staffed.any() and int(self.org_cum_work[-1]) == self.horizon
 
     @cached_property
