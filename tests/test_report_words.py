@@ -126,7 +126,7 @@ def test_auto_says_when_it_switches_to_neighbourhood_search(caplog):
     """Above the exact model's range, auto's choice and its reason are logged and shown with
     the plan, not only in stats.strategy."""
     with caplog.at_level(logging.INFO, logger="allocate"):
-        plan = solve(agency(), time_limit=1)
+        plan = solve(agency(), time_limit=3)
     reason = plan.stats.detail.get("auto", "")
     assert plan.stats.strategy == "lns" and reason.startswith(
         "auto chose neighbourhood search (lns): 536 choices, more than the 200"
